@@ -1,0 +1,121 @@
+import Foundation
+import Subprocess
+import SystemPackage
+
+/// The collected result of a finished child process.
+public struct CommandResult: Sendable {
+    public let commandLine: String
+    public let exitCode: Int32?
+    public let signal: Int32?
+    public let standardOutput: String
+    public let standardError: String
+
+    public var succeeded: Bool { exitCode == 0 }
+
+    /// "exit 1" or "signal 9": the way a shell user would describe the end of the process.
+    public var statusDescription: String {
+        if let exitCode { return "exit \(exitCode)" }
+        if let signal { return "signal \(signal)" }
+        return "unknown status"
+    }
+
+    public var combinedOutput: String {
+        [standardOutput, standardError].filter { !$0.isEmpty }.joined(separator: "\n")
+    }
+}
+
+/// Runs short-lived helper programs (initdb, pg_ctl, openssl, psql, pgbench, cp).
+///
+/// Every child gets an explicit environment: the harness never lets the caller's PG*
+/// variables, locale or PATH change what a PostgreSQL tool does. When `account` differs
+/// from the current user, the child runs as that account with its supplementary groups
+/// dropped (otherwise it would keep gid 0 and root's groups).
+public enum Command {
+    /// The environment children get unless the caller supplies one: enough to run, nothing
+    /// that a PostgreSQL tool would read as configuration.
+    public static func cleanEnvironment(adding extra: [String: String] = [:]) -> [String: String] {
+        var env: [String: String] = [
+            "PATH": "/usr/local/bin:/usr/bin:/bin",
+            "LC_ALL": "C.UTF-8",
+            "LANG": "C.UTF-8",
+        ]
+        for (key, value) in extra { env[key] = value }
+        return env
+    }
+
+    @discardableResult
+    public static func run(
+        _ executable: String,
+        _ arguments: [String],
+        environment: [String: String]? = nil,
+        as account: ServerAccount? = nil,
+        workingDirectory: String? = nil,
+        input: String? = nil,
+        outputLimit: Int = 8 << 20
+    ) async throws -> CommandResult {
+        var options = PlatformOptions()
+        if let account, account.needsSwitch {
+            options.userID = account.uid
+            options.groupID = account.gid
+            options.supplementaryGroups = []
+        }
+        let env = environment ?? cleanEnvironment()
+        var keyed: [Environment.Key: String] = [:]
+        for (key, value) in env { keyed[Environment.Key(stringLiteral: key)] = value }
+        let exe: Executable = executable.contains("/") ? .path(FilePath(executable)) : .name(executable)
+        let commandLine = ([executable] + arguments).map(shellQuote).joined(separator: " ")
+        let cwd = FilePath(workingDirectory ?? (account?.needsSwitch == true ? "/" : FileManager.default.currentDirectoryPath))
+        let status: TerminationStatus
+        let out: String?
+        let err: String?
+        do {
+            if let input {
+                let r = try await Subprocess.run(
+                    exe, arguments: Arguments(arguments), environment: .custom(keyed),
+                    workingDirectory: cwd, platformOptions: options,
+                    input: .string(input), output: .string(limit: outputLimit), error: .string(limit: outputLimit))
+                (status, out, err) = (r.terminationStatus, r.standardOutput, r.standardError)
+            } else {
+                let r = try await Subprocess.run(
+                    exe, arguments: Arguments(arguments), environment: .custom(keyed),
+                    workingDirectory: cwd, platformOptions: options,
+                    input: .none, output: .string(limit: outputLimit), error: .string(limit: outputLimit))
+                (status, out, err) = (r.terminationStatus, r.standardOutput, r.standardError)
+            }
+        } catch {
+            throw ClusterKitError.commandFailed(command: commandLine, status: "could not start", output: "\(error)")
+        }
+        var code: Int32? = nil
+        var signal: Int32? = nil
+        switch status {
+        case .exited(let c): code = Int32(c)
+        case .signaled(let s): signal = Int32(s)
+        }
+        return CommandResult(
+            commandLine: commandLine, exitCode: code, signal: signal,
+            standardOutput: out ?? "", standardError: err ?? "")
+    }
+
+    /// Runs and throws `commandFailed` with the output when the program does not exit 0.
+    @discardableResult
+    public static func check(
+        _ executable: String,
+        _ arguments: [String],
+        environment: [String: String]? = nil,
+        as account: ServerAccount? = nil,
+        input: String? = nil
+    ) async throws -> CommandResult {
+        let result = try await run(executable, arguments, environment: environment, as: account, input: input)
+        guard result.succeeded else {
+            throw ClusterKitError.commandFailed(
+                command: result.commandLine, status: result.statusDescription, output: result.combinedOutput)
+        }
+        return result
+    }
+
+    static func shellQuote(_ word: String) -> String {
+        let safe = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=:,+@%")
+        if !word.isEmpty, word.unicodeScalars.allSatisfy({ safe.contains($0) }) { return word }
+        return "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+}
