@@ -1,0 +1,138 @@
+import CLibPQ
+import Foundation
+
+/// The single wrapper around libpq's C API. Nothing else in the package touches libpq.
+///
+/// A `PGConnection` is used from one thread at a time (libpq connections are not
+/// thread-safe); callers run it inside `BlockingWork.run`.
+public final class PGConnection {
+    private let conn: OpaquePointer
+
+    /// Connects with explicit keyword/value pairs and never expands `dbname` as a conninfo
+    /// string: what the caller passes is all libpq gets (besides its env/file defaults for
+    /// keywords left out, which `Probe` makes sure never happens).
+    public init(parameters: [(String, String)]) {
+        let keys = parameters.map { strdup($0.0) } + [nil]
+        let values = parameters.map { strdup($0.1) } + [nil]
+        defer {
+            keys.forEach { free($0) }
+            values.forEach { free($0) }
+        }
+        let connection = keys.withUnsafeBufferPointer { k in
+            values.withUnsafeBufferPointer { v in
+                k.baseAddress!.withMemoryRebound(to: UnsafePointer<CChar>?.self, capacity: k.count) { kp in
+                    v.baseAddress!.withMemoryRebound(to: UnsafePointer<CChar>?.self, capacity: v.count) { vp in
+                        PQconnectdbParams(kp, vp, 0)
+                    }
+                }
+            }
+        }
+        conn = connection!
+    }
+
+    deinit { PQfinish(conn) }
+
+    public var isConnected: Bool { PQstatus(conn) == CONNECTION_OK }
+
+    /// PQerrorMessage verbatim (libpq's text includes the trailing newline).
+    public var errorMessage: String { String(cString: PQerrorMessage(conn)) }
+
+    public var sslInUse: Bool { PQsslInUse(conn) == 1 }
+
+    /// PQsslAttribute: "protocol", "cipher", "key_bits", "library", "compression".
+    public func sslAttribute(_ name: String) -> String? {
+        guard let value = PQsslAttribute(conn, name) else { return nil }
+        return String(cString: value)
+    }
+
+    public func parameterStatus(_ name: String) -> String? {
+        guard let value = PQparameterStatus(conn, name) else { return nil }
+        return String(cString: value)
+    }
+
+    public var serverVersion: Int { Int(PQserverVersion(conn)) }
+    public var backendPID: Int { Int(PQbackendPID(conn)) }
+    /// Whether the server asked for a password during authentication.
+    public var usedPassword: Bool { PQconnectionUsedPassword(conn) == 1 }
+    public var user: String? { PQuser(conn).map { String(cString: $0) } }
+
+    /// The local TCP port of the connection's socket (pairs a client with server log lines).
+    public var localPort: Int? {
+        let fd = PQsocket(conn)
+        guard fd >= 0 else { return nil }
+        return PGConnection.localPort(ofSocket: fd)
+    }
+
+    static func localPort(ofSocket fd: Int32) -> Int? {
+        var storage = sockaddr_storage()
+        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        let ok = withUnsafeMutablePointer(to: &storage) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        guard ok == 0 else { return nil }
+        switch Int32(storage.ss_family) {
+        case AF_INET:
+            return withUnsafePointer(to: &storage) {
+                $0.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { Int(UInt16(bigEndian: $0.pointee.sin_port)) }
+            }
+        case AF_INET6:
+            return withUnsafePointer(to: &storage) {
+                $0.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { Int(UInt16(bigEndian: $0.pointee.sin6_port)) }
+            }
+        default:
+            return nil
+        }
+    }
+
+    /// A finished query: column names and text values (nil for SQL NULL).
+    public struct QueryResult: Sendable {
+        public let columns: [String]
+        public let rows: [[String?]]
+
+        public func value(_ row: Int = 0, _ column: String) -> String? {
+            guard row < rows.count, let index = columns.firstIndex(of: column) else { return nil }
+            return rows[row][index]
+        }
+    }
+
+    /// A server error: the fields a test asserts on.
+    public struct ServerError: Error, Sendable, CustomStringConvertible {
+        public let severity: String?
+        public let sqlstate: String?
+        public let message: String
+        public var description: String { message }
+    }
+
+    /// Runs one statement (or a semicolon-separated script; the last result is returned).
+    public func execute(_ sql: String) throws -> QueryResult {
+        guard let result = PQexec(conn, sql) else {
+            throw ServerError(severity: nil, sqlstate: nil, message: errorMessage)
+        }
+        defer { PQclear(result) }
+        let status = PQresultStatus(result)
+        guard status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK else {
+            throw ServerError(
+                severity: field(result, PGConnection.diagSeverity),
+                sqlstate: field(result, PGConnection.diagSQLState),
+                message: String(cString: PQresultErrorMessage(result)))
+        }
+        let columns = (0..<PQnfields(result)).map { String(cString: PQfname(result, $0)) }
+        let rows = (0..<PQntuples(result)).map { row in
+            (0..<PQnfields(result)).map { col -> String? in
+                PQgetisnull(result, row, col) == 1 ? nil : String(cString: PQgetvalue(result, row, col))
+            }
+        }
+        return QueryResult(columns: columns, rows: rows)
+    }
+
+    // postgres_ext.h defines these as char literals, which Swift does not import.
+    static let diagSeverity = Int32(UInt8(ascii: "V"))   // PG_DIAG_SEVERITY_NONLOCALIZED
+    static let diagSQLState = Int32(UInt8(ascii: "C"))   // PG_DIAG_SQLSTATE
+
+    private func field(_ result: OpaquePointer, _ code: Int32) -> String? {
+        PQresultErrorField(result, code).map { String(cString: $0) }
+    }
+
+    /// PQlibVersion, e.g. 150018.
+    public static var libraryVersion: Int { Int(PQlibVersion()) }
+}

@@ -1,0 +1,102 @@
+import Foundation
+
+/// One installed PostgreSQL server: a bindir with initdb, pg_ctl and postgres.
+///
+/// Discovery order: an explicit bindir (CLI option), then `PGSSLMATRIX_BINDIR`, then the
+/// newest major under `/usr/lib/postgresql/*/bin` (Debian's layout), then `pg_config --bindir`.
+public struct Installation: Sendable, Hashable, CustomStringConvertible {
+    public let bindir: String
+    /// "15.18 (Debian 15.18-0+deb12u1)"
+    public let version: String
+    /// 15
+    public let major: Int
+
+    public var description: String { "PostgreSQL \(version) at \(bindir)" }
+
+    public func tool(_ name: String) -> String { "\(bindir)/\(name)" }
+
+    static let requiredTools = ["initdb", "pg_ctl", "postgres"]
+
+    /// Validates `bindir` and reads the server version from `postgres --version`.
+    public init(bindir rawBindir: String) throws {
+        let bindir = (rawBindir as NSString).standardizingPath
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: bindir, isDirectory: &isDir), isDir.boolValue else {
+            throw ClusterKitError.incompleteInstallation(bindir: bindir, missing: ["the directory itself"])
+        }
+        let missing = Installation.requiredTools.filter { !FileManager.default.isExecutableFile(atPath: "\(bindir)/\($0)") }
+        guard missing.isEmpty else { throw ClusterKitError.incompleteInstallation(bindir: bindir, missing: missing) }
+        self.bindir = bindir
+        let (version, major) = try Installation.readVersion(postgres: "\(bindir)/postgres")
+        self.version = version
+        self.major = major
+    }
+
+    /// The installation to use when nobody said which: env override, else the newest found.
+    public static func discover(
+        explicit: String? = nil,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws -> Installation {
+        if let explicit, !explicit.isEmpty { return try Installation(bindir: explicit) }
+        if let fromEnv = environment["PGSSLMATRIX_BINDIR"], !fromEnv.isEmpty { return try Installation(bindir: fromEnv) }
+        guard let newest = try all().last else {
+            throw ClusterKitError.noPostgreSQLInstalled(searched: ["/usr/lib/postgresql/*/bin", "pg_config --bindir"])
+        }
+        return newest
+    }
+
+    /// Every usable installation, oldest major first.
+    public static func all() throws -> [Installation] {
+        var bindirs: [String] = []
+        let root = "/usr/lib/postgresql"
+        if let majors = try? FileManager.default.contentsOfDirectory(atPath: root) {
+            bindirs += majors.map { "\(root)/\($0)/bin" }
+        }
+        if let fromPgConfig = pgConfigBindir() { bindirs.append(fromPgConfig) }
+        var seen = Set<String>()
+        var found: [Installation] = []
+        for dir in bindirs {
+            let resolved = (dir as NSString).resolvingSymlinksInPath
+            guard !seen.contains(resolved), let inst = try? Installation(bindir: resolved) else { continue }
+            seen.insert(resolved)
+            found.append(inst)
+        }
+        return found.sorted { ($0.major, $0.bindir) < ($1.major, $1.bindir) }
+    }
+
+    static func pgConfigBindir() -> String? {
+        for candidate in ["/usr/bin/pg_config", "/usr/local/bin/pg_config"] where FileManager.default.isExecutableFile(atPath: candidate) {
+            guard let out = try? runSync(candidate, ["--bindir"]) else { continue }
+            let dir = out.trimmingCharacters(in: .whitespacesAndNewlines)
+            if !dir.isEmpty { return dir }
+        }
+        return nil
+    }
+
+    static func readVersion(postgres: String) throws -> (String, Int) {
+        // "postgres (PostgreSQL) 15.18 (Debian 15.18-0+deb12u1)"
+        let out = try runSync(postgres, ["--version"])
+        guard let range = out.range(of: "(PostgreSQL) ") else {
+            throw ClusterKitError.incompleteInstallation(bindir: postgres, missing: ["a readable `postgres --version`"])
+        }
+        let version = out[range.upperBound...].trimmingCharacters(in: .whitespacesAndNewlines)
+        let major = Int(version.prefix { $0.isNumber }) ?? 0
+        return (version, major)
+    }
+
+    /// Version probing happens before any async context exists (CLI option parsing,
+    /// test argument lists), so it uses a plain blocking Process: it runs once per bindir.
+    static func runSync(_ path: String, _ args: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = args
+        process.environment = Command.cleanEnvironment()
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+
+/// One pg_hba.conf line, as typed data.
+///
+/// Options are kept as ordered key/value text on purpose: the matrix must be able to write
+/// lines the server rejects (`clientcert=1`, clientcert on a `host` line) and see the
+/// server's own complaint, so the type does not refuse what PostgreSQL would refuse.
+public struct HBARule: Sendable, Hashable, Codable, CustomStringConvertible {
+    public enum ConnectionType: String, Sendable, Hashable, Codable, CaseIterable {
+        case local, host, hostssl, hostnossl, hostgssenc, hostnogssenc
+    }
+
+    public var type: ConnectionType
+    public var database: String
+    public var user: String
+    /// nil for `local`; "127.0.0.1/32", "all", "samehost", ...
+    public var address: String?
+    public var method: String
+    public var options: [Option]
+
+    public struct Option: Sendable, Hashable, Codable {
+        public var name: String
+        public var value: String
+        public init(_ name: String, _ value: String) {
+            self.name = name
+            self.value = value
+        }
+    }
+
+    public init(
+        _ type: ConnectionType, database: String = "all", user: String = "all",
+        address: String? = "127.0.0.1/32", method: String, options: [Option] = []
+    ) {
+        self.type = type
+        self.database = database
+        self.user = user
+        self.address = type == .local ? nil : address
+        self.method = method
+        self.options = options
+    }
+
+    public var line: String {
+        var fields = [type.rawValue, database, user]
+        if let address { fields.append(address) }
+        fields.append(method)
+        fields += options.map { "\($0.name)=\($0.value)" }
+        return fields.joined(separator: "\t")
+    }
+
+    public var description: String { line }
+}
+
+/// A whole pg_hba.conf: the harness's own superuser line first, then the scenario's rules.
+public struct HBAFile: Sendable, Hashable, Codable {
+    public var rules: [HBARule]
+
+    public init(_ rules: [HBARule]) { self.rules = rules }
+
+    /// The harness administers the cluster over its private unix socket as `adminUser`;
+    /// that line comes first so no scenario rule can lock the harness out. It matches only
+    /// that user on the socket, never a TCP connection, so no scenario is affected.
+    func text(adminUser: String) -> String {
+        var lines = [
+            "# Written by pg-ssl-matrix. First match wins.",
+            "# harness superuser, private unix socket only:",
+            HBARule(.local, database: "all", user: adminUser, method: "trust").line,
+            "# scenario rules:",
+        ]
+        lines += rules.map(\.line)
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
