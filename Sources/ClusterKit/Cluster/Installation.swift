@@ -35,24 +35,28 @@ public struct Installation: Sendable, Hashable, CustomStringConvertible {
     /// The installation to use when nobody said which: env override, else the newest found.
     public static func discover(
         explicit: String? = nil,
-        environment: [String: String] = ProcessInfo.processInfo.environment
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        searchRoot: String = "/usr/lib/postgresql",
+        pgConfigCandidates: [String] = ["/usr/bin/pg_config", "/usr/local/bin/pg_config"]
     ) throws -> Installation {
         if let explicit, !explicit.isEmpty { return try Installation(bindir: explicit) }
         if let fromEnv = environment["PGSSLMATRIX_BINDIR"], !fromEnv.isEmpty { return try Installation(bindir: fromEnv) }
-        guard let newest = try all().last else {
-            throw ClusterKitError.noPostgreSQLInstalled(searched: ["/usr/lib/postgresql/*/bin", "pg_config --bindir"])
+        guard let newest = try all(searchRoot: searchRoot, pgConfigCandidates: pgConfigCandidates).last else {
+            throw ClusterKitError.noPostgreSQLInstalled(searched: ["\(searchRoot)/*/bin"] + pgConfigCandidates.map { "\($0) --bindir" })
         }
         return newest
     }
 
     /// Every usable installation, oldest major first.
-    public static func all() throws -> [Installation] {
+    public static func all(
+        searchRoot root: String = "/usr/lib/postgresql",
+        pgConfigCandidates: [String] = ["/usr/bin/pg_config", "/usr/local/bin/pg_config"]
+    ) throws -> [Installation] {
         var bindirs: [String] = []
-        let root = "/usr/lib/postgresql"
         if let majors = try? FileManager.default.contentsOfDirectory(atPath: root) {
             bindirs += majors.map { "\(root)/\($0)/bin" }
         }
-        if let fromPgConfig = pgConfigBindir() { bindirs.append(fromPgConfig) }
+        if let fromPgConfig = pgConfigBindir(candidates: pgConfigCandidates) { bindirs.append(fromPgConfig) }
         var seen = Set<String>()
         var found: [Installation] = []
         for dir in bindirs {
@@ -64,8 +68,8 @@ public struct Installation: Sendable, Hashable, CustomStringConvertible {
         return found.sorted { ($0.major, $0.bindir) < ($1.major, $1.bindir) }
     }
 
-    static func pgConfigBindir() -> String? {
-        for candidate in ["/usr/bin/pg_config", "/usr/local/bin/pg_config"] where FileManager.default.isExecutableFile(atPath: candidate) {
+    static func pgConfigBindir(candidates: [String]) -> String? {
+        for candidate in candidates where FileManager.default.isExecutableFile(atPath: candidate) {
             guard let out = try? runSync(candidate, ["--bindir"]) else { continue }
             let dir = out.trimmingCharacters(in: .whitespacesAndNewlines)
             if !dir.isEmpty { return dir }

@@ -21,6 +21,8 @@ public final class Workspace: Sendable {
     public let runDirectory: String
     public let clientDirectory: String
     public let account: ServerAccount
+    /// Run directories of dead processes that this workspace cleaned up when it was made.
+    public let reapedAtStart: [String]
 
     private static let sharedInstance = Mutex<Workspace?>(nil)
 
@@ -46,7 +48,7 @@ public final class Workspace: Sendable {
         let me = ProcessIdentity.current
         runDirectory = "\(base)/run-\(me.pid)-\(me.startTime)"
         clientDirectory = runDirectory + "/client"
-        Workspace.reapOrphans(in: base)
+        reapedAtStart = Workspace.reapOrphans(in: base)
         try SecureFiles.makeDirectory(runDirectory, mode: 0o711)
         try SecureFiles.makeDirectory(clientDirectory, mode: 0o700)
         LiveServers.installHandlers(runDirectory: runDirectory)
