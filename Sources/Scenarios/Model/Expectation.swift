@@ -1,0 +1,65 @@
+/// One connection attempt libpq makes (sslmode allow/prefer can make two).
+public struct ExpectedAttempt: Sendable, Hashable, Codable, CustomStringConvertible {
+    /// Whether this attempt ran over TLS.
+    public var ssl: Bool
+    /// The libpq text this attempt contributes to PQerrorMessage, prefix included (exact for the major).
+    public var libpqMessage: MessageTemplate
+    /// Server log lines ("FATAL:  ...", "LOG:  ...") where the server decides; empty when it logs nothing relevant.
+    public var serverLog: [MessageTemplate]
+
+    public init(ssl: Bool, libpqMessage: MessageTemplate, serverLog: [MessageTemplate] = []) {
+        self.ssl = ssl
+        self.libpqMessage = libpqMessage
+        self.serverLog = serverLog
+    }
+
+    public var description: String { "\(ssl ? "ssl" : "plain"): \(libpqMessage.text)" }
+}
+
+/// What the model predicts for a scenario, with the rules that led there.
+public struct Expectation: Sendable, Hashable, Codable, CustomStringConvertible {
+    public enum Outcome: Sendable, Hashable, Codable {
+        /// The connection is established; `user` is the session user.
+        case accepted(encrypted: Bool, user: String)
+        /// libpq gives up; one entry per attempt, in order.
+        case rejected(attempts: [ExpectedAttempt])
+        /// The server does not start (or rejects the configuration); `log` holds the lines it prints.
+        case serverFailsToStart(log: [MessageTemplate])
+    }
+
+    public var outcome: Outcome
+    /// Attempts that failed before an accepted one (allow/prefer), for the server-log check.
+    public var failedAttemptsBeforeSuccess: [ExpectedAttempt]
+    /// Short human text + doc/source reference for each rule applied, in order.
+    public var rules: [String]
+    public var major: Int
+
+    public init(outcome: Outcome, failedAttemptsBeforeSuccess: [ExpectedAttempt] = [], rules: [String], major: Int) {
+        self.outcome = outcome
+        self.failedAttemptsBeforeSuccess = failedAttemptsBeforeSuccess
+        self.rules = rules
+        self.major = major
+    }
+
+    public var isAccepted: Bool { if case .accepted = outcome { return true } else { return false } }
+
+    public var attempts: [ExpectedAttempt] {
+        if case .rejected(let a) = outcome { return a }
+        return failedAttemptsBeforeSuccess
+    }
+
+    /// PQerrorMessage of a rejected connection: the attempts' texts joined in order (libpq 14+ appends).
+    public var libpqErrorMessage: MessageTemplate? {
+        guard case .rejected(let attempts) = outcome else { return nil }
+        if major < 14 { return attempts.last?.libpqMessage }
+        return MessageTemplate(attempts.map(\.libpqMessage.text).joined())
+    }
+
+    public var description: String {
+        switch outcome {
+        case .accepted(let enc, let user): return "accepted(\(enc ? "ssl" : "plain"), \(user))"
+        case .rejected: return "rejected: \(libpqErrorMessage?.text ?? "")"
+        case .serverFailsToStart(let log): return "server fails to start: \(log.map(\.text).joined(separator: " | "))"
+        }
+    }
+}

@@ -1,0 +1,62 @@
+import Foundation
+
+/// Exact message text with `{name}` placeholders for values that vary per run
+/// (`{port}`, `{rootcert}`, `{sslkey}`, `{home}`, `{socket}`, `{hba_file}`, `{server_key}`).
+/// Values known at prediction time (user, database, host names) are already substituted.
+public struct MessageTemplate: Sendable, Hashable, Codable, CustomStringConvertible, ExpressibleByStringLiteral {
+    public var text: String
+
+    public init(_ text: String) { self.text = text }
+    public init(stringLiteral value: String) { self.text = value }
+
+    public var description: String { text }
+
+    /// Replace the placeholders found in `values`; others stay as `{name}`.
+    public func filling(_ values: [String: String]) -> MessageTemplate {
+        var out = text
+        for (k, v) in values { out = out.replacingOccurrences(of: "{\(k)}", with: v) }
+        return MessageTemplate(out)
+    }
+
+    /// The text with run values substituted.
+    public func rendered(_ values: [String: String]) -> String { filling(values).text }
+
+    /// Names of the placeholders still present.
+    public var placeholders: [String] {
+        var names: [String] = []
+        var rest = Substring(text)
+        while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
+            let name = rest[rest.index(after: open)..<close]
+            if !name.isEmpty, name.allSatisfy({ $0.isLetter || $0 == "_" }) { names.append(String(name)) }
+            rest = rest[rest.index(after: close)...]
+        }
+        return names
+    }
+
+    /// An anchored regular expression (NSRegularExpression syntax) matching the text with any
+    /// values in the placeholders: `{port}` matches digits, other placeholders any run of characters.
+    public var regex: String {
+        var pattern = ""
+        var rest = Substring(text)
+        while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
+            pattern += NSRegularExpression.escapedPattern(for: String(rest[..<open]))
+            let name = rest[rest.index(after: open)..<close]
+            if !name.isEmpty, name.allSatisfy({ $0.isLetter || $0 == "_" }) {
+                pattern += name == "port" ? "[0-9]+" : ".*?"
+            } else {
+                pattern += NSRegularExpression.escapedPattern(for: String(rest[open...close]))
+            }
+            rest = rest[rest.index(after: close)...]
+        }
+        pattern += NSRegularExpression.escapedPattern(for: String(rest))
+        return "^" + pattern + "$"
+    }
+
+    /// Whether `actual` matches this template.
+    public func matches(_ actual: String) -> Bool {
+        guard let re = try? NSRegularExpression(pattern: regex, options: [.dotMatchesLineSeparators]) else { return false }
+        return re.firstMatch(in: actual, range: NSRange(actual.startIndex..., in: actual)) != nil
+    }
+
+    public static func + (a: MessageTemplate, b: MessageTemplate) -> MessageTemplate { MessageTemplate(a.text + b.text) }
+}

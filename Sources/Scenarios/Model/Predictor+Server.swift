@@ -1,0 +1,191 @@
+import Foundation
+
+extension Predictor {
+    /// Configuration errors that stop the postmaster (PostmasterMain: SSL init, then load_hba).
+    mutating func serverStartFailure() -> [MessageTemplate]? {
+        let tls = s.server.tls
+        if tls.ssl, major >= 13, tls.effectiveMin > tls.effectiveMax {
+            rule("ssl_min_protocol_version above ssl_max_protocol_version: be_tls_init fails, FATAL at server start (be-secure-openssl.c be_tls_init)")
+            return ["FATAL:  " + msg(.protocolRangeServer), "DETAIL:  " + msg(.protocolRangeServerDetail)]
+        }
+        if tls.ssl, tls.passphrase == .commandWrong {
+            rule("ssl_passphrase_command returning a wrong passphrase: the key cannot be decrypted, FATAL at server start (be-secure-openssl.c be_tls_init)")
+            return ["FATAL:  " + msg(.serverKeyLoadFailed, ["detail": msg(.osslBadDecrypt).text])]
+        }
+        var log: [MessageTemplate] = []
+        for (i, r) in s.server.hba.enumerated() {
+            let context = "CONTEXT:  " + msg(.hbaLineContext, ["line": String(i + 1)])
+            if let err = parseError(r) {
+                log += ["LOG:  " + err, context]
+            } else if r.type == .hostssl, !tls.ssl {
+                rule("hostssl line with ssl=off: logged, the line still loads but can never match (hba.c parse_hba_line, no 'return NULL')")
+            }
+        }
+        if !log.isEmpty {
+            rule("an invalid pg_hba.conf line makes load_hba fail; at server start that is FATAL (postmaster.c, hba.c parse_hba_line / parse_hba_auth_opt)")
+            return log + ["FATAL:  " + msg(.couldNotLoadHBA)]
+        }
+        return nil
+    }
+
+    /// The message parse_hba_line logs for an invalid line, in the order the parser checks.
+    func parseError(_ r: HBARule) -> MessageTemplate? {
+        if r.method == .cert, r.type != .hostssl { return msg(.certOnlyHostssl) }
+        if let cc = r.clientCert {
+            if r.type != .hostssl { return msg(.clientcertOnlyHostssl) }
+            if cc == .verifyCA, r.method == .cert, major >= 14 { return msg(.clientcertVerifyCAWithCert) }
+            if cc == .legacyOne, major >= 14 { return msg(.clientcertInvalidValue, ["value": "1"]) }
+        }
+        if r.clientName != nil, r.type != .hostssl, major >= 14 { return msg(.clientnameOnlyHostssl) }
+        if r.map != nil, r.method != .cert {
+            return msg(.authOptionOnlyFor, ["option": "map", "methods": "ident, peer, gssapi, sspi, and cert"])
+        }
+        return nil
+    }
+
+    func ruleMatches(_ r: HBARule, ssl: Bool) -> Bool {
+        let typeOK: Bool
+        switch (r.type, s.client.transport) {
+        case (.local, .unixSocket): typeOK = true
+        case (.local, .tcp), (_, .unixSocket): typeOK = false
+        case (.host, .tcp): typeOK = true
+        case (.hostssl, .tcp): typeOK = ssl
+        case (.hostnossl, .tcp): typeOK = !ssl
+        }
+        return typeOK && (r.user == "all" || r.user == s.user) && (r.database == "all" || r.database == s.database)
+    }
+
+    /// Server side after the startup packet: hba.c check_hba (first match) and auth.c ClientAuthentication.
+    mutating func serverAuthentication(ssl: Bool, peerCertValid: Bool) -> AttemptEnd {
+        let enc = msg(ssl ? .encryptionSSL : .encryptionNone).text
+        let hostValues = ["addr": s.client.transport == .unixSocket ? "[local]" : "127.0.0.1", "user": s.user, "db": s.database, "enc": enc]
+        guard let r = s.server.hba.first(where: { ruleMatches($0, ssl: ssl) }) else {
+            rule("pg_hba.conf: no line matches a \(ssl ? "SSL" : "non-SSL") \(s.client.transport) connection (SSL matches host/hostssl, non-SSL host/hostnossl, local only Unix sockets) -> implicit reject (auth.c uaImplicitReject)")
+            return serverFatal(msg(.hbaNoEntry, hostValues))
+        }
+        rule("pg_hba.conf first match: '\(r.line)' (hba.c check_hba)")
+        if r.method == .reject {
+            return serverFatal(msg(.hbaRejects, hostValues))
+        }
+        let hostAuthLabel: String = s.client.transport == .unixSocket ? "local" : "host"
+        _ = hostAuthLabel
+        var clientCert = r.clientCert
+        if clientCert == .legacyOne { clientCert = .verifyCA }
+        if r.method == .cert { clientCert = .verifyFull }
+        if clientCert != nil {
+            if s.server.tls.caFile == .none {
+                rule("clientcert/cert without ssl_ca_file: FATAL (auth.c ClientAuthentication, secure_loaded_verify_locations)")
+                return serverFatal(msg(.clientCertNoRootStore))
+            }
+            if !peerCertValid {
+                rule("clientcert/cert and no verified client certificate: FATAL before the method runs (auth.c ClientAuthentication)")
+                return serverFatal(msg(.clientCertRequired))
+            }
+        }
+        let cb = s.client.channelBinding
+        var channelBound = false
+        var method = r.method
+        if method == .md5, s.storedPassword == .scram {
+            rule("md5 method with a SCRAM-stored password performs SCRAM (auth.c CheckPWChallengeAuth; docs 21.5)")
+            method = .scramSHA256
+        }
+        switch method {
+        case .trust, .reject:
+            break
+        case .cert:
+            if let fail = checkCertAuth(r, method: .cert) { return fail }
+        case .password, .md5:
+            if cb == .require {
+                rule("channel_binding=require refuses a \(method == .password ? "cleartext" : "MD5") password request (fe-auth.c check_expected_areq)")
+                return .failed(body: msg(.channelBindingAuthRequestUnsupported), log: [], kind: .client)
+            }
+            if let fail = passwordOutcome(storedUsable: true) { return fail }
+        case .scramSHA256:
+            if cb == .require, !ssl {
+                rule("channel_binding=require with SCRAM over a non-SSL connection (fe-auth.c pg_SASL_init)")
+                return .failed(body: msg(.channelBindingNoSSL), log: [], kind: .client)
+            }
+            if s.storedPassword == .md5, s.client.password != .none {
+                rule("scram-sha-256 method with an MD5-stored password: the server runs a mock SCRAM exchange that always fails (auth-scram.c)")
+            }
+            if let fail = passwordOutcome(storedUsable: s.storedPassword == .scram) { return fail }
+            channelBound = ssl && cb != .disable
+            rule(channelBound ? "SCRAM over SSL selects SCRAM-SHA-256-PLUS (channel binding tls-server-end-point) unless channel_binding=disable (fe-auth.c pg_SASL_init)" : "SCRAM without channel binding")
+        }
+        if clientCert == .verifyFull, r.method != .cert {
+            rule("clientcert=verify-full: after the method succeeds, the certificate CN (or DN) must match the user (auth.c CheckCertAuth)")
+            if let fail = checkCertAuth(r, method: r.method) { return fail }
+        }
+        if cb == .require, !channelBound {
+            rule("channel_binding=require but the server finished authentication without SCRAM-PLUS (fe-auth.c check_expected_areq AUTH_REQ_OK)")
+            return .failed(body: msg(.channelBindingNotUsed), log: [], kind: .client)
+        }
+        rule("authentication succeeds")
+        return .accepted(channelBound: channelBound)
+    }
+
+    /// Password exchange outcome; nil when it succeeds.
+    mutating func passwordOutcome(storedUsable: Bool) -> AttemptEnd? {
+        switch s.client.password {
+        case .none:
+            rule("no password given: libpq stops with fe_sendauth and closes; the server logs nothing (fe-auth.c)")
+            return .failed(body: msg(.noPasswordSupplied), log: [], kind: .client)
+        case .wrong:
+            rule("wrong password: FATAL password authentication failed (auth.c auth_failed)")
+            return serverFatal(msg(.passwordAuthFailed, ["user": s.user]))
+        case .right:
+            if !storedUsable { return serverFatal(msg(.passwordAuthFailed, ["user": s.user])) }
+            return nil
+        }
+    }
+
+    /// auth.c CheckCertAuth + hba.c check_usermap; nil when the certificate name is accepted.
+    mutating func checkCertAuth(_ r: HBARule, method: HBAMethod) -> AttemptEnd? {
+        let useDN = r.clientName == .dn
+        let authUser = useDN ? s.client.certificate.distinguishedName(for: s.user) : s.client.certificate.commonName(for: s.user)
+        var log: [MessageTemplate] = []
+        let failedMessage: MessageTemplate
+        switch method {
+        case .cert: failedMessage = msg(.certAuthFailed, ["user": s.user])
+        case .trust: failedMessage = msg(.trustAuthFailed, ["user": s.user])
+        default: failedMessage = msg(.passwordAuthFailed, ["user": s.user])
+        }
+        guard let authUser, !authUser.isEmpty else {
+            return serverFatal(failedMessage, extraLog: ["LOG:  " + msg(.certNoUserName, ["user": s.user])])
+        }
+        var ok: Bool
+        if let map = r.map {
+            ok = identMapMatches(map: map, authUser: authUser)
+            rule("map=\(map): pg_ident.conf must map '\(authUser)' to '\(s.user)' (hba.c check_usermap/check_ident_usermap)")
+            if !ok { log.append("LOG:  " + msg(.usermapNoMatch, ["map": map, "user": s.user, "auth_user": authUser])) }
+        } else {
+            ok = authUser == s.user
+            rule("no map: the certificate \(useDN ? "DN" : "CN") '\(authUser)' must equal the user (hba.c check_usermap)")
+            if !ok { log.append("LOG:  " + msg(.userNameMismatch, ["user": s.user, "auth_user": authUser])) }
+        }
+        if ok { return nil }
+        if method != .cert {
+            log.append("LOG:  " + msg(useDN ? .clientCertVerifyFullDN : .clientCertVerifyFullCN, ["user": s.user]))
+        }
+        rule("the client sees the method's auth_failed message; the reason is only in the server log (auth.c auth_failed)")
+        return serverFatal(failedMessage, extraLog: log)
+    }
+
+    func identMapMatches(map: String, authUser: String) -> Bool {
+        for e in s.server.ident where e.map == map {
+            if e.systemUser.hasPrefix("/") {
+                let pattern = String(e.systemUser.dropFirst())
+                guard let re = try? NSRegularExpression(pattern: pattern),
+                      let m = re.firstMatch(in: authUser, range: NSRange(authUser.startIndex..., in: authUser)) else { continue }
+                var pg = e.pgUser
+                if m.numberOfRanges > 1, let g = Range(m.range(at: 1), in: authUser) {
+                    pg = pg.replacingOccurrences(of: "\\1", with: String(authUser[g]))
+                }
+                if pg == s.user { return true }
+            } else if e.systemUser == authUser, e.pgUser == s.user {
+                return true
+            }
+        }
+        return false
+    }
+}

@@ -1,0 +1,197 @@
+/// Why OpenSSL's X509_verify_cert fails, mapped to the alert the verifying side sends (ssl_verify_alarm_type).
+enum ChainFailure {
+    case unknownIssuer(String)
+    case crlMissing
+    case revoked
+    case expired
+    case notYetValid
+
+    var alert: MessageKey {
+        switch self {
+        case .unknownIssuer, .crlMissing: return .osslAlertUnknownCA
+        case .revoked: return .osslAlertCertificateRevoked
+        case .expired: return .osslAlertCertificateExpired
+        case .notYetValid: return .osslAlertBadCertificate
+        }
+    }
+}
+
+extension Predictor {
+    /// One SSL attempt, from initialize_SSL to the end of authentication.
+    mutating func sslAttempt() -> AttemptEnd {
+        let c = s.client
+        // 1. initialize_SSL: root certificate
+        let verifying = c.trust.fileExists
+        if !verifying {
+            if c.sslMode.verifiesServer {
+                rule("sslmode=\(c.sslMode) with no root certificate file: libpq fails before the handshake (fe-secure-openssl.c initialize_SSL; libpq docs 34.19.1)")
+                return .failed(body: msg(.rootCertMissing, ["rootcert": c.trust.pathPlaceholder]), log: [], kind: .sslSetup)
+            }
+            rule("no root certificate file: libpq does not verify the server certificate in sslmode=\(c.sslMode) (initialize_SSL)")
+        } else if !c.sslMode.verifiesServer {
+            rule("root certificate file exists: libpq verifies the chain in any sslmode (require acts like verify-ca; libpq docs 34.19.1, initialize_SSL SSL_VERIFY_PEER)")
+        }
+        // 1b. client certificate and key
+        if let fail = clientKeyFailure() { return fail }
+        // 2. protocol negotiation
+        let tls = s.server.tls
+        let lo = max(c.effectiveMin, tls.effectiveMin), hi = min(c.effectiveMax, tls.effectiveMax)
+        if lo > hi {
+            rule("client range \(c.effectiveMin)-\(c.effectiveMax) and server range \(tls.effectiveMin)-\(tls.effectiveMax) do not overlap: the server sends a protocol_version alert (OpenSSL ssl_choose_server_version; libpq adds its hint)")
+            let body = msg(.sslError, ["detail": msg(.osslAlertProtocolVersion).text])
+                + msg(.protocolRangeHint, ["min": c.minProtocol?.rawValue ?? "TLSv1.2", "max": c.maxProtocol?.rawValue ?? "TLSv1.3"])
+            return .failed(body: body, log: ["LOG:  " + msg(.acceptSSLFailed, ["detail": msg(.osslUnsupportedProtocol).text])], kind: .sslSetup)
+        }
+        let version = hi
+        rule("negotiated \(version) (highest common version); ssl_ciphers only restricts TLS <= 1.2 suites and both lists keep ECDHE-ECDSA-AES-GCM; ssl_ecdh_curve \(tls.ecdhCurve) is offered by OpenSSL 3 clients; ssl_prefer_server_ciphers changes order only (be-secure-openssl.c be_tls_init)")
+        // 3. server chain, verified by the client
+        if verifying {
+            if let f = serverChainFailure() {
+                rule("OpenSSL chain check failed (\(f)): libpq reports 'certificate verify failed'; the server logs the alert the client sent (verify_cb keeps OpenSSL's verdict)")
+                return .failed(body: msg(.sslError, ["detail": msg(.osslCertificateVerifyFailed).text]),
+                               log: ["LOG:  " + msg(.acceptSSLFailed, ["detail": msg(f.alert).text])], kind: .sslSetup)
+            }
+            rule("server chain verifies against sslrootcert (trust anchors only from sslrootcert, intermediates from the handshake or that file)")
+        }
+        // 4. client certificate, verified by the server
+        let sendsCert = c.certificate != .none && tls.caFile != .none
+        if c.certificate != .none, tls.caFile == .none {
+            rule("no ssl_ca_file: the server does not request a client certificate, so none is sent (be_tls_init SSL_CTX_set_verify only with ssl_ca_file)")
+        }
+        var postHandshakeFailure: AttemptEnd?
+        if sendsCert, let f = clientChainFailure() {
+            let body = msg(.sslError, ["detail": msg(f.alert).text])
+            let log: [MessageTemplate] = ["LOG:  " + msg(.acceptSSLFailed, ["detail": msg(.osslCertificateVerifyFailed).text])]
+            if version == .tls13 {
+                rule("TLS 1.3: the client's handshake completes before the server rejects its certificate (\(f)); libpq sees the alert on its first read, after sending the startup packet, so prefer does not retry (pgtls_read SSL_ERROR_SSL)")
+                postHandshakeFailure = .failed(body: body, log: log, kind: .client)
+            } else {
+                rule("TLS 1.2: the server's alert (\(f)) arrives inside SSL_connect (open_client_SSL)")
+                return .failed(body: body, log: log, kind: .sslSetup)
+            }
+        }
+        // 5. host name (verify-full), after SSL_connect
+        if c.sslMode == .verifyFull, let body = nameCheckFailure() {
+            return .failed(body: body, log: postHandshakeFailure.map { if case .failed(_, let l, _) = $0 { return l } else { return [] } } ?? [], kind: .sslSetup)
+        }
+        if let postHandshakeFailure { return postHandshakeFailure }
+        return serverAuthentication(ssl: true, peerCertValid: sendsCert)
+    }
+
+    /// initialize_SSL: client certificate and private key checks, in libpq's order.
+    mutating func clientKeyFailure() -> AttemptEnd? {
+        let key = ["sslkey": "{sslkey}"]
+        switch s.client.certificate {
+        case .keyWorldReadable, .keyGroupReadableUser:
+            rule("libpq refuses a key file with group/world access (0600, or 0640 if owned by root) (fe-secure-openssl.c initialize_SSL)")
+            return .failed(body: msg(.keyGroupWorldAccess, key), log: [], kind: .sslSetup)
+        case .keyGroupReadableRoot:
+            rule("a root-owned key file with mode 0640 is accepted (initialize_SSL, 2022 minor releases)")
+        case .encryptedKeyWrongPassword:
+            rule("wrong sslpassword: PEM decryption fails (initialize_SSL SSL_use_PrivateKey_file)")
+            return .failed(body: msg(.keyLoadFailed, key.merging(["detail": msg(.osslBadDecrypt).text]) { a, _ in a }), log: [], kind: .sslSetup)
+        case .encryptedKeyNoPassword:
+            rule("no sslpassword: libpq installs no callback, OpenSSL's PEM_def_callback finds no terminal and fails (UI processing error); nothing waits for input with stdin at EOF")
+            return .failed(body: msg(.keyLoadFailed, key.merging(["detail": msg(.osslProcessingError).text]) { a, _ in a }), log: [], kind: .sslSetup)
+        case .encryptedKeyRightPassword:
+            rule("sslpassword is handed to OpenSSL by libpq's PQdefaultSSLKeyPassHook_OpenSSL")
+        case .mismatchedKey:
+            rule("OpenSSL 3 checks the key against the loaded certificate inside SSL_use_PrivateKey_file (ssl_set_pkey -> X509_check_private_key)")
+            return .failed(body: msg(.keyLoadFailed, key.merging(["detail": msg(.osslKeyValuesMismatch).text]) { a, _ in a }), log: [], kind: .sslSetup)
+        default:
+            break
+        }
+        return nil
+    }
+
+    /// X509_verify_cert of the server chain against sslrootcert (+ sslcrl/sslcrldir with CRL_CHECK_ALL).
+    func serverChainFailure() -> ChainFailure? {
+        let trust = s.client.trust
+        let rootTrusted = trust == .root || trust == .rootAndIntermediate
+        let intermediateAvailable: Bool
+        switch s.server.chain {
+        case .selfSigned: return .unknownIssuer("self-signed leaf, depth 0")
+        case .unrelatedCA: return .unknownIssuer("issuer not in sslrootcert")
+        case .intermediateBundled: intermediateAvailable = true
+        case .intermediateUnbundled: intermediateAvailable = trust == .rootAndIntermediate || trust == .intermediateOnly
+        default: intermediateAvailable = true
+        }
+        if s.server.chain.issuedByIntermediate {
+            if !intermediateAvailable { return .unknownIssuer("intermediate neither sent nor in sslrootcert") }
+            if !rootTrusted { return .unknownIssuer("chain does not reach a trusted root (no partial chains)") }
+        } else if !rootTrusted {
+            return .unknownIssuer("root not in sslrootcert (no partial chains)")
+        }
+        if s.client.crl.isSet {
+            if s.server.chain.issuedByIntermediate && !s.client.crl.coversAllCAs { return .crlMissing }
+            if s.server.chain == .revoked { return .revoked }
+        }
+        if s.server.chain == .expired { return .expired }
+        if s.server.chain == .notYetValid { return .notYetValid }
+        return nil
+    }
+
+    /// X509_verify_cert of the client chain against ssl_ca_file (+ ssl_crl_file/dir with CRL_CHECK_ALL).
+    func clientChainFailure() -> ChainFailure? {
+        let cert = s.client.certificate
+        let ca = s.server.tls.caFile
+        if cert == .untrustedCA { return .unknownIssuer("client issuer not in ssl_ca_file") }
+        if cert == .intermediateLeafOnly, ca != .rootAndIntermediate { return .unknownIssuer("intermediate not sent nor in ssl_ca_file") }
+        if s.server.tls.crl != .none {
+            if cert.issuedByIntermediate { return .crlMissing }
+            if cert == .revoked { return .revoked }
+        }
+        if cert == .expired { return .expired }
+        return nil
+    }
+
+    /// fe-secure-common.c pq_verify_peer_name_matches_certificate + the OpenSSL guts; nil when the name matches.
+    mutating func nameCheckFailure() -> MessageTemplate? {
+        let names = s.server.names
+        let host = names.clientHost
+        let hostIsIP = host.split(separator: ".").count == 4 && host.allSatisfy { $0.isNumber || $0 == "." }
+        var examined = 0
+        var first: String?
+        var checkCN = true
+        var matched = false
+        for san in names.subjectAltNames {
+            let value: String
+            let isMatch: Bool
+            switch san {
+            case .dns(let n):
+                if !hostIsIP { checkCN = false }
+                value = n
+                isMatch = Self.hostNameMatches(n, host)
+            case .ip(let a):
+                if hostIsIP { checkCN = false }
+                value = a
+                isMatch = hostIsIP && a == host
+            }
+            examined += 1
+            if first == nil { first = value }
+            if isMatch { matched = true; checkCN = false; break }
+        }
+        if checkCN, let cn = names.commonName {
+            examined += 1
+            if first == nil { first = cn }
+            matched = Self.hostNameMatches(cn, host)
+        }
+        rule("verify-full: SANs of the host's type (DNS or IP) suppress the CN check; wildcard only as the whole leftmost label; IP hosts match iPAddress SANs (PG 14+) or an IP CN (fe-secure-openssl.c pgtls_verify_peer_name_matches_certificate_guts)")
+        if matched { return nil }
+        if examined == 0 { return msg(.noHostNameInCertificate) }
+        if examined == 1 { return msg(.nameMismatchOne, ["first_name": first!, "host": host]) }
+        let others = examined - 1
+        return msg(others == 1 ? .nameMismatchOthersSingular : .nameMismatchOthersPlural, ["first_name": first!, "others": String(others), "host": host])
+    }
+
+    /// pq_verify_peer_name_matches_certificate_name + wildcard_certificate_match.
+    static func hostNameMatches(_ pattern: String, _ host: String) -> Bool {
+        let p = pattern.lowercased(), h = host.lowercased()
+        if p == h { return true }
+        guard p.hasPrefix("*."), p.count >= 3, p.count <= h.count else { return false }
+        let suffix = p.dropFirst()
+        guard h.hasSuffix(suffix) else { return false }
+        let label = h.dropLast(suffix.count)
+        return !label.contains(".")
+    }
+}
