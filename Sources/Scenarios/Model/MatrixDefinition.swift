@@ -1,3 +1,4 @@
+import ClusterKit
 /// Scenarios that can share one cluster (same `ServerSide`).
 public struct MatrixGroup: Sendable, Hashable, Codable, CustomStringConvertible {
     public var id: String
@@ -18,11 +19,11 @@ public enum MatrixDefinition {
     }
 
     /// One rule per (type, method) that pg_hba accepts (cert only on hostssl).
-    static var mainHBA: [HBARule] {
-        var rules: [HBARule] = []
+    static var mainHBA: [HBAEntry] {
+        var rules: [HBAEntry] = []
         for t in mainTypes {
             for m in mainMethods where !(m == .cert && t != .hostssl) {
-                rules.append(HBARule(t, user: roleName(t, m), method: m))
+                rules.append(HBAEntry(t, user: roleName(t, m), method: m))
             }
         }
         return rules
@@ -32,7 +33,7 @@ public enum MatrixDefinition {
     static var chainProduct: [Scenario] {
         var out: [Scenario] = []
         for hardened in [false, true] {
-            let hba = (hardened ? [HBARule.rejectNonSSL] : []) + mainHBA
+            let hba = (hardened ? [HBAEntry.rejectNonSSL] : []) + mainHBA
             for chain in ServerChain.allCases {
                 let server = ServerSide(chain: chain, hba: hba)
                 for rule in mainHBA {
@@ -52,22 +53,22 @@ public enum MatrixDefinition {
     /// client certificate x hostssl methods x clientcert option.
     static var clientCertProduct: [Scenario] {
         let methods: [HBAMethod] = [.trust, .password, .scramSHA256, .cert]
-        var hba: [HBARule] = []
+        var hba: [HBAEntry] = []
         for m in methods {
             for (i, cc) in [nil, HBAClientCertOption.verifyCA, .verifyFull].enumerated() where !(m == .cert && cc == .verifyCA) {
-                hba.append(HBARule(.hostssl, user: roleName(.hostssl, m, "_cc\(i)"), method: m, clientCert: cc))
+                hba.append(HBAEntry(.hostssl, user: roleName(.hostssl, m, "_cc\(i)"), method: m, clientCert: cc))
             }
         }
         let mapRules = [
-            HBARule(.hostssl, user: "u_cert_plainmap", method: .cert, map: "plainmap"),
-            HBARule(.hostssl, user: "u_cert_regexmap", method: .cert, map: "regexmap"),
-            HBARule(.hostssl, user: "u_cert_dn", method: .cert, clientName: .dn),
-            HBARule(.hostssl, user: "u_cert_dnmap", method: .cert, clientName: .dn, map: "dnmap"),
+            HBAEntry(.hostssl, user: "u_cert_plainmap", method: .cert, map: "plainmap"),
+            HBAEntry(.hostssl, user: "u_cert_regexmap", method: .cert, map: "regexmap"),
+            HBAEntry(.hostssl, user: "u_cert_dn", method: .cert, clientName: .dn),
+            HBAEntry(.hostssl, user: "u_cert_dnmap", method: .cert, clientName: .dn, map: "dnmap"),
         ]
         let ident = [
-            IdentMapEntry(map: "plainmap", systemUser: "u_cert_plainmap@example.com", pgUser: "u_cert_plainmap"),
-            IdentMapEntry(map: "regexmap", systemUser: "/^(.*)@example\\.com$", pgUser: "\\1"),
-            IdentMapEntry(map: "dnmap", systemUser: "/^CN=(.*)$", pgUser: "\\1"),
+            IdentMapEntry(map: "plainmap", systemUser: "u_cert_plainmap@example.com", databaseUser: "u_cert_plainmap"),
+            IdentMapEntry(map: "regexmap", systemUser: "/^(.*)@example\\.com$", databaseUser: "\\1"),
+            IdentMapEntry(map: "dnmap", systemUser: "/^CN=(.*)$", databaseUser: "\\1"),
         ]
         var out: [Scenario] = []
         for (caFile, crl) in [(ServerCAFile.root, ServerCRL.none), (.root, .file), (.rootAndIntermediate, .none), (.none, .none)] {
@@ -86,7 +87,7 @@ public enum MatrixDefinition {
     /// Host-name variants x sslmode, plus CRL options on the chain variants.
     static var namesAndCRLProduct: [Scenario] {
         var out: [Scenario] = []
-        let hba = [HBARule(.hostssl, user: "u_hostssl_trust", method: .trust)]
+        let hba = [HBAEntry(.hostssl, user: "u_hostssl_trust", method: .trust)]
         for names in ServerNames.allCases {
             let server = ServerSide(names: names, hba: hba)
             for mode in [SSLMode.require, .verifyCA, .verifyFull] {
@@ -109,7 +110,7 @@ public enum MatrixDefinition {
     /// channel_binding x passwords x stored type x method x sslmode.
     static var passwordProduct: [Scenario] {
         let base = mainHBA.filter { [.password, .md5, .scramSHA256, .trust].contains($0.method) && $0.type != .local }
-        let md5Stored = base.map { r -> HBARule in var r = r; r.user += "_md5stored"; return r }
+        let md5Stored = base.map { r -> HBAEntry in var r = r; r.user += "_md5stored"; return r }
         let server = ServerSide(hba: mainHBA + md5Stored)
         var out: [Scenario] = []
         for rule in base {
@@ -130,7 +131,7 @@ public enum MatrixDefinition {
     /// Server TLS settings and client protocol ranges; invalid hba sets; Unix socket.
     static var settingsProduct: [Scenario] {
         var out: [Scenario] = []
-        let hba = [HBARule(.host, user: "u_host_trust", method: .trust), HBARule(.hostssl, user: "u_hostssl_trust", method: .trust)]
+        let hba = [HBAEntry(.host, user: "u_host_trust", method: .trust), HBAEntry(.hostssl, user: "u_hostssl_trust", method: .trust)]
         let settings: [ServerTLS] = [
             ServerTLS(ssl: false),
             ServerTLS(minProtocol: .tls13), ServerTLS(maxProtocol: .tls12), ServerTLS(minProtocol: .tls13, maxProtocol: .tls12),
@@ -149,16 +150,16 @@ public enum MatrixDefinition {
                 }
             }
         }
-        let invalid: [HBARule] = [
-            HBARule(.host, user: "u_bad", method: .cert),
-            HBARule(.host, user: "u_bad", method: .scramSHA256, clientCert: .verifyFull),
-            HBARule(.hostssl, user: "u_bad", method: .cert, clientCert: .verifyCA),
-            HBARule(.hostssl, user: "u_bad", method: .trust, clientCert: .legacyOne),
-            HBARule(.hostnossl, user: "u_bad", method: .trust, clientName: .cn),
-            HBARule(.hostssl, user: "u_bad", method: .scramSHA256, clientCert: .verifyFull, map: "m"),
+        let invalid: [HBAEntry] = [
+            HBAEntry(.host, user: "u_bad", method: .cert),
+            HBAEntry(.host, user: "u_bad", method: .scramSHA256, clientCert: .verifyFull),
+            HBAEntry(.hostssl, user: "u_bad", method: .cert, clientCert: .verifyCA),
+            HBAEntry(.hostssl, user: "u_bad", method: .trust, clientCert: .legacyOne),
+            HBAEntry(.hostnossl, user: "u_bad", method: .trust, clientName: .cn),
+            HBAEntry(.hostssl, user: "u_bad", method: .scramSHA256, clientCert: .verifyFull, map: "m"),
         ]
         for bad in invalid {
-            let server = ServerSide(hba: [HBARule(.hostssl, user: "u_ok", method: .trust), bad])
+            let server = ServerSide(hba: [HBAEntry(.hostssl, user: "u_ok", method: .trust), bad])
             out.append(Scenario(server: server, client: ClientSide(sslMode: .require), user: "u_ok"))
         }
         let localServer = ServerSide(hba: mainHBA)

@@ -29,7 +29,7 @@ extension Predictor {
     }
 
     /// The message parse_hba_line logs for an invalid line, in the order the parser checks.
-    func parseError(_ r: HBARule) -> MessageTemplate? {
+    func parseError(_ r: HBAEntry) -> MessageTemplate? {
         if r.method == .cert, r.type != .hostssl { return msg(.certOnlyHostssl) }
         if let cc = r.clientCert {
             if r.type != .hostssl { return msg(.clientcertOnlyHostssl) }
@@ -43,7 +43,7 @@ extension Predictor {
         return nil
     }
 
-    func ruleMatches(_ r: HBARule, ssl: Bool) -> Bool {
+    func ruleMatches(_ r: HBAEntry, ssl: Bool) -> Bool {
         let typeOK: Bool
         switch (r.type, s.client.transport) {
         case (.local, .unixSocket): typeOK = true
@@ -140,7 +140,7 @@ extension Predictor {
     }
 
     /// auth.c CheckCertAuth + hba.c check_usermap; nil when the certificate name is accepted.
-    mutating func checkCertAuth(_ r: HBARule, method: HBAMethod) -> AttemptEnd? {
+    mutating func checkCertAuth(_ r: HBAEntry, method: HBAMethod) -> AttemptEnd? {
         let useDN = r.clientName == .dn
         let authUser = useDN ? s.client.certificate.distinguishedName(for: s.user) : s.client.certificate.commonName(for: s.user)
         var log: [MessageTemplate] = []
@@ -177,12 +177,12 @@ extension Predictor {
                 let pattern = String(e.systemUser.dropFirst())
                 guard let re = try? NSRegularExpression(pattern: pattern),
                       let m = re.firstMatch(in: authUser, range: NSRange(authUser.startIndex..., in: authUser)) else { continue }
-                var pg = e.pgUser
+                var pg = e.databaseUser
                 if m.numberOfRanges > 1, let g = Range(m.range(at: 1), in: authUser) {
                     pg = pg.replacingOccurrences(of: "\\1", with: String(authUser[g]))
                 }
                 if pg == s.user { return true }
-            } else if e.systemUser == authUser, e.pgUser == s.user {
+            } else if e.systemUser == authUser, e.databaseUser == s.user {
                 return true
             }
         }

@@ -1,3 +1,4 @@
+import ClusterKit
 /// The password the client sends.
 public enum ClientPassword: String, Sendable, Hashable, Codable, CaseIterable, CustomStringConvertible {
     case right, wrong, none
@@ -26,11 +27,11 @@ public struct ServerSide: Sendable, Hashable, Codable, CustomStringConvertible {
     public var names: ServerNames
     public var tls: ServerTLS
     /// pg_hba.conf lines, first match wins.
-    public var hba: [HBARule]
+    public var hba: [HBAEntry]
     public var ident: [IdentMapEntry]
 
     public init(chain: ServerChain = .rootSigned, names: ServerNames = .standard, tls: ServerTLS = .default,
-                hba: [HBARule], ident: [IdentMapEntry] = []) {
+                hba: [HBAEntry], ident: [IdentMapEntry] = []) {
         self.chain = chain
         self.names = names
         self.tls = tls
@@ -95,8 +96,8 @@ public struct Scenario: Sendable, Hashable, Codable, CustomStringConvertible {
     }
 
     /// The first rule naming this user (or `all`), whatever its connection type: used for ids.
-    public var primaryRule: HBARule? {
-        server.hba.first { $0.user == user && $0 != HBARule.rejectNonSSL } ?? server.hba.first { $0.user == user || $0.user == "all" }
+    public var primaryRule: HBAEntry? {
+        server.hba.first { $0.user == user && $0 != HBAEntry.rejectNonSSL } ?? server.hba.first { $0.user == user || $0.user == "all" }
     }
 
     /// Stable id, e.g. `verify-full / hostssl scram / intermediate-unbundled / trust root`,

@@ -36,7 +36,7 @@ struct ModelRuleTests {
 
     @Test(arguments: [ServerNames.mismatch, .mismatchMultiple, .noNames])
     func verifyFullNeverAcceptsAMismatchedName(names: ServerNames) {
-        let s = Scenario(server: ServerSide(names: names, hba: [HBARule(.hostssl, method: .trust)]),
+        let s = Scenario(server: ServerSide(names: names, hba: [HBAEntry(.hostssl, method: .trust)]),
                          client: ClientSide(sslMode: .verifyFull), user: "u")
         let e = Expectation.predict(s)
         #expect(!e.isAccepted)
@@ -53,13 +53,13 @@ struct ModelRuleTests {
 
     @Test(arguments: [ServerNames.standard, .cnOnly, .sanDNS, .wildcardSAN, .sanIP, .cnIP])
     func verifyFullAcceptsMatchingNames(names: ServerNames) {
-        let s = Scenario(server: ServerSide(names: names, hba: [HBARule(.hostssl, method: .trust)]),
+        let s = Scenario(server: ServerSide(names: names, hba: [HBAEntry(.hostssl, method: .trust)]),
                          client: ClientSide(sslMode: .verifyFull), user: "u")
         #expect(Expectation.predict(s).outcome == .accepted(encrypted: true, user: "u"))
     }
 
     @Test func hostnosslOnlyWithRequireGivesNoEncryptionEntryMessage() {
-        let s = Scenario(server: ServerSide(hba: [HBARule(.hostnossl, method: .trust)]),
+        let s = Scenario(server: ServerSide(hba: [HBAEntry(.hostnossl, method: .trust)]),
                          client: ClientSide(sslMode: .require), user: "u", database: "d")
         let e = Expectation.predict(s)
         #expect(e.libpqErrorMessage?.text == "connection to server at \"127.0.0.1\", port {port} failed: FATAL:  no pg_hba.conf entry for host \"127.0.0.1\", user \"u\", database \"d\", SSL encryption\n")
@@ -67,7 +67,7 @@ struct ModelRuleTests {
     }
 
     @Test func preferFallsBackAfterHardenedRejectWithBothMessages() {
-        let s = Scenario(server: ServerSide(hba: [.rejectNonSSL, HBARule(.hostnossl, user: "u", method: .trust)]),
+        let s = Scenario(server: ServerSide(hba: [.rejectNonSSL, HBAEntry(.hostnossl, user: "u", method: .trust)]),
                          client: ClientSide(sslMode: .prefer), user: "u", database: "d")
         let e = Expectation.predict(s)
         #expect(e.attempts.map(\.ssl) == [true, false])
@@ -77,11 +77,11 @@ struct ModelRuleTests {
     }
 
     @Test func allowRetriesWithSSLOnlyAfterServerError() {
-        let hba = [HBARule(.hostssl, user: "u", method: .trust)]
+        let hba = [HBAEntry(.hostssl, user: "u", method: .trust)]
         let ok = Expectation.predict(Scenario(server: ServerSide(hba: hba), client: ClientSide(sslMode: .allow), user: "u"))
         #expect(ok.outcome == .accepted(encrypted: true, user: "u"))
         #expect(ok.failedAttemptsBeforeSuccess.count == 1)
-        let noPw = Expectation.predict(Scenario(server: ServerSide(hba: [HBARule(.host, user: "u", method: .scramSHA256)]),
+        let noPw = Expectation.predict(Scenario(server: ServerSide(hba: [HBAEntry(.host, user: "u", method: .scramSHA256)]),
                                                 client: ClientSide(sslMode: .allow, password: .none), user: "u"))
         #expect(noPw.attempts.count == 1)
         #expect(noPw.libpqErrorMessage?.text.hasSuffix("fe_sendauth: no password supplied\n") == true)
@@ -89,7 +89,7 @@ struct ModelRuleTests {
 
     @Test(arguments: [SSLMode.verifyCA, .verifyFull])
     func missingRootFileFailsVerifyModes(mode: SSLMode) {
-        let s = Scenario(server: ServerSide(hba: [HBARule(.host, method: .trust)]),
+        let s = Scenario(server: ServerSide(hba: [HBAEntry(.host, method: .trust)]),
                          client: ClientSide(sslMode: mode, trust: .defaultAbsent), user: "u")
         #expect(Expectation.predict(s).libpqErrorMessage?.text ==
             "connection to server at \"127.0.0.1\", port {port} failed: root certificate file \"{home}/.postgresql/root.crt\" does not exist\nEither provide the file or change sslmode to disable server certificate verification.\n")
@@ -98,14 +98,14 @@ struct ModelRuleTests {
 
     @Test(arguments: [ClientTrust.intermediateOnly, .unrelatedCA])
     func requireWithExistingRootFileVerifies(trust: ClientTrust) {
-        let s = Scenario(server: ServerSide(chain: .intermediateBundled, hba: [HBARule(.host, method: .trust)]),
+        let s = Scenario(server: ServerSide(chain: .intermediateBundled, hba: [HBAEntry(.host, method: .trust)]),
                          client: ClientSide(sslMode: .require, trust: trust), user: "u")
         #expect(Expectation.predict(s).libpqErrorMessage?.text.hasSuffix("SSL error: certificate verify failed\n") == true)
     }
 
     @Test func channelBindingRequireNeedsScramOverSSL() {
         func predict(_ m: HBAMethod, _ mode: SSLMode) -> Scenarios.Expectation {
-            Expectation.predict(Scenario(server: ServerSide(hba: [HBARule(.host, user: "u", method: m)]),
+            Expectation.predict(Scenario(server: ServerSide(hba: [HBAEntry(.host, user: "u", method: m)]),
                                          client: ClientSide(sslMode: mode, channelBinding: .require), user: "u"))
         }
         #expect(predict(.scramSHA256, .require).outcome == .accepted(encrypted: true, user: "u"))
@@ -115,7 +115,7 @@ struct ModelRuleTests {
     }
 
     @Test func clientCertRejectedUnderTLS13DoesNotFallBack() {
-        let s = Scenario(server: ServerSide(hba: [HBARule(.host, user: "u", method: .trust)]),
+        let s = Scenario(server: ServerSide(hba: [HBAEntry(.host, user: "u", method: .trust)]),
                          client: ClientSide(sslMode: .prefer, certificate: .untrustedCA), user: "u")
         let e = Expectation.predict(s)
         #expect(e.attempts.count == 1)
@@ -124,7 +124,7 @@ struct ModelRuleTests {
     }
 
     @Test func invalidHBAStopsTheServer() {
-        let s = Scenario(server: ServerSide(hba: [HBARule(.host, user: "u", method: .cert)]), client: ClientSide(sslMode: .require), user: "u")
+        let s = Scenario(server: ServerSide(hba: [HBAEntry(.host, user: "u", method: .cert)]), client: ClientSide(sslMode: .require), user: "u")
         guard case .serverFailsToStart(let log) = Expectation.predict(s).outcome else {
             Issue.record("expected a start failure"); return
         }

@@ -29,7 +29,7 @@ public enum HBAClientName: String, Sendable, Hashable, Codable, CaseIterable, Cu
 
 /// One pg_hba.conf line. Database and address are always `all`; the user column selects the
 /// rule, so one cluster can carry many rules (one role per rule).
-public struct HBARule: Sendable, Hashable, Codable, CustomStringConvertible {
+public struct HBAEntry: Sendable, Hashable, Codable, CustomStringConvertible {
     public var type: HBAConnectionType
     /// Role name, or `all`.
     public var user: String
@@ -72,20 +72,5 @@ public struct HBARule: Sendable, Hashable, Codable, CustomStringConvertible {
     }
 
     /// The `hostnossl all all all reject` line that commonly opens a hardened pg_hba.conf.
-    public static let rejectNonSSL = HBARule(.hostnossl, method: .reject)
-}
-
-/// One pg_ident.conf line: `map system-username pg-username`; a system name starting with `/`
-/// is a regular expression whose `\1` may appear in the pg user name.
-public struct IdentMapEntry: Sendable, Hashable, Codable, CustomStringConvertible {
-    public var map: String
-    public var systemUser: String
-    public var pgUser: String
-    public init(map: String, systemUser: String, pgUser: String) {
-        self.map = map
-        self.systemUser = systemUser
-        self.pgUser = pgUser
-    }
-    public var line: String { "\(map) \(systemUser) \(pgUser)" }
-    public var description: String { line }
+    public static let rejectNonSSL = HBAEntry(.hostnossl, method: .reject)
 }
