@@ -15,7 +15,14 @@ public enum PKI {
     public static func materialize(
         _ spec: PKISpec, into directory: String, serverAccount: ServerAccount, now: Date = PKI.runStart
     ) throws -> PKIMaterial {
-        let built = try PKICache.shared.objects(for: spec, now: now)
+        try materialize(spec, into: directory, serverAccount: serverAccount, now: now, cache: .shared)
+    }
+
+    /// The same with a private cache (benchmarks and tests that count generations).
+    static func materialize(
+        _ spec: PKISpec, into directory: String, serverAccount: ServerAccount, now: Date, cache: PKICache
+    ) throws -> PKIMaterial {
+        let built = try cache.objects(for: spec, now: now)
         if !FileManager.default.fileExists(atPath: directory) {
             try SecureFiles.makeDirectory(directory, mode: 0o755)
         }
