@@ -7,8 +7,20 @@ import Testing
 enum PKITestSupport {
     static let openssl = "/usr/bin/openssl"
 
+    /// This process's scratch root. Swift Testing has no suite-wide teardown, so the first
+    /// use removes the roots of earlier test processes that are no longer running.
+    static let scratchRoot: String = {
+        let prefix = "pg-ssl-matrix-pki-tests-"
+        for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/tmp")) ?? [] where entry.hasPrefix(prefix) {
+            if let pid = Int32(entry.dropFirst(prefix.count)), pid != getpid(), kill(pid, 0) != 0, errno == ESRCH {
+                SecureFiles.remove("/tmp/" + entry)
+            }
+        }
+        return "/tmp/\(prefix)\(getpid())"
+    }()
+
     static func freshDirectory(_ label: String) -> String {
-        "/tmp/pg-ssl-matrix-pki-tests-\(getpid())/\(label)-\(UInt32.random(in: 0...UInt32.max))"
+        "\(scratchRoot)/\(label)-\(UInt32.random(in: 0...UInt32.max))"
     }
 
     /// The standard set (EC P-256), materialized into a directory of its own.
