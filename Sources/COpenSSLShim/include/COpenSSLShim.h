@@ -18,4 +18,14 @@
 #include <openssl/asn1.h>
 #include <openssl/ssl.h>
 
+/// BIO_get_mem_data (a macro over BIO_ctrl): the bytes a memory BIO holds, and their count.
+long shim_BIO_get_mem_data(BIO *bio, char **data);
+
+/// OPENSSL_free (a macro that passes __FILE__/__LINE__ to CRYPTO_free).
+void shim_OPENSSL_free(void *pointer);
+
+/// XN_FLAG_RFC2253 without ASN1_STRFLGS_ESC_MSB: the DN form PostgreSQL matches
+/// (clientname=DN), with UTF-8 kept readable instead of escaped byte by byte.
+unsigned long shim_XN_FLAG_RFC2253_UTF8(void);
+
 #endif

@@ -21,6 +21,10 @@ public enum ClusterKitError: Error, CustomStringConvertible, Equatable, Sendable
     case clusterNotRunning(name: String)
     case unreadableFile(path: String, reason: String)
     case invalidSetting(name: String, reason: String)
+    // MARK: PKI
+    case openSSL(operation: String, reason: String)
+    case pkiSpecInvalid(reason: String)
+    case unknownPKIName(name: String)
 
     public var code: String {
         switch self {
@@ -40,6 +44,10 @@ public enum ClusterKitError: Error, CustomStringConvertible, Equatable, Sendable
         case .clusterNotRunning: "cluster-not-running"
         case .unreadableFile: "unreadable-file"
         case .invalidSetting: "invalid-setting"
+        // MARK: PKI
+        case .openSSL: "openssl"
+        case .pkiSpecInvalid: "pki-spec-invalid"
+        case .unknownPKIName: "unknown-pki-name"
         }
     }
 
@@ -86,6 +94,14 @@ public enum ClusterKitError: Error, CustomStringConvertible, Equatable, Sendable
             return "Cannot read \(path): \(reason). Check the path and its permissions."
         case .invalidSetting(let name, let reason):
             return "Invalid server setting \(name): \(reason)"
+        // MARK: PKI
+        case .openSSL(let operation, let reason):
+            return "OpenSSL failed to \(operation): \(reason)"
+        case .pkiSpecInvalid(let reason):
+            return "The PKI specification cannot be built: \(reason). Fix the PKISpec (names, issuers, file contents)."
+        case .unknownPKIName(let name):
+            return "The PKI specification refers to '\(name)', which it does not define. "
+                + "Add a key, certificate or CRL with that name, or correct the reference."
         }
     }
 }
