@@ -30,6 +30,134 @@ public final class PGConnection {
         conn = connection!
     }
 
+    /// What `connectPolling` saw while libpq worked through its attempts.
+    public private(set) var pollReport = PollReport()
+
+    /// Local ports of every socket libpq opened, and the protocol trace of the startup.
+    public struct PollReport: Sendable {
+        /// One entry per TCP socket, in order (allow/prefer/multi-host make several).
+        public var localPorts: [Int] = []
+        /// True when `timeout` passed before libpq finished.
+        public var timedOut = false
+        /// libpq's PQtrace output of the startup exchange (timestamps suppressed), or nil
+        /// when tracing was not asked for. Contains authentication messages: never log it.
+        public var protocolTrace: String?
+    }
+
+    /// Connects without blocking inside libpq: PQconnectStartParams, then PQconnectPoll
+    /// driven by poll(2) on PQsocket. Between steps the socket's local port is read, so
+    /// every attempt (allow/prefer open a second socket) is known by its client port, the
+    /// `{127.0.0.1(PORT)}` the server writes in its log prefix.
+    ///
+    /// `timeout` bounds each wait for the socket; a new socket (a new attempt) starts a new
+    /// wait, as libpq's own connect_timeout is per attempt. With `traceProtocol`, PQtrace
+    /// records the startup messages (the only way libpq 15 reveals the SASL mechanism it
+    /// chose and the fields of a startup ErrorResponse).
+    ///
+    /// Blocks the calling thread: run it inside `BlockingWork.run`.
+    public init(connectPolling parameters: [(String, String)], timeout: Double, traceProtocol: Bool) {
+        let keys = parameters.map { strdup($0.0) } + [nil]
+        let values = parameters.map { strdup($0.1) } + [nil]
+        defer {
+            keys.forEach { free($0) }
+            values.forEach { free($0) }
+        }
+        let connection = keys.withUnsafeBufferPointer { k in
+            values.withUnsafeBufferPointer { v in
+                k.baseAddress!.withMemoryRebound(to: UnsafePointer<CChar>?.self, capacity: k.count) { kp in
+                    v.baseAddress!.withMemoryRebound(to: UnsafePointer<CChar>?.self, capacity: v.count) { vp in
+                        PQconnectStartParams(kp, vp, 0)
+                    }
+                }
+            }
+        }
+        conn = connection!
+        let trace: Trace? = traceProtocol ? Trace() : nil
+        if let file = trace?.file {
+            PQtrace(conn, file)
+            PQsetTraceFlags(conn, PQTRACE_SUPPRESS_TIMESTAMPS)
+        }
+        var report = PollReport()
+        var lastSocket: (fd: Int32, port: Int)? = nil
+        func notePort() {
+            let fd = PQsocket(conn)
+            guard fd >= 0, let port = PGConnection.localPort(ofSocket: fd) else { return }
+            if lastSocket?.fd != fd || lastSocket?.port != port {
+                lastSocket = (fd, port)
+                if report.localPorts.last != port { report.localPorts.append(port) }
+            }
+        }
+        var status = PQstatus(conn) == CONNECTION_BAD ? PGRES_POLLING_FAILED : PGRES_POLLING_WRITING
+        var waitStart = Date()
+        var attemptsSeen = 0
+        while status != PGRES_POLLING_OK && status != PGRES_POLLING_FAILED {
+            notePort()
+            if report.localPorts.count != attemptsSeen {
+                attemptsSeen = report.localPorts.count
+                waitStart = Date()
+            }
+            let fd = PQsocket(conn)
+            if fd >= 0 {
+                let remaining = timeout - Date().timeIntervalSince(waitStart)
+                if remaining <= 0 { report.timedOut = true; break }
+                var pfd = pollfd(fd: fd, events: Int16(status == PGRES_POLLING_READING ? POLLIN : POLLOUT), revents: 0)
+                let ready = poll(&pfd, 1, Int32(min(remaining, 3600) * 1000))
+                if ready < 0 && errno == EINTR { continue }
+                if ready == 0 { report.timedOut = true; break }
+            }
+            status = PQconnectPoll(conn)
+        }
+        notePort()
+        if trace != nil {
+            PQuntrace(conn)
+            report.protocolTrace = trace?.finish()
+        }
+        pollReport = report
+    }
+
+    /// An in-memory FILE for PQtrace (open_memstream).
+    private final class Trace {
+        var buffer: UnsafeMutablePointer<CChar>? = nil
+        var size = 0
+        var file: UnsafeMutablePointer<FILE>?
+        init() { file = open_memstream(&buffer, &size) }
+        func finish() -> String {
+            guard let file else { return "" }
+            fclose(file)
+            self.file = nil
+            defer { free(buffer); buffer = nil }
+            return buffer.map { String(cString: $0) } ?? ""
+        }
+        deinit { if file != nil { _ = finish() } }
+    }
+
+    /// PQconninfo: every option libpq knows with the value this connection ended up with
+    /// (nil when unset). Shows whether anything came from outside the caller's parameters.
+    public var effectiveOptions: [String: String?] {
+        guard let options = PQconninfo(conn) else { return [:] }
+        defer { PQconninfoFree(options) }
+        var result: [String: String?] = [:]
+        var index = 0
+        while let keyword = options[index].keyword {
+            result[String(cString: keyword)] = options[index].val.map { String(cString: $0) }
+            index += 1
+        }
+        return result
+    }
+
+    /// Every keyword libpq 15 accepts, from PQconndefaults (no connection needed).
+    public static var knownKeywords: [String] {
+        guard let options = PQconndefaults() else { return [] }
+        defer { PQconninfoFree(options) }
+        var result: [String] = []
+        var index = 0
+        while let keyword = options[index].keyword {
+            result.append(String(cString: keyword))
+            index += 1
+        }
+        return result
+    }
+
     deinit { PQfinish(conn) }
 
     public var isConnected: Bool { PQstatus(conn) == CONNECTION_OK }

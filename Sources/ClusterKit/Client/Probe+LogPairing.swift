@@ -1,0 +1,59 @@
+import Foundation
+
+extension Probe {
+    /// Waits until the server has written everything about `ports`, then returns the lines
+    /// per socket. See `Probe` for the rule; `limit` bounds the whole wait.
+    static func pairLogLines(
+        ports: [Int], log: ServerLog, since mark: ServerLog.Mark, limit: Duration, grace: Duration
+    ) async -> [Outcome.Socket] {
+        let clock = ContinuousClock()
+        let start = clock.now
+        var lines: [ServerLog.Line] = []
+        var pids: [Int: Int] = [:]
+        var complete = false
+        while true {
+            lines = log.lines(since: mark)
+            for port in ports where pids[port] == nil {
+                if let pid = lines.first(where: { $0.remotePort == port })?.pid { pids[port] = pid }
+            }
+            let elapsed = clock.now - start
+            let waitingFor = ports.filter { port in
+                guard let pid = pids[port] else { return elapsed < grace }
+                return ProcessIdentity.isRunning(Int32(pid))
+            }
+            if waitingFor.isEmpty {
+                complete = ports.allSatisfy { pids[$0] != nil }
+                break
+            }
+            if elapsed >= limit { break }
+            try? await Task.sleep(for: .milliseconds(1))
+        }
+        if complete { lines = log.lines(since: mark) }
+        let grouped = group(lines)
+        return ports.map { port in
+            let pid = pids[port]
+            let mine = grouped.filter { $0.pid != nil && $0.pid == pid }.map {
+                Outcome.LogLine(pid: $0.pid, severity: $0.severity, message: $0.message)
+            }
+            let finished = pid.map { !ProcessIdentity.isRunning(Int32($0)) } ?? false
+            return Outcome.Socket(localPort: port, serverPID: pid, serverLog: mine, logComplete: finished)
+        }
+    }
+
+    /// Joins continuation lines (a message with embedded newlines: no prefix) to the line
+    /// they continue.
+    static func group(_ lines: [ServerLog.Line]) -> [ServerLog.Line] {
+        var result: [ServerLog.Line] = []
+        for line in lines {
+            if line.pid == nil, let last = result.last {
+                result[result.count - 1] = ServerLog.Line(
+                    raw: last.raw + "\n" + line.raw, pid: last.pid, remote: last.remote,
+                    applicationName: last.applicationName, severity: last.severity,
+                    message: last.message + "\n" + line.raw)
+            } else {
+                result.append(line)
+            }
+        }
+        return result
+    }
+}
