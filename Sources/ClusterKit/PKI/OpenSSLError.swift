@@ -47,3 +47,8 @@ enum OpenSSLError {
         return value
     }
 }
+
+/// The OpenSSL this process is linked with (libpq in this process uses the same libssl).
+public enum OpenSSLLibrary {
+    public static var version: String { String(cString: OpenSSL_version(0)) }  // OPENSSL_VERSION
+}

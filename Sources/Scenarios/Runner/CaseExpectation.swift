@@ -1,0 +1,46 @@
+import Foundation
+
+/// What a case must do: either the model's exact prediction, or what a scenario file declares.
+public enum CaseExpectation: Sendable {
+    /// From `Expectation.predict`: exact texts, every attempt, the rules behind them.
+    case model(Expectation)
+    /// From a scenario file: accepted (optionally with ssl/protocol/user) or rejected with
+    /// regular expressions for the libpq message and the server log.
+    case declared(DeclaredExpectation)
+
+    public var rules: [String] {
+        switch self {
+        case .model(let e): e.rules
+        case .declared(let d): d.source.map { ["declared in \($0)"] } ?? []
+        }
+    }
+}
+
+public struct DeclaredExpectation: Sendable, Hashable, Codable {
+    public enum Kind: String, Sendable, Hashable, Codable {
+        case accepted, rejected
+        case serverFailsToStart = "server_fails_to_start"
+    }
+
+    public var kind: Kind
+    public var ssl: Bool?
+    public var `protocol`: String?
+    public var user: String?
+    /// Regular expression searched in libpq's whole error message.
+    public var message: String?
+    /// Regular expression searched in the server log lines of this attempt.
+    public var serverLog: String?
+    /// "file.yaml:12" for reports.
+    public var source: String?
+
+    public init(kind: Kind, ssl: Bool? = nil, protocol: String? = nil, user: String? = nil,
+                message: String? = nil, serverLog: String? = nil, source: String? = nil) {
+        self.kind = kind
+        self.ssl = ssl
+        self.protocol = `protocol`
+        self.user = user
+        self.message = message
+        self.serverLog = serverLog
+        self.source = source
+    }
+}

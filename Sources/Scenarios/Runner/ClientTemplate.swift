@@ -1,0 +1,78 @@
+import ClusterKit
+import Foundation
+
+/// Client parameters that name PKI files instead of paths; resolved per cluster.
+public struct ClientTemplate: Sendable, Hashable, Codable {
+    public enum FileRef: Sendable, Hashable, Codable {
+        /// A file the group's PKI writes (`OutputFileSpec.name`).
+        case pki(String)
+        /// Explicitly none: a path that does not exist.
+        case none
+        /// Not given, so libpq's `~/.postgresql/...` default is meant.
+        case libpqDefault
+    }
+
+    public enum Transport: String, Sendable, Hashable, Codable {
+        case tcp
+        case unixSocket = "unix-socket"
+    }
+
+    public var transport: Transport
+    /// The name libpq verifies (`host=`); the route is always `hostaddr=127.0.0.1`.
+    public var host: String
+    public var dbname: String
+    public var user: String
+    public var password: String?
+    public var sslmode: String
+    public var sslrootcert: FileRef
+    public var sslcert: FileRef
+    public var sslkey: FileRef
+    public var sslpassword: String?
+    public var sslcrl: FileRef
+    public var sslcrldir: FileRef
+    public var sslMinProtocolVersion: String
+    public var sslMaxProtocolVersion: String?
+    public var channelBinding: String
+
+    public init(
+        transport: Transport = .tcp, host: String = "127.0.0.1", dbname: String = "postgres", user: String,
+        password: String? = nil, sslmode: String, sslrootcert: FileRef = .none, sslcert: FileRef = .none,
+        sslkey: FileRef = .none, sslpassword: String? = nil, sslcrl: FileRef = .none, sslcrldir: FileRef = .none,
+        sslMinProtocolVersion: String = "TLSv1.2", sslMaxProtocolVersion: String? = nil, channelBinding: String = "prefer"
+    ) {
+        self.transport = transport
+        self.host = host
+        self.dbname = dbname
+        self.user = user
+        self.password = password
+        self.sslmode = sslmode
+        self.sslrootcert = sslrootcert
+        self.sslcert = sslcert
+        self.sslkey = sslkey
+        self.sslpassword = sslpassword
+        self.sslcrl = sslcrl
+        self.sslcrldir = sslcrldir
+        self.sslMinProtocolVersion = sslMinProtocolVersion
+        self.sslMaxProtocolVersion = sslMaxProtocolVersion
+        self.channelBinding = channelBinding
+    }
+
+    /// Concrete parameters for a running cluster and the material written for it.
+    public func parameters(cluster: Cluster, material: PKIMaterial, applicationName: String) throws -> ConnectionParameters {
+        func file(_ ref: FileRef) throws -> ConnectionParameters.File {
+            switch ref {
+            case .pki(let name): return .path(try material.path(name))
+            case .none: return .none
+            case .libpqDefault: return .libpqDefault
+            }
+        }
+        let tcp = transport == .tcp
+        return ConnectionParameters(
+            host: tcp ? host : cluster.socketDirectory, hostaddr: tcp ? "127.0.0.1" : nil, port: cluster.port,
+            dbname: dbname, user: user, password: password, sslmode: sslmode,
+            sslrootcert: try file(sslrootcert), sslcert: try file(sslcert), sslkey: try file(sslkey),
+            sslpassword: sslpassword, sslcrl: try file(sslcrl), sslcrldir: try file(sslcrldir),
+            sslMinProtocolVersion: sslMinProtocolVersion, sslMaxProtocolVersion: sslMaxProtocolVersion,
+            channelBinding: channelBinding, applicationName: applicationName)
+    }
+}

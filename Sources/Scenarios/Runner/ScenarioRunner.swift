@@ -1,0 +1,276 @@
+import ClusterKit
+import Foundation
+import Synchronization
+
+/// Runs groups on real clusters: one cluster per group, probes in parallel within a group,
+/// a few groups at once. Every cluster is destroyed when its group ends, whatever happened.
+public struct ScenarioRunner: Sendable {
+    public var installation: Installation
+    public var groupParallelism: Int
+    public var probeParallelism: Int
+    /// Called after every case (done, total); used for the live progress line.
+    public var progress: (@Sendable (Int, Int) -> Void)?
+
+    public init(installation: Installation, groupParallelism: Int = 3, probeParallelism: Int = 8,
+                progress: (@Sendable (Int, Int) -> Void)? = nil) {
+        self.installation = installation
+        self.groupParallelism = groupParallelism
+        self.probeParallelism = probeParallelism
+        self.progress = progress
+    }
+
+    public func run(_ groups: [RunnableGroup]) async -> [CaseResult] {
+        let total = groups.reduce(0) { $0 + $1.cases.count }
+        let done = Atomic<Int>(0)
+        let tick: @Sendable (Int) -> Void = { n in
+            let now = done.add(n, ordering: .relaxed).newValue
+            progress?(now, total)
+        }
+        var results: [[CaseResult]] = Array(repeating: [], count: groups.count)
+        await withTaskGroup(of: (Int, [CaseResult]).self) { taskGroup in
+            var next = 0
+            func launch() {
+                guard next < groups.count else { return }
+                let index = next
+                next += 1
+                taskGroup.addTask { (index, await runGroup(groups[index], tick: tick)) }
+            }
+            for _ in 0..<max(1, groupParallelism) { launch() }
+            for await (index, groupResults) in taskGroup {
+                results[index] = groupResults
+                launch()
+            }
+        }
+        return results.flatMap { $0 }
+    }
+
+    /// One group on its own cluster.
+    public func runGroup(_ group: RunnableGroup, tick: @escaping @Sendable (Int) -> Void = { _ in }) async -> [CaseResult] {
+        let labels = Dictionary(group.cases.map { ($0.id, $0.labels) }, uniquingKeysWith: { a, _ in a })
+        return await runGroupUnlabelled(group, tick: tick).map { r in
+            var r = r
+            r.labels = labels[r.id] ?? [:]
+            return r
+        }
+    }
+
+    private func runGroupUnlabelled(_ group: RunnableGroup, tick: @escaping @Sendable (Int) -> Void) async -> [CaseResult] {
+        let runnable = group.cases.filter { $0.skipReason == nil }
+        var results = group.cases.compactMap { c -> CaseResult? in
+            guard let reason = c.skipReason else { return nil }
+            return CaseResult(id: c.id, group: group.id, verdict: .skipped, differences: [reason],
+                              expected: Self.describe(c.expectation), rules: c.expectation.rules, observed: nil)
+        }
+        tick(results.count)
+        let cluster: Cluster
+        do {
+            cluster = try await Cluster.create(installation: installation)
+        } catch {
+            tick(runnable.count)
+            return results + runnable.map { errorResult($0, group, "could not create a cluster: \(error)") }
+        }
+        do {
+            let material = try PKI.materialize(group.pki, into: cluster.filesDirectory, serverAccount: cluster.workspace.account)
+            try cluster.configure(Self.resolve(group.settings, files: material.directory))
+            try cluster.setHBA(group.hba)
+            try cluster.setIdent(group.ident)
+            let started: Result<Void, any Error>
+            do {
+                try await cluster.start()
+                started = .success(())
+            } catch {
+                started = .failure(error)
+            }
+            if let startExpectation = group.startExpectation {
+                results += compareStart(startExpectation, started, group, runnable, cluster, material)
+                tick(runnable.count)
+                await cluster.destroy()
+                return results
+            }
+            if case .failure(let error) = started {
+                tick(runnable.count)
+                await cluster.destroy()
+                return results + runnable.map { errorResult($0, group, "the server did not start: \(error)") }
+            }
+            var setup = group.roles.map(\.sql)
+            setup += group.extensions.map { "CREATE EXTENSION IF NOT EXISTS \($0);" }
+            if !setup.isEmpty { try await cluster.query(setup.joined(separator: "\n")) }
+            results += await probeAll(runnable, group, cluster, material, tick: tick)
+        } catch {
+            let finished = Set(results.map(\.id))
+            let missing = runnable.filter { !finished.contains($0.id) }
+            tick(missing.count)
+            results += missing.map { errorResult($0, group, "set-up failed: \(error)") }
+        }
+        await cluster.destroy()
+        return results
+    }
+
+    private func probeAll(_ cases: [CaseSpec], _ group: RunnableGroup, _ cluster: Cluster, _ material: PKIMaterial,
+                          tick: @escaping @Sendable (Int) -> Void) async -> [CaseResult] {
+        let probe = Probe(cluster: cluster)
+        var results: [CaseResult] = []
+        await withTaskGroup(of: CaseResult.self) { taskGroup in
+            var next = 0
+            func launch() {
+                guard next < cases.count else { return }
+                let c = cases[next]
+                let serial = next
+                next += 1
+                taskGroup.addTask {
+                    let r = await runCase(c, serial: serial, group, cluster, material, probe)
+                    tick(1)
+                    return r
+                }
+            }
+            for _ in 0..<max(1, probeParallelism) { launch() }
+            for await result in taskGroup {
+                results.append(result)
+                launch()
+            }
+        }
+        let order = Dictionary(uniqueKeysWithValues: cases.enumerated().map { ($1.id, $0) })
+        return results.sorted { (order[$0.id] ?? 0) < (order[$1.id] ?? 0) }
+    }
+
+    private func runCase(_ c: CaseSpec, serial: Int, _ group: RunnableGroup, _ cluster: Cluster,
+                         _ material: PKIMaterial, _ probe: Probe) async -> CaseResult {
+        let parameters: ConnectionParameters
+        do {
+            parameters = try c.client.parameters(cluster: cluster, material: material, applicationName: "sslmatrix-\(serial)")
+        } catch {
+            return errorResult(c, group, "client files: \(error)")
+        }
+        let outcome = await probe.connect(parameters)
+        let run = runValues(parameters, cluster, material, probe)
+        let diffs = OutcomeComparison.compare(c.expectation, outcome, run)
+        return CaseResult(
+            id: c.id, group: group.id, verdict: diffs.isEmpty ? .agree : .disagree, differences: diffs,
+            expected: Self.describe(c.expectation), rules: c.expectation.rules,
+            observed: Self.summary(outcome, normalizer: normalizer(cluster, material)))
+    }
+
+    // MARK: Start-up expectations
+
+    private func compareStart(_ expectation: CaseExpectation, _ started: Result<Void, any Error>, _ group: RunnableGroup,
+                              _ cases: [CaseSpec], _ cluster: Cluster, _ material: PKIMaterial) -> [CaseResult] {
+        let norm = normalizer(cluster, material)
+        let values = ["hba_file": cluster.dataDirectory + "/pg_hba.conf", "server_key": material.directory + "/" + MatrixPKI.serverKey,
+                      "files": material.directory]
+        var diffs: [String] = []
+        var observed: ObservedSummary
+        switch started {
+        case .success:
+            diffs.append("expected the server not to start; it started")
+            observed = ObservedSummary(kind: .accepted, message: "server started")
+        case .failure(let error):
+            let lines = Self.logLines(of: error)
+            observed = ObservedSummary(kind: .serverDidNotStart, message: norm(lines.first { $0.hasPrefix("FATAL") } ?? lines.last ?? "\(error)"),
+                                       serverLog: lines.map(norm))
+            let expectedLines: [MessageTemplate]
+            switch expectation {
+            case .model(let e):
+                if case .serverFailsToStart(let log) = e.outcome { expectedLines = log } else { expectedLines = [] }
+            case .declared(let d):
+                expectedLines = []
+                if let p = d.message, !lines.contains(where: { OutcomeComparison.search(p, in: $0) }) {
+                    diffs.append("expected a start-up line matching /\(p)/; observed:\n\(OutcomeComparison.indent(lines.joined(separator: "\n")))")
+                }
+            }
+            for template in expectedLines {
+                let filled = template.filling(values)
+                if !lines.contains(where: { $0 == filled.text || filled.matches($0) }) {
+                    diffs.append("expected start-up log line: \(filled.text)\nobserved:\n\(OutcomeComparison.indent(lines.joined(separator: "\n")))")
+                }
+            }
+        }
+        return cases.map {
+            CaseResult(id: $0.id, group: group.id, verdict: diffs.isEmpty ? .agree : .disagree, differences: diffs,
+                       expected: Self.describe(expectation), rules: expectation.rules, observed: observed)
+        }
+    }
+
+    static func logLines(of error: any Error) -> [String] {
+        switch error as? ClusterKitError {
+        case .serverFailedToStart(_, let lines): return lines
+        case .invalidHBA(let problems): return problems
+        case .reloadRejected(let problems): return problems
+        default: return ["\(error)"]
+        }
+    }
+
+    // MARK: Helpers
+
+    private func errorResult(_ c: CaseSpec, _ group: RunnableGroup, _ text: String) -> CaseResult {
+        CaseResult(id: c.id, group: group.id, verdict: .error, differences: [text],
+                   expected: Self.describe(c.expectation), rules: c.expectation.rules, observed: nil)
+    }
+
+    private func runValues(_ p: ConnectionParameters, _ cluster: Cluster, _ material: PKIMaterial, _ probe: Probe) -> OutcomeComparison.RunValues {
+        OutcomeComparison.RunValues(values: [
+            "port": String(cluster.port),
+            "rootcert": p.path(of: "sslrootcert", p.sslrootcert, clientDirectory: probe.clientDirectory),
+            "sslkey": p.path(of: "sslkey", p.sslkey, clientDirectory: probe.clientDirectory),
+            "home": ConnectionParameters.libpqHomeDirectory ?? "~",
+            "socket": cluster.socketDirectory,
+            "hba_file": cluster.dataDirectory + "/pg_hba.conf",
+            "server_key": material.directory + "/" + MatrixPKI.serverKey,
+        ])
+    }
+
+    /// Replaces what differs per run (port, temp paths) so reports and baselines compare.
+    func normalizer(_ cluster: Cluster, _ material: PKIMaterial) -> @Sendable (String) -> String {
+        let port = String(cluster.port)
+        let replacements = [
+            (material.directory, "<FILES>"), (cluster.workspace.clientDirectory, "<CLIENT>"),
+            (cluster.directory, "<CLUSTER>"), (cluster.workspace.runDirectory, "<RUN>"),
+        ]
+        return { text in
+            var out = text
+            for (from, to) in replacements { out = out.replacingOccurrences(of: from, with: to) }
+            out = out.replacingOccurrences(of: "port \(port)", with: "port <PORT>")
+            return out
+        }
+    }
+
+    static func summary(_ outcome: Outcome, normalizer: (String) -> String) -> ObservedSummary {
+        let decisive = outcome.serverLog.filter {
+            !$0.message.hasPrefix("connection received") && !$0.message.hasPrefix("connection authorized")
+                && !$0.message.hasPrefix("connection authenticated")
+        }.map { normalizer($0.description) }
+        switch outcome.result {
+        case .accepted(let s):
+            return ObservedSummary(kind: .accepted, encrypted: s.client.encrypted, protocol: s.client.protocol,
+                                   cipher: s.client.cipher, user: s.sessionUser, serverLog: decisive, attempts: outcome.sockets.count)
+        case .rejected(let r):
+            return ObservedSummary(kind: .rejected, message: normalizer(OutcomeComparison.trimmed(r.errorMessage)),
+                                   serverLog: decisive, attempts: r.attempts.count)
+        case .notAttempted(let reason):
+            return ObservedSummary(kind: .notAttempted, message: reason)
+        }
+    }
+
+    static func resolve(_ settings: ServerSettings, files: String) -> ServerSettings {
+        var out = ServerSettings()
+        for (name, value) in settings.entries {
+            if case .string(let s) = value {
+                out[name] = .string(s.replacingOccurrences(of: "{files}", with: files))
+            } else {
+                out[name] = value
+            }
+        }
+        return out
+    }
+
+    static func describe(_ e: CaseExpectation) -> String {
+        switch e {
+        case .model(let m): return m.description
+        case .declared(let d):
+            switch d.kind {
+            case .accepted: return "accepted" + (d.ssl.map { $0 ? " (ssl)" : " (no ssl)" } ?? "")
+            case .rejected: return "rejected" + (d.message.map { " matching /\($0)/" } ?? "")
+            case .serverFailsToStart: return "server fails to start" + (d.message.map { " matching /\($0)/" } ?? "")
+            }
+        }
+    }
+}

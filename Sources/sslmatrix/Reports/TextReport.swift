@@ -1,0 +1,35 @@
+import Foundation
+import Scenarios
+
+/// What a DBA reads in the terminal: versions, a table per chain option, the disagreements.
+enum TextReport {
+    static func render(_ report: MatrixReport, show: Int) -> String {
+        var out = ["pg-ssl-matrix: \(report.installation)", report.versionLine, report.headline, ""]
+        out.append("E accepted+encrypted, P accepted plaintext, R rejected, X server did not start, ! model and reality disagree")
+        for table in Cell.tables(report.results) {
+            out.append("")
+            out.append("server chain: \(table.title) (client trusts root)")
+            let width = max(12, table.columns.map(\.count).max() ?? 0)
+            out.append("sslmode      " + table.columns.map { pad($0, width) }.joined(separator: " "))
+            for row in table.rows {
+                out.append(pad(row, 12) + " " + table.columns.map { pad(table.cells[row]?[$0] ?? "-", width) }.joined(separator: " "))
+            }
+        }
+        let bad = report.results.filter { $0.verdict == .disagree || $0.verdict == .error }
+        if !bad.isEmpty {
+            out.append("")
+            out.append("Disagreements (\(bad.count)\(bad.count > show ? ", first \(show)" : "")):")
+            for r in bad.prefix(show) {
+                out.append("")
+                out.append("✘ \(r.id)")
+                r.differences.forEach { out.append(indent($0)) }
+                out.append("  rules:")
+                r.rules.forEach { out.append("    - \($0)") }
+            }
+        }
+        return out.joined(separator: "\n") + "\n"
+    }
+
+    static func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
+    static func indent(_ s: String) -> String { s.split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }.joined(separator: "\n") }
+}
