@@ -59,14 +59,17 @@ public struct HBAFile: Sendable, Hashable, Codable {
     /// The harness administers the cluster over its private unix socket as `adminUser`;
     /// that line comes first so no scenario rule can lock the harness out. It matches only
     /// that user on the socket, never a TCP connection, so no scenario is affected.
+    /// The scenario's rule number n (from 1) is on line `n + firstRuleLine - 1`: the server's
+    /// complaints name file lines, and the model predicts them from this layout.
     func text(adminUser: String) -> String {
         var lines = [
-            "# Written by pg-ssl-matrix. First match wins.",
-            "# harness superuser, private unix socket only:",
-            HBARule(.local, database: "all", user: adminUser, method: "trust").line,
-            "# scenario rules:",
+            HBARule(.local, database: "all", user: adminUser, method: "trust").line
+                + "\t# pg-ssl-matrix: harness superuser, private socket only; scenario rules follow, first match wins",
         ]
         lines += rules.map(\.line)
         return lines.joined(separator: "\n") + "\n"
     }
+
+    /// The file line of the scenario's first rule.
+    public static let firstRuleLine = 2
 }

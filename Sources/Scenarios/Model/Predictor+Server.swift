@@ -1,3 +1,4 @@
+import ClusterKit
 import Foundation
 
 extension Predictor {
@@ -14,7 +15,7 @@ extension Predictor {
         }
         var log: [MessageTemplate] = []
         for (i, r) in s.server.hba.enumerated() {
-            let context = "CONTEXT:  " + msg(.hbaLineContext, ["line": String(i + 1)])
+            let context = "CONTEXT:  " + msg(.hbaLineContext, ["line": String(i + HBAFile.firstRuleLine)])
             if let err = parseError(r) {
                 log += ["LOG:  " + err, context]
             } else if r.type == .hostssl, !tls.ssl {

@@ -10,7 +10,11 @@ import Foundation
 enum MatrixPKI {
     static let root = "root-ca"
     static let intermediate = "intermediate-ca"
+    /// Issues the "unrelated CA" server leaf and the untrusted client certificate.
     static let unrelated = "unrelated-ca"
+    /// What the client trusts in `trust unrelated-ca`: a CA that issued nothing anywhere, so
+    /// it is unrelated to the server chain whatever that chain is (also to `unrelated-ca`).
+    static let trustOnly = "trust-only-ca"
     static let passphrase = "matrix-passphrase"
 
     // Files the realizer refers to.
@@ -53,6 +57,7 @@ enum MatrixPKI {
         spec.addCertificate(.rootCA(name: root, key: "ca-key", subject: .commonName("pg-ssl-matrix root CA")))
         spec.addCertificate(.intermediateCA(name: intermediate, key: "ca-key", issuer: root, subject: .commonName("pg-ssl-matrix intermediate CA")))
         spec.addCertificate(.rootCA(name: unrelated, key: "ca-key", subject: .commonName("unrelated CA")))
+        spec.addCertificate(.rootCA(name: trustOnly, key: "ca-key", subject: .commonName("trust-only CA")))
 
         // The server leaf: issuer and validity from the chain, names from ServerNames.
         let leaf = leafName(server.chain, server.names)
@@ -119,7 +124,7 @@ enum MatrixPKI {
         spec.addFile(OutputFileSpec(name: clientRoot, contents: [.certificate(root)]))
         spec.addFile(OutputFileSpec(name: clientRootAndIntermediate, contents: [.certificate(root), .certificate(intermediate)]))
         spec.addFile(OutputFileSpec(name: clientIntermediate, contents: [.certificate(intermediate)]))
-        spec.addFile(OutputFileSpec(name: clientUnrelated, contents: [.certificate(unrelated)]))
+        spec.addFile(OutputFileSpec(name: clientUnrelated, contents: [.certificate(trustOnly)]))
         spec.addFile(OutputFileSpec(name: clientCRLRoot, contents: [.crl("root-crl")]))
         spec.addFile(OutputFileSpec(name: clientCRLIntermediate, contents: [.crl("intermediate-crl")]))
         spec.addFile(OutputFileSpec(name: clientCRLAll, contents: [.crl("root-crl"), .crl("intermediate-crl")]))

@@ -155,7 +155,7 @@ public struct ScenarioRunner: Sendable {
     private func compareStart(_ expectation: CaseExpectation, _ started: Result<Void, any Error>, _ group: RunnableGroup,
                               _ cases: [CaseSpec], _ cluster: Cluster, _ material: PKIMaterial) -> [CaseResult] {
         let norm = normalizer(cluster, material)
-        let values = ["hba_file": cluster.dataDirectory + "/pg_hba.conf", "server_key": material.directory + "/" + MatrixPKI.serverKey,
+        let values = ["hba_file": cluster.dataDirectory + "/pg_hba.conf", "server_key": Self.serverKeyPath(cluster),
                       "files": material.directory]
         var diffs: [String] = []
         var observed: ObservedSummary
@@ -190,6 +190,12 @@ public struct ScenarioRunner: Sendable {
         }
     }
 
+    /// The key file the server is configured with (what its messages name).
+    static func serverKeyPath(_ cluster: Cluster) -> String {
+        if case .string(let path)? = cluster.settings["ssl_key_file"] { return path }
+        return cluster.dataDirectory + "/server.key"
+    }
+
     static func logLines(of error: any Error) -> [String] {
         switch error as? ClusterKitError {
         case .serverFailedToStart(_, let lines): return lines
@@ -212,9 +218,10 @@ public struct ScenarioRunner: Sendable {
             "rootcert": p.path(of: "sslrootcert", p.sslrootcert, clientDirectory: probe.clientDirectory),
             "sslkey": p.path(of: "sslkey", p.sslkey, clientDirectory: probe.clientDirectory),
             "home": ConnectionParameters.libpqHomeDirectory ?? "~",
-            "socket": cluster.socketDirectory,
+            // libpq names the socket file itself (emitHostIdentityInfo uses the peer address).
+            "socket": "\(cluster.socketDirectory)/.s.PGSQL.\(cluster.port)",
             "hba_file": cluster.dataDirectory + "/pg_hba.conf",
-            "server_key": material.directory + "/" + MatrixPKI.serverKey,
+            "server_key": Self.serverKeyPath(cluster),
         ])
     }
 
