@@ -38,6 +38,7 @@ public enum MessageKey: String, Sendable, Hashable, Codable, CaseIterable {
     case couldNotLoadHBA
     case protocolRangeServer, protocolRangeServerDetail
     case serverKeyLoadFailed
+    case serverKeyGroupWorldAccess, serverKeyPermissionDetail
     // OpenSSL reason strings (ERR_reason_error_string), as libpq/server print them
     case osslCertificateVerifyFailed, osslAlertUnknownCA, osslAlertCertificateExpired, osslAlertBadCertificate
     case osslAlertCertificateRevoked, osslAlertProtocolVersion, osslUnsupportedProtocol
@@ -155,6 +156,8 @@ public enum MessageCatalogue {
         e(.protocolRangeServer, 13, "could not set SSL protocol version range", "\(beOpenSSL) be_tls_init"),
         e(.protocolRangeServerDetail, 13, "\"ssl_min_protocol_version\" cannot be higher than \"ssl_max_protocol_version\"", "\(beOpenSSL) be_tls_init errdetail"),
         e(.serverKeyLoadFailed, 12, "could not load private key file \"{server_key}\": {detail}", "\(beOpenSSL) be_tls_init"),
+        e(.serverKeyGroupWorldAccess, 12, "private key file \"{server_key}\" has group or world access", "src/backend/libpq/be-secure-common.c check_ssl_key_file_permissions"),
+        e(.serverKeyPermissionDetail, 12, "File must have permissions u=rw (0600) or less if owned by the database user, or permissions u=rw,g=r (0640) or less if owned by root.", "src/backend/libpq/be-secure-common.c check_ssl_key_file_permissions errdetail"),
 
         e(.osslCertificateVerifyFailed, 12, "certificate verify failed", "OpenSSL ssl/ssl_err.c SSL_R_CERTIFICATE_VERIFY_FAILED"),
         e(.osslAlertUnknownCA, 12, "tlsv1 alert unknown ca", "OpenSSL SSL_R_TLSV1_ALERT_UNKNOWN_CA (ssl_verify_alarm_type)"),
