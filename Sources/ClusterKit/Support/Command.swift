@@ -53,12 +53,17 @@ public enum Command {
         input: String? = nil,
         outputLimit: Int = 8 << 20
     ) async throws -> CommandResult {
-        var options = PlatformOptions()
+        // Switching user happens in `setpriv` (util-linux), not in swift-subprocess: its
+        // fork-then-setgroups path can deadlock in glibc's setxid broadcast when threads of
+        // this process are starting at that moment (seen here as children stuck in setgroups
+        // before exec). setpriv switches in a single-threaded process, right before exec.
+        var executable = executable
+        var arguments = arguments
         if let account, account.needsSwitch {
-            options.userID = account.uid
-            options.groupID = account.gid
-            options.supplementaryGroups = []
+            arguments = ["--reuid=\(account.uid)", "--regid=\(account.gid)", "--clear-groups", "--", executable] + arguments
+            executable = Command.setpriv
         }
+        let options = PlatformOptions()
         let env = environment ?? cleanEnvironment()
         var keyed: [Environment.Key: String] = [:]
         for (key, value) in env { keyed[Environment.Key(stringLiteral: key)] = value }
@@ -112,6 +117,9 @@ public enum Command {
         }
         return result
     }
+
+    /// util-linux's setpriv; present on every Debian (util-linux is essential).
+    static let setpriv = "/usr/bin/setpriv"
 
     static func shellQuote(_ word: String) -> String {
         let safe = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=:,+@%")
