@@ -158,6 +158,20 @@ public final class PGConnection {
         return result
     }
 
+    /// keyword -> the environment variable libpq 15 reads for it (PQconndefaults' `envvar`),
+    /// e.g. "sslmode" -> "PGSSLMODE". Keywords without one (sslpassword) are absent.
+    public static var environmentVariables: [String: String] {
+        guard let options = PQconndefaults() else { return [:] }
+        defer { PQconninfoFree(options) }
+        var result: [String: String] = [:]
+        var index = 0
+        while let keyword = options[index].keyword {
+            if let envvar = options[index].envvar { result[String(cString: keyword)] = String(cString: envvar) }
+            index += 1
+        }
+        return result
+    }
+
     deinit { PQfinish(conn) }
 
     public var isConnected: Bool { PQstatus(conn) == CONNECTION_OK }
