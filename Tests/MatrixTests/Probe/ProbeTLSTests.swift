@@ -42,6 +42,13 @@ struct ProbeTLSTests {
             #expect(authorized.message == "connection authorized: user=alice database=postgres "
                 + "application_name=pg-ssl-matrix-probe SSL enabled (protocol=TLSv1.3, "
                 + "cipher=\(session.client.cipher ?? "?"), bits=\(session.client.keyBits ?? 0))")
+
+            // A probe that expected another server flags the outcome.
+            let elsewhere = Probe(clientDirectory: cluster.workspace.clientDirectory, expectedCluster: "some-other-cluster", log: nil)
+            let flagged = await elsewhere.connect(ConnectionParameters(
+                host: tls.serverName, hostaddr: "127.0.0.1", port: cluster.port, user: "alice",
+                sslmode: "verify-full", sslrootcert: .path(tls.rootCert)))
+            #expect(flagged.wrongServer == "expected cluster_name 'some-other-cluster', the server says '\(cluster.name)'")
         }
     }
 
@@ -73,6 +80,16 @@ struct ProbeTLSTests {
             let fatal = socket.serverLog.filter { $0.severity == "FATAL" }
             #expect(fatal.map(\.message) == [expected])
             #expect(socket.serverLog.first?.message == "connection received: host=127.0.0.1 port=\(socket.localPort)")
+
+            // The DBA's reproduction: psql prints "psql: error: " and libpq's message verbatim,
+            // whether the parameters come as a conninfo string or as PG* variables.
+            let psql = try PsqlProbe(cluster: cluster)
+            for style in [PsqlProbe.Style.conninfo, .environment] {
+                let run = try await psql.run(ConnectionParameters(port: cluster.port, user: "alice", sslmode: "disable"), style: style)
+                #expect(run.exitCode == 2)
+                #expect(run.standardError == "psql: error: " + rejection.errorMessage, "\(run)")
+                #expect(style == .conninfo || run.commandLine.contains("PGSSLMODE=disable"), "\(run.commandLine)")
+            }
         }
     }
 
