@@ -97,7 +97,7 @@ struct ProbeHermeticTests {
         }
     }
 
-    @Test("a libpq default file that exists makes the probe refuse instead of reading it")
+    @Test(".libpqDefault is refused exactly when the default file exists (the refusal itself runs only where it does)")
     func existingDefaultFileIsRefused() async throws {
         let clientDir = try Workspace.shared().clientDirectory
         // A file we own stands in for an existing default: point the check at it.

@@ -4,7 +4,7 @@ import Testing
 
 /// Message handling without a server: libpq's error layout and run-specific values.
 @Suite("Connection error text and normalisation")
-struct MessageTextTests {
+struct ProbeMessageTextTests {
     @Test("PQerrorMessage is split per attempt, with severity and the text after it")
     func splitAttempts() {
         // Layout from fe-connect.c: each attempt starts with its own prefix; libpq prints
