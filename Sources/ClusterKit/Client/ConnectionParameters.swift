@@ -139,9 +139,10 @@ public struct ConnectionParameters: Sendable, Hashable, Codable, CustomStringCon
     }
 
     /// The exact keyword/value pairs given to libpq, in a stable order. Besides the modelled
-    /// fields, `passfile` is pinned to a nonexistent file and `target_session_attrs`,
-    /// `sslcompression` and `requiressl`-era keywords are left to libpq's compiled defaults
-    /// (they have no environment variable once PG* is cleared, or are irrelevant to TLS).
+    /// fields, `passfile` is pinned to a nonexistent file (~/.pgpass cannot supply a
+    /// password) and `target_session_attrs` to `any`. Keywords left out (options, service,
+    /// keepalives, krbsrvname, ...) take libpq's compiled defaults, since `Probe` has cleared
+    /// the PG* environment they would otherwise come from.
     public func keywordValues(clientDirectory: String) -> [(String, String)] {
         var pairs: [(String, String)] = [("host", host)]
         if let hostaddr { pairs.append(("hostaddr", hostaddr)) }

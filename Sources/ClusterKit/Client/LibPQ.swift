@@ -145,19 +145,6 @@ public final class PGConnection {
         return result
     }
 
-    /// Every keyword libpq 15 accepts, from PQconndefaults (no connection needed).
-    public static var knownKeywords: [String] {
-        guard let options = PQconndefaults() else { return [] }
-        defer { PQconninfoFree(options) }
-        var result: [String] = []
-        var index = 0
-        while let keyword = options[index].keyword {
-            result.append(String(cString: keyword))
-            index += 1
-        }
-        return result
-    }
-
     /// keyword -> the environment variable libpq 15 reads for it (PQconndefaults' `envvar`),
     /// e.g. "sslmode" -> "PGSSLMODE". Keywords without one (sslpassword) are absent.
     public static var environmentVariables: [String: String] {
