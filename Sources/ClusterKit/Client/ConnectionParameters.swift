@@ -22,11 +22,12 @@ public struct ConnectionParameters: Sendable, Hashable, Codable, CustomStringCon
         /// No file: a path under `<clientDirectory>/none/` that is never created.
         case none
         /// The file libpq would use when the keyword is not given at all:
-        /// `~/.postgresql/root.crt`, `postgresql.crt`, `postgresql.key`, `root.crl`.
-        /// libpq 15 finds `~` with getpwuid(geteuid()), NOT `$HOME` (PostgreSQL 18 changed
-        /// that), so this is the account's home from the password database. The probe sets
-        /// that path explicitly and refuses to run (`Outcome.Result.notAttempted`) when the
-        /// file exists: then the result would depend on the machine, not on the scenario.
+        /// `~/.postgresql/root.crt`, `postgresql.crt`, `postgresql.key`, `root.crl`, with `~`
+        /// resolved as libpq 15.18 does: `$HOME` when set and non-empty, else the password
+        /// database's home of the effective uid (checked against psql in ProbeHermeticTests).
+        /// The probe passes that path explicitly and refuses to run
+        /// (`Outcome.Result.notAttempted`) when the file exists: the result would then
+        /// depend on the machine, not on the scenario.
         case libpqDefault
 
         public var description: String {
@@ -101,9 +102,10 @@ public struct ConnectionParameters: Sendable, Hashable, Codable, CustomStringCon
         "sslrootcert": "root.crt", "sslcert": "postgresql.crt", "sslkey": "postgresql.key", "sslcrl": "root.crl",
     ]
 
-    /// The home directory libpq 15 uses for `~/.postgresql`: the password database's entry
-    /// for the effective uid (pqGetHomeDirectory), whatever `$HOME` says.
+    /// The home directory libpq 15.18 uses for `~/.postgresql` in this process
+    /// (pqGetHomeDirectory: `$HOME` if non-empty, else getpwuid(geteuid())).
     public static var libpqHomeDirectory: String? {
+        if let home = ProcessInfo.processInfo.environment["HOME"], !home.isEmpty { return home }
         guard let pw = getpwuid(geteuid()), let dir = pw.pointee.pw_dir else { return nil }
         return String(cString: dir)
     }
@@ -137,9 +139,10 @@ public struct ConnectionParameters: Sendable, Hashable, Codable, CustomStringCon
     }
 
     /// The exact keyword/value pairs given to libpq, in a stable order. Besides the modelled
-    /// fields, `passfile` is pinned to a nonexistent file and `target_session_attrs`,
-    /// `sslcompression` and `requiressl`-era keywords are left to libpq's compiled defaults
-    /// (they have no environment variable once PG* is cleared, or are irrelevant to TLS).
+    /// fields, `passfile` is pinned to a nonexistent file (~/.pgpass cannot supply a
+    /// password) and `target_session_attrs` to `any`. Keywords left out (options, service,
+    /// keepalives, krbsrvname, ...) take libpq's compiled defaults, since `Probe` has cleared
+    /// the PG* environment they would otherwise come from.
     public func keywordValues(clientDirectory: String) -> [(String, String)] {
         var pairs: [(String, String)] = [("host", host)]
         if let hostaddr { pairs.append(("hostaddr", hostaddr)) }

@@ -145,14 +145,15 @@ public final class PGConnection {
         return result
     }
 
-    /// Every keyword libpq 15 accepts, from PQconndefaults (no connection needed).
-    public static var knownKeywords: [String] {
-        guard let options = PQconndefaults() else { return [] }
+    /// keyword -> the environment variable libpq 15 reads for it (PQconndefaults' `envvar`),
+    /// e.g. "sslmode" -> "PGSSLMODE". Keywords without one (sslpassword) are absent.
+    public static var environmentVariables: [String: String] {
+        guard let options = PQconndefaults() else { return [:] }
         defer { PQconninfoFree(options) }
-        var result: [String] = []
+        var result: [String: String] = [:]
         var index = 0
         while let keyword = options[index].keyword {
-            result.append(String(cString: keyword))
+            if let envvar = options[index].envvar { result[String(cString: keyword)] = String(cString: envvar) }
             index += 1
         }
         return result

@@ -8,27 +8,24 @@ extension Probe {
     ) async -> [Outcome.Socket] {
         let clock = ContinuousClock()
         let start = clock.now
-        var lines: [ServerLog.Line] = []
+        var reader = IncrementalLogReader(log: log, from: mark)
         var pids: [Int: Int] = [:]
-        var complete = false
         while true {
-            lines = log.lines(since: mark)
+            reader.readNewLines()
             for port in ports where pids[port] == nil {
-                if let pid = lines.first(where: { $0.remotePort == port })?.pid { pids[port] = pid }
+                if let pid = reader.lines.first(where: { $0.remotePort == port })?.pid { pids[port] = pid }
             }
             let elapsed = clock.now - start
             let waitingFor = ports.filter { port in
                 guard let pid = pids[port] else { return elapsed < grace }
                 return ProcessIdentity.isRunning(Int32(pid))
             }
-            if waitingFor.isEmpty {
-                complete = ports.allSatisfy { pids[$0] != nil }
-                break
-            }
-            if elapsed >= limit { break }
+            if waitingFor.isEmpty || elapsed >= limit { break }
             try? await Task.sleep(for: .milliseconds(1))
         }
-        if complete { lines = log.lines(since: mark) }
+        // A backend that has exited wrote its last line before it did: one more read gets it.
+        reader.readNewLines()
+        let lines = reader.lines
         let grouped = group(lines)
         return ports.map { port in
             let pid = pids[port]
@@ -55,5 +52,25 @@ extension Probe {
             }
         }
         return result
+    }
+}
+
+/// Reads a growing log from a mark, parsing each complete line once.
+struct IncrementalLogReader {
+    let log: ServerLog
+    private var offset: UInt64
+    private(set) var lines: [ServerLog.Line] = []
+
+    init(log: ServerLog, from mark: ServerLog.Mark) {
+        self.log = log
+        self.offset = mark.offset
+    }
+
+    mutating func readNewLines() {
+        let text = log.text(since: ServerLog.Mark(offset: offset))
+        guard let lastNewline = text.lastIndex(of: "\n") else { return }
+        let complete = text[...lastNewline]
+        offset += UInt64(complete.utf8.count)
+        lines += complete.split(separator: "\n").map { ServerLog.parse(String($0)) }
     }
 }
