@@ -31,14 +31,14 @@ extension ScenarioFileParser {
         let m = try c.mapping(allowed: Self.pkiKeys)
         var pki = ParsedPKI()
         var issuedBy: [String: String?] = [:]
-        var isCA: [String: Bool] = [:]
+        var keyOf: [String: String] = [:]
         for item in try m["certificates"]?.list() ?? [] {
             let cert = try parseCertificate(item, known: Array(issuedBy.keys))
             if issuedBy[cert.name] != nil {
                 throw ScenarioFileError.duplicateName(file: file, line: item.line, kind: "certificate", name: cert.name)
             }
             issuedBy[cert.name] = .some(cert.issuer)
-            isCA[cert.name] = cert.basicConstraints != .endEntity
+            keyOf[cert.name] = cert.key.name
             pki.spec.addCertificate(cert.spec)
             pki.spec.addKey(cert.key)
         }
@@ -69,7 +69,7 @@ extension ScenarioFileParser {
         }
         let crlNames = pki.spec.crls.map(\.name)
         for item in try m["files"]?.list() ?? [] {
-            let (spec, ownerGiven) = try parseFile(item, certificates: certificateNames, crls: crlNames)
+            let (spec, ownerGiven) = try parseFile(item, certificates: certificateNames, crls: crlNames, keyOf: keyOf)
             if pki.spec.files.contains(where: { $0.name == spec.name }) {
                 throw ScenarioFileError.duplicateName(file: file, line: item.line, kind: "file", name: spec.name)
             }
@@ -189,7 +189,7 @@ extension ScenarioFileParser {
         return .current(days: days)
     }
 
-    private func parseFile(_ c: YAMLCursor, certificates: [String], crls: [String]) throws -> (OutputFileSpec, Bool) {
+    private func parseFile(_ c: YAMLCursor, certificates: [String], crls: [String], keyOf: [String: String]) throws -> (OutputFileSpec, Bool) {
         let m = try c.mapping(allowed: Self.fileKeys, required: ["name"])
         let nameCursor = try m.required("name")
         let name = try nameCursor.nonEmptyString()
@@ -211,7 +211,8 @@ extension ScenarioFileParser {
             }
         }
         if let k = m["key"] {
-            contents.append(.privateKey(try reference(k, kind: "certificate (key: names the certificate whose private key the file holds)", in: certificates)))
+            let owner = try reference(k, kind: "certificate (key: names the certificate whose private key the file holds)", in: certificates)
+            contents.append(.privateKey(keyOf[owner]!))
         }
         if contents.isEmpty {
             throw ScenarioFileError.missingKey(file: file, line: c.line, key: "contains' or 'key", context: "file '\(name)'")
