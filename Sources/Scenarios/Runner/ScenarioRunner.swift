@@ -176,6 +176,10 @@ public struct ScenarioRunner: Sendable {
                 if let p = d.message, !lines.contains(where: { OutcomeComparison.search(p, in: $0) }) {
                     diffs.append("expected a start-up line matching /\(p)/; observed:\n\(OutcomeComparison.indent(lines.joined(separator: "\n")))")
                 }
+                // A start failure has no client message: server_log is one more pattern over the same lines.
+                if let p = d.serverLog, !lines.contains(where: { OutcomeComparison.search(p, in: $0) }) {
+                    diffs.append("expected a server log line matching /\(p)/; observed:\n\(OutcomeComparison.indent(lines.joined(separator: "\n")))")
+                }
             }
             for template in expectedLines {
                 let filled = template.filling(values)

@@ -1,0 +1,60 @@
+import ClusterKit
+import Foundation
+
+/// Client parameters as written (a case's `client` over the group's `client_defaults`),
+/// kept as cursors so the merged value is still reported at its own line.
+struct ClientFields {
+    var fields: [String: YAMLCursor] = [:]
+    var isEmpty: Bool { fields.isEmpty }
+    mutating func merge(_ other: ClientFields) { fields.merge(other.fields) { _, new in new } }
+    subscript(_ key: String) -> YAMLCursor? { fields[key] }
+}
+
+extension ScenarioFileParser {
+    /// libpq's own keyword names, plus `transport`.
+    static let clientKeys = ["transport", "host", "dbname", "user", "password", "sslmode", "sslrootcert", "sslcert", "sslkey",
+                             "sslpassword", "sslcrl", "sslcrldir", "ssl_min_protocol_version", "ssl_max_protocol_version",
+                             "channel_binding"]
+    static let sslModes = ["disable", "allow", "prefer", "require", "verify-ca", "verify-full"]
+
+    func clientFields(_ c: YAMLCursor) throws -> ClientFields {
+        let m = try c.mapping(allowed: Self.clientKeys)
+        var out = ClientFields()
+        for (key, value, _) in m.entries where !value.isNull { out.fields[key] = value }
+        return out
+    }
+
+    /// A `ClientTemplate`: `user` is required; `sslmode` defaults to libpq's `prefer`; a file
+    /// parameter names a PKI file, or says `missing` (a path that does not exist) or
+    /// `default` (libpq's ~/.postgresql/ file); absent means `missing`, so no case ever
+    /// picks up a file from the machine by accident.
+    func clientTemplate(_ f: ClientFields, at c: YAMLCursor, pki: ParsedPKI) throws -> ClientTemplate {
+        guard let userCursor = f["user"] else {
+            throw ScenarioFileError.missingKey(file: file, line: c.line, key: "user", context: "'\(c.path)' (or client_defaults)")
+        }
+        func fileRef(_ key: String) throws -> ClientTemplate.FileRef {
+            guard let v = f[key] else { return .none }
+            let name = try v.nonEmptyString()
+            switch name {
+            case "missing": return .none
+            case "default": return .libpqDefault
+            default:
+                guard pki.fileNames.contains(name) else {
+                    throw ScenarioFileError.undefinedName(file: file, line: v.line, kind: "pki file", name: name,
+                                                          defined: pki.fileNames + ["missing", "default"])
+                }
+                return .pki(name)
+            }
+        }
+        let transport = try f["transport"]?.word(["tcp", "unix-socket"]) ?? "tcp"
+        return ClientTemplate(
+            transport: transport == "tcp" ? .tcp : .unixSocket, host: try f["host"]?.nonEmptyString() ?? "127.0.0.1",
+            dbname: try f["dbname"]?.nonEmptyString() ?? "postgres", user: try userCursor.nonEmptyString(),
+            password: try f["password"]?.string(), sslmode: try f["sslmode"]?.word(Self.sslModes) ?? "prefer",
+            sslrootcert: try fileRef("sslrootcert"), sslcert: try fileRef("sslcert"), sslkey: try fileRef("sslkey"),
+            sslpassword: try f["sslpassword"]?.string(), sslcrl: try fileRef("sslcrl"), sslcrldir: try fileRef("sslcrldir"),
+            sslMinProtocolVersion: try f["ssl_min_protocol_version"]?.word(Self.protocols) ?? "TLSv1.2",
+            sslMaxProtocolVersion: try f["ssl_max_protocol_version"]?.word(Self.protocols),
+            channelBinding: try f["channel_binding"]?.word(["disable", "prefer", "require"]) ?? "prefer")
+    }
+}

@@ -1,0 +1,264 @@
+import ClusterKit
+import Foundation
+
+/// The `pki` section, read into a `PKISpec`, plus what later sections check names against.
+struct ParsedPKI {
+    var spec = PKISpec()
+    /// Files whose `owner` the file left to the default (server if server settings name it).
+    var ownerUnset: Set<String> = []
+
+    var fileNames: [String] { spec.files.map(\.name) }
+
+    mutating func defaultOwners(serverFiles: Set<String>) {
+        for i in spec.files.indices where ownerUnset.contains(spec.files[i].name) {
+            spec.files[i].owner = serverFiles.contains(spec.files[i].name) ? .server : .client
+        }
+    }
+}
+
+extension ScenarioFileParser {
+    static let pkiKeys = ["certificates", "crls", "files"]
+    static let certificateKeys = ["name", "cn", "subject", "issuer", "ca", "pathlen", "san", "validity", "key", "purpose"]
+    static let crlKeys = ["name", "issuer", "revoke", "expired"]
+    static let fileKeys = ["name", "contains", "key", "owner", "mode", "encrypted", "encoding", "format"]
+    static let keyTypes: [String: KeyAlgorithm] = [
+        "ec": .ecP256, "ec-p256": .ecP256, "ec-p384": .ecP384, "rsa2048": .rsa2048, "rsa3072": .rsa3072,
+        "rsa4096": .rsa4096, "ed25519": .ed25519,
+    ]
+    static let keyTypeNames = ["ec", "ec-p256", "ec-p384", "rsa2048", "rsa3072", "rsa4096", "ed25519"]
+
+    func parsePKI(_ c: YAMLCursor) throws -> ParsedPKI {
+        let m = try c.mapping(allowed: Self.pkiKeys)
+        var pki = ParsedPKI()
+        var issuedBy: [String: String?] = [:]
+        var keyOf: [String: String] = [:]
+        for item in try m["certificates"]?.list() ?? [] {
+            let cert = try parseCertificate(item, known: Array(issuedBy.keys))
+            if issuedBy[cert.name] != nil {
+                throw ScenarioFileError.duplicateName(file: file, line: item.line, kind: "certificate", name: cert.name)
+            }
+            issuedBy[cert.name] = .some(cert.issuer)
+            keyOf[cert.name] = cert.key.name
+            pki.spec.addCertificate(cert.spec)
+            pki.spec.addKey(cert.key)
+        }
+        let certificateNames = pki.spec.certificates.map(\.name)
+        for item in try m["crls"]?.list() ?? [] {
+            let cm = try item.mapping(allowed: Self.crlKeys, required: ["name", "issuer"])
+            let nameCursor = try cm.required("name")
+            let name = try nameCursor.nonEmptyString()
+            if pki.spec.crls.contains(where: { $0.name == name }) || issuedBy[name] != nil {
+                throw ScenarioFileError.duplicateName(file: file, line: nameCursor.line, kind: "certificate or CRL", name: name)
+            }
+            let issuerCursor = try cm.required("issuer")
+            let issuer = try reference(issuerCursor, kind: "certificate", in: certificateNames)
+            var revoked: [String] = []
+            if let list = cm["revoke"] {
+                for r in try list.list() {
+                    let n = try reference(r, kind: "certificate", in: certificateNames)
+                    if issuedBy[n] != .some(issuer) {
+                        throw ScenarioFileError.conflict(file: file, line: r.line,
+                            reason: "CRL '\(name)' can only revoke certificates that '\(issuer)' issued; '\(n)' was not (a CA revokes only its own certificates).")
+                    }
+                    revoked.append(n)
+                }
+            }
+            pki.spec.addCRL(try cm["expired"]?.bool() == true
+                ? .expired(name: name, issuer: issuer, revoked: revoked)
+                : CRLSpec(name: name, issuer: issuer, revoked: revoked))
+        }
+        let crlNames = pki.spec.crls.map(\.name)
+        for item in try m["files"]?.list() ?? [] {
+            let (spec, ownerGiven) = try parseFile(item, certificates: certificateNames, crls: crlNames, keyOf: keyOf)
+            if pki.spec.files.contains(where: { $0.name == spec.name }) {
+                throw ScenarioFileError.duplicateName(file: file, line: item.line, kind: "file", name: spec.name)
+            }
+            pki.spec.addFile(spec)
+            if !ownerGiven { pki.ownerUnset.insert(spec.name) }
+        }
+        return pki
+    }
+
+    private struct ParsedCertificate {
+        var spec: CertificateSpec
+        var key: KeySpec
+        var name: String { spec.name }
+        var issuer: String? { spec.issuer }
+        var basicConstraints: BasicConstraints? { spec.basicConstraints }
+    }
+
+    /// A certificate; its issuer must come earlier in the list (issuers first, as a DBA
+    /// would create them), which also rules out cycles.
+    private func parseCertificate(_ c: YAMLCursor, known: [String]) throws -> ParsedCertificate {
+        let m = try c.mapping(allowed: Self.certificateKeys, required: ["name"])
+        let name = try m.required("name").nonEmptyString()
+        let algorithm = try m["key"].map { Self.keyTypes[try $0.word(Self.keyTypeNames)]! } ?? .ecP256
+        let key = KeySpec(name: "\(name)-key-\(Self.keyTypeName(algorithm))", algorithm: algorithm)
+        if m.has("cn") && m.has("subject") {
+            throw ScenarioFileError.conflict(file: file, line: m.keyLine("subject"),
+                reason: "certificate '\(name)' has both 'cn' and 'subject'; use cn for a CN-only name or subject: /O=.../CN=... for a full one.")
+        }
+        let subject: DistinguishedName
+        if let s = m["subject"] {
+            subject = try distinguishedName(s)
+        } else {
+            subject = .commonName(try m["cn"]?.nonEmptyString() ?? name)
+        }
+        var issuer: String? = nil
+        if let i = m["issuer"] {
+            let n = try i.nonEmptyString()
+            if n != name { issuer = try reference(i, kind: "certificate (issuers must be listed before what they issue)", in: known) }
+        }
+        let ca = try m["ca"]?.bool() ?? false
+        let pathlen = try m["pathlen"]?.int()
+        if pathlen != nil && !ca {
+            throw ScenarioFileError.conflict(file: file, line: m.keyLine("pathlen"), reason: "pathlen only applies to a CA; add ca: true or remove pathlen.")
+        }
+        let validity = try m["validity"].map { try parseValidity($0) } ?? (ca ? .current(days: 3650) : .current())
+        var sans: [SubjectAlternativeName] = []
+        if let s = m["san"] {
+            for item in s.node.sequence != nil ? try s.list() : [s] {
+                sans.append(try subjectAltName(try item.nonEmptyString(), at: item))
+            }
+        }
+        var spec: CertificateSpec
+        if ca {
+            spec = issuer == nil
+                ? .rootCA(name: name, key: key.name, subject: subject, validity: validity)
+                : .intermediateCA(name: name, key: key.name, issuer: issuer!, subject: subject, pathLength: pathlen, validity: validity)
+            if let pathlen { spec.basicConstraints = .certificateAuthority(pathLength: pathlen) }
+            spec.subjectAlternativeNames = sans
+        } else {
+            spec = .server(name: name, key: key.name, issuer: issuer, subject: subject, subjectAlternativeNames: sans, validity: validity)
+            let purpose = try m["purpose"]?.word(["server", "client", "both"]) ?? "both"
+            spec.extendedKeyUsage = switch purpose {
+            case "server": [.serverAuth]
+            case "client": [.clientAuth]
+            default: [.serverAuth, .clientAuth]
+            }
+        }
+        if ca && m.has("purpose") {
+            throw ScenarioFileError.conflict(file: file, line: m.keyLine("purpose"), reason: "purpose applies to leaf certificates; a CA has none. Remove it.")
+        }
+        return ParsedCertificate(spec: spec, key: key)
+    }
+
+    static func keyTypeName(_ a: KeyAlgorithm) -> String {
+        keyTypes.first { $0.value == a }.map(\.key) ?? "\(a)"
+    }
+
+    /// `/O=Example/CN=alice`, the `openssl -subj` form.
+    private func distinguishedName(_ c: YAMLCursor) throws -> DistinguishedName {
+        let text = try c.nonEmptyString()
+        guard text.hasPrefix("/") else { throw c.invalid(text, expected: "a name in the form /O=Example/CN=alice") }
+        var pairs: [(String, String)] = []
+        for part in text.dropFirst().split(separator: "/", omittingEmptySubsequences: false) {
+            guard let eq = part.firstIndex(of: "="), eq != part.startIndex, part.index(after: eq) != part.endIndex else {
+                throw c.invalid(text, expected: "a name in the form /O=Example/CN=alice (each part TYPE=value)")
+            }
+            pairs.append((String(part[..<eq]), String(part[part.index(after: eq)...])))
+        }
+        return DistinguishedName(pairs)
+    }
+
+    private func subjectAltName(_ text: String, at c: YAMLCursor) throws -> SubjectAlternativeName {
+        guard let colon = text.firstIndex(of: ":") else {
+            throw c.invalid(text, expected: "dns:NAME, ip:ADDRESS, email:ADDRESS or uri:URI")
+        }
+        let value = String(text[text.index(after: colon)...])
+        if value.isEmpty || value.contains(",") { throw c.invalid(text, expected: "a non-empty value without commas") }
+        switch text[..<colon].lowercased() {
+        case "dns": return .dns(value)
+        case "ip": return .ipAddress(value)
+        case "email": return .email(value)
+        case "uri": return .uri(value)
+        default: throw c.invalid(text, expected: "dns:NAME, ip:ADDRESS, email:ADDRESS or uri:URI")
+        }
+    }
+
+    private func parseValidity(_ c: YAMLCursor) throws -> Validity {
+        if case .scalar = c.node {
+            switch try c.word(["expired", "not-yet-valid"]) {
+            case "expired": return .expired
+            default: return .notYetValid
+            }
+        }
+        let m = try c.mapping(allowed: ["days"], required: ["days"])
+        let days = try m.required("days").int()
+        if days <= 0 { throw try m.required("days").invalid(String(days), expected: "a positive number of days (use validity: expired for an expired certificate)") }
+        return .current(days: days)
+    }
+
+    private func parseFile(_ c: YAMLCursor, certificates: [String], crls: [String], keyOf: [String: String]) throws -> (OutputFileSpec, Bool) {
+        let m = try c.mapping(allowed: Self.fileKeys, required: ["name"])
+        let nameCursor = try m.required("name")
+        let name = try nameCursor.nonEmptyString()
+        if name.hasPrefix("/") || name.split(separator: "/").contains("..") {
+            throw nameCursor.invalid(name, expected: "a file name relative to the PKI directory")
+        }
+        var contents: [OutputFileSpec.Object] = []
+        if let list = m["contains"] {
+            let items = list.node.sequence != nil ? try list.list() : [list]
+            for item in items {
+                let n = try item.nonEmptyString()
+                if certificates.contains(n) {
+                    contents.append(.certificate(n))
+                } else if crls.contains(n) {
+                    contents.append(.crl(n))
+                } else {
+                    throw ScenarioFileError.undefinedName(file: file, line: item.line, kind: "certificate or CRL", name: n, defined: certificates + crls)
+                }
+            }
+        }
+        if let k = m["key"] {
+            let owner = try reference(k, kind: "certificate (key: names the certificate whose private key the file holds)", in: certificates)
+            contents.append(.privateKey(keyOf[owner]!))
+        }
+        if contents.isEmpty {
+            throw ScenarioFileError.missingKey(file: file, line: c.line, key: "contains' or 'key", context: "file '\(name)'")
+        }
+        let format: OutputFileSpec.Format = switch try m["format"]?.word(["pem", "der", "hashed-directory"]) ?? "pem" {
+        case "der": .der
+        case "hashed-directory": .hashedDirectory
+        default: .pem
+        }
+        let passphrase = try m["encrypted"]?.nonEmptyString()
+        let traditional = try m["encoding"]?.word(["pkcs8", "traditional"]) == "traditional"
+        if (passphrase != nil || m.has("encoding")) && m["key"] == nil {
+            throw ScenarioFileError.conflict(file: file, line: m.keyLine(passphrase != nil ? "encrypted" : "encoding"),
+                reason: "'encrypted' and 'encoding' apply to a private key; add key: CERTIFICATE or remove them.")
+        }
+        let encoding: PrivateKeyEncoding = switch (traditional, passphrase) {
+        case (false, nil): .pkcs8
+        case (false, let p?): .pkcs8Encrypted(passphrase: p)
+        case (true, nil): .traditional
+        case (true, let p?): .traditionalEncrypted(passphrase: p)
+        }
+        var mode: UInt16? = nil
+        if let modeCursor = m["mode"] {
+            let text = try modeCursor.string()
+            guard text.count >= 3, text.count <= 4, let value = UInt16(text, radix: 8), value <= 0o777 else {
+                throw modeCursor.invalid(text, expected: "octal permissions in quotes, such as \"0600\" or \"0640\"")
+            }
+            mode = value
+        }
+        var owner: OutputFileSpec.OwnerRole = .client
+        if let o = m["owner"] {
+            owner = switch try o.word(["server", "client", "root-with-server-group"]) {
+            case "server": .server
+            case "root-with-server-group": .rootWithServerGroup
+            default: .client
+            }
+        }
+        return (OutputFileSpec(name: name, contents: contents, format: format, keyEncoding: encoding, mode: mode, owner: owner), m.has("owner"))
+    }
+
+    /// A name that must be one of `defined`, or an `undefined-name` error at its line.
+    func reference(_ c: YAMLCursor, kind: String, in defined: [String]) throws -> String {
+        let n = try c.nonEmptyString()
+        guard defined.contains(n) else {
+            throw ScenarioFileError.undefinedName(file: file, line: c.line, kind: kind, name: n, defined: defined)
+        }
+        return n
+    }
+}

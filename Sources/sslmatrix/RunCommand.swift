@@ -1,0 +1,120 @@
+import ArgumentParser
+import ClusterKit
+import Foundation
+import Scenarios
+
+/// `sslmatrix run FILE...`: a user's scenario files on real clusters, each case checked
+/// against what the file declares. Every file is read and checked before any server
+/// starts: one malformed file means exit 2 and nothing run.
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run scenario files (YAML or JSON) on throwaway clusters and check every case against what the file declares.",
+        discussion: "Exit status: 0 every case as declared, 1 a case disagreed or could not run, 2 a file is malformed (nothing started).")
+
+    enum Format: String, ExpressibleByArgument, CaseIterable, Sendable { case text, json }
+
+    @OptionGroup var installation: InstallationOptions
+    @Option(help: "Output: text (a line per case) or json.") var format: Format = .text
+    @Option(help: "Clusters running at once.") var groups: Int = 3
+    @Argument(help: "Scenario files.") var files: [String]
+
+    func validate() throws {
+        if files.isEmpty { throw ValidationError("give at least one scenario file") }
+    }
+
+    func run() async throws {
+        let scenarioFiles: [ScenarioFile]
+        do {
+            scenarioFiles = try files.map { try ScenarioFile.load(path: $0) }
+        } catch {
+            throw failClearly(error)
+        }
+        do {
+            var failed = false
+            for inst in try installation.installations() {
+                let outcome = await ScenarioFileRun.run(scenarioFiles, installation: inst, groupParallelism: groups)
+                let text = format == .json ? try outcome.json() : outcome.text()
+                FileHandle.standardOutput.write(Data(text.utf8))
+                if !outcome.allAgree { failed = true }
+            }
+            if failed { throw ExitCode(1) }
+        } catch let error as ClusterKitError {
+            throw failClearly(error)
+        }
+    }
+}
+
+/// The results of running scenario files on one installation, and how to print them.
+struct ScenarioFileRun: Encodable {
+    struct FileResults: Encodable {
+        var path: String
+        var results: [CaseResult]
+    }
+
+    var server: String
+    var elapsedSeconds: Double
+    var files: [FileResults]
+
+    var all: [CaseResult] { files.flatMap(\.results) }
+    var allAgree: Bool { all.allSatisfy { $0.verdict == .agree || $0.verdict == .skipped } }
+
+    static func run(_ scenarioFiles: [ScenarioFile], installation: Installation, groupParallelism: Int) async -> ScenarioFileRun {
+        let progress = ProgressLine(title: "run \(installation.major)")
+        let start = Date()
+        let runner = ScenarioRunner(installation: installation, groupParallelism: groupParallelism,
+                                    progress: { done, total in progress.update(done, total) })
+        let results = await runner.run(scenarioFiles.flatMap(\.groups))
+        progress.finish()
+        // Group ids are unique per file ("file" or "file/group"), so results split back by file.
+        var remaining = results[...]
+        var files: [FileResults] = []
+        for file in scenarioFiles {
+            let n = file.caseCount
+            files.append(FileResults(path: file.path, results: Array(remaining.prefix(n))))
+            remaining = remaining.dropFirst(n)
+        }
+        return ScenarioFileRun(server: installation.version, elapsedSeconds: Date().timeIntervalSince(start), files: files)
+    }
+
+    func text() -> String {
+        var out = ""
+        for file in files {
+            out += "\(file.path) (PostgreSQL \(server))\n"
+            for r in file.results {
+                let name = r.group.contains("/") ? "\(r.group.split(separator: "/", maxSplits: 1)[1]) / \(r.id)" : r.id
+                switch r.verdict {
+                case .agree:
+                    out += "✔ \(name): \(r.observed?.shortDescription ?? r.expected)\n"
+                case .skipped:
+                    out += "- \(name): skipped: \(r.differences.joined(separator: "; "))\n"
+                case .disagree, .error:
+                    out += "✘ \(name)\(r.verdict == .error ? " (could not run)" : "")\n"
+                    out += "    expected: \(r.expected)\(r.rules.first.map { " [\($0)]" } ?? "")\n"
+                    if let observed = r.observed {
+                        out += "    observed: \(observed.shortDescription)\n"
+                        if !observed.serverLog.isEmpty && observed.kind != .serverDidNotStart {
+                            out += observed.serverLog.map { "      log: \($0)\n" }.joined()
+                        }
+                    }
+                    out += r.differences.map { Self.indent($0, by: "    ") + "\n" }.joined()
+                }
+            }
+        }
+        let all = self.all
+        let count = { (v: CaseResult.Verdict) in all.filter { $0.verdict == v }.count }
+        out += String(format: "%d cases: %d as declared, %d not as declared, %d could not run, %d skipped (%.1f s)\n",
+                      all.count, count(.agree), count(.disagree), count(.error), count(.skipped), elapsedSeconds)
+        return out
+    }
+
+    func json() throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(self), as: UTF8.self) + "\n"
+    }
+
+    static func indent(_ text: String, by prefix: String) -> String {
+        text.split(separator: "\n", omittingEmptySubsequences: false).map { prefix + $0 }.joined(separator: "\n")
+    }
+}

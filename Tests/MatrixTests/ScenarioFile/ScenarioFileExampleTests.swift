@@ -1,0 +1,38 @@
+import ClusterKit
+import Foundation
+import Scenarios
+import Testing
+
+/// The example files shipped in Sources/Scenarios/examples: each must parse and every case
+/// must do on a real server what the file declares.
+@Suite("Scenario files: the shipped examples", .tags(.liveServer))
+struct ScenarioFileExampleTests {
+    static let examplesDirectory: String = {
+        // Tests/MatrixTests/ScenarioFile/<this file> -> package root.
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<4 { url.deleteLastPathComponent() }
+        return url.appendingPathComponent("Sources/Scenarios/examples").path
+    }()
+
+    static let exampleFiles: [String] = {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: examplesDirectory)) ?? []
+        return names.filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".json") }.sorted()
+    }()
+
+    @Test("the examples are all there")
+    func examplesExist() {
+        #expect(Self.exampleFiles.count >= 7, "found \(Self.exampleFiles)")
+    }
+
+    @Test("example parses and passes on a real cluster", arguments: exampleFiles)
+    func example(_ name: String) async throws {
+        let file = try ScenarioFile.load(path: Self.examplesDirectory + "/" + name)
+        #expect(file.caseCount > 0)
+        let installation = try Installation.discover()
+        let results = await ScenarioRunner(installation: installation).run(file.groups)
+        #expect(results.count == file.caseCount)
+        for r in results where r.verdict != .agree {
+            Issue.record(Comment(rawValue: "\(name): \(r.group) / \(r.id): \(r.verdict)\n\(r.differences.joined(separator: "\n"))"))
+        }
+    }
+}
