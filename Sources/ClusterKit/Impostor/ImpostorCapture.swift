@@ -16,7 +16,9 @@ public struct ImpostorCapture: Sendable, Hashable, Codable, CustomStringConverti
 
     /// 1-based, in arrival order within one run.
     public var connection: Int
-    /// nil: the client never asked for TLS (it sent the startup packet in cleartext).
+    /// The client sent SSLRequest (whether or not the handshake then succeeded).
+    public var sslRequested = false
+    /// The negotiated protocol; nil when there was no TLS session (not asked for, or refused).
     public var tlsProtocol: String?
     public var tlsCipher: String?
     public var stage: Stage
@@ -37,7 +39,7 @@ public struct ImpostorCapture: Sendable, Hashable, Codable, CustomStringConverti
     public var encrypted: Bool { tlsProtocol != nil }
 
     public var description: String {
-        var parts = ["#\(connection)", tlsProtocol ?? "cleartext", stage.rawValue]
+        var parts = ["#\(connection)", tlsProtocol ?? (sslRequested ? "TLS" : "cleartext"), stage.rawValue]
         if let user { parts.append("user=\(user)") }
         if let password { parts.append("password=\(password)") }
         if let saslMechanism { parts.append("sasl=\(saslMechanism)") }

@@ -64,7 +64,10 @@ public final class ImpostorServer: Sendable {
     private let finished = DispatchSemaphore(value: 0)
 
     /// Binds 127.0.0.1 on a free port and starts serving on a thread of its own.
+    /// SIGPIPE is ignored process-wide from here on: libssl writes to the socket with plain
+    /// write(2), and a client that hangs up mid-reply must not kill the harness.
     public static func start(_ configuration: Configuration) throws -> ImpostorServer {
+        signal(SIGPIPE, SIG_IGN)
         let server = try ImpostorServer(configuration)
         let thread = Thread { server.serve() }
         thread.name = "impostor-\(server.port)"
@@ -119,6 +122,7 @@ public final class ImpostorServer: Sendable {
             var packet = try wire.readInitialPacket()
             while packet.code == WireConnection.sslRequestCode || packet.code == WireConnection.gssEncRequestCode {
                 if packet.code == WireConnection.sslRequestCode, let tls, session == nil {
+                    capture.sslRequested = true
                     try wire.write(Array("S".utf8))
                     do {
                         let s = try tls.accept(connection)
