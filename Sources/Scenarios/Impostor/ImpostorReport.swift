@@ -32,10 +32,13 @@ public struct ImpostorReport: Sendable, Codable {
         let pki = try PKI.materialize(ImpostorPKI.spec, into: scratch + "/pki", serverAccount: workspace.account)
         let article = ArticleExperiment()
         let experiment = ImpostorExperiment()
-        async let articleRows = article.run(installation: installation, pki: pki, scratch: scratch)
-        async let realRows = experiment.runRealCluster(installation: installation, pki: pki, scratch: scratch)
+        // One step at a time, on purpose: spawning a child as the server account (setgroups
+        // after swift-subprocess's fork) deadlocked once while the impostor's thread was being
+        // created (glibc __nptl_setxid waiting on a half-started thread); clusters first,
+        // impostor threads after, keeps the two apart.
+        let a = try await article.run(installation: installation, pki: pki, scratch: scratch)
+        let r = try await experiment.runRealCluster(installation: installation, pki: pki, scratch: scratch)
         let impostorRows = try await experiment.runAll(pki: pki, scratch: scratch, major: installation.major)
-        let (a, r) = try await (articleRows, realRows)
         return ImpostorReport(
             postgresVersion: installation.version, libpqVersion: PGConnection.libraryVersion,
             article: a, impostor: impostorRows, realImpostor: r,
