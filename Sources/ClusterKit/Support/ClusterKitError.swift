@@ -25,6 +25,8 @@ public enum ClusterKitError: Error, CustomStringConvertible, Equatable, Sendable
     case openSSL(operation: String, reason: String)
     case pkiSpecInvalid(reason: String)
     case unknownPKIName(name: String)
+    // MARK: Impostor
+    case socketFailed(operation: String, reason: String)
 
     public var code: String {
         switch self {
@@ -48,6 +50,7 @@ public enum ClusterKitError: Error, CustomStringConvertible, Equatable, Sendable
         case .openSSL: "openssl"
         case .pkiSpecInvalid: "pki-spec-invalid"
         case .unknownPKIName: "unknown-pki-name"
+        case .socketFailed: "socket-failed"
         }
     }
 
@@ -102,6 +105,8 @@ public enum ClusterKitError: Error, CustomStringConvertible, Equatable, Sendable
         case .unknownPKIName(let name):
             return "The PKI specification refers to '\(name)', which it does not define. "
                 + "Add a key, certificate or CRL with that name, or correct the reference."
+        case .socketFailed(let operation, let reason):
+            return "The loopback impostor could not \(operation): \(reason)."
         }
     }
 }

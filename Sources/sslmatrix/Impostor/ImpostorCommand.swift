@@ -1,0 +1,37 @@
+import ArgumentParser
+import ClusterKit
+import Foundation
+import Scenarios
+
+/// `sslmatrix impostor`: the article's experiment on a real cluster, then an impostor at
+/// the database's address, then the verdict. Exit 1 when any observation disagrees with the model.
+struct ImpostorCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "impostor",
+        abstract: "Reproduce \"How to Spot an Impostor\" (sslmode x hostssl/hostnossl) and show what an impostor captures per sslmode.")
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case terminal, markdown, json }
+
+    @OptionGroup var installation: InstallationOptions
+    @Option(help: "terminal, markdown or json.") var format: Format = .terminal
+
+    func run() async throws {
+        let report: ImpostorReport
+        do {
+            report = try await ImpostorReport.run(installation: try installation.installations()[0])
+        } catch {
+            throw failClearly(error)
+        }
+        let text: String
+        switch format {
+        case .json:
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            text = String(decoding: try encoder.encode(report), as: UTF8.self)
+        case .terminal: text = ImpostorReportText(report: report, markdown: false).text
+        case .markdown: text = ImpostorReportText(report: report, markdown: true).text
+        }
+        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+        if report.disagreements > 0 { throw ExitCode(1) }
+    }
+}
