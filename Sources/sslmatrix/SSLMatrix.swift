@@ -7,7 +7,7 @@ struct SSLMatrix: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sslmatrix",
         abstract: "Prove what every sslmode x pg_hba x certificate-chain combination does, on real PostgreSQL clusters.",
-        subcommands: [MatrixCommand.self, ClusterCommand.self]
+        subcommands: [MatrixCommand.self, BaselineCommand.self, ReportCommand.self, ClusterCommand.self]
     )
 }
 
