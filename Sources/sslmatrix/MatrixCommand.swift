@@ -7,34 +7,96 @@ import Scenarios
 struct MatrixCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "matrix",
-        abstract: "Run the built-in sslmode x pg_hba x certificate-chain matrix on real clusters and compare it with the model.")
+        abstract: "Run the built-in sslmode x pg_hba x certificate-chain matrix on real clusters and compare it with the model.",
+        discussion: """
+            With several installations (--pg-bindir repeated, or --all-installed) every one runs the \
+            same matrix; the report has one section per installation, and markdown/html put them side \
+            by side. A major the model has no wording for (outside \(MessageCatalogue.supportedMajors)) \
+            is reported as "unknown version, observed only" and does not fail the run.
+            """)
 
     @OptionGroup var installation: InstallationOptions
-    @Option(help: "Only groups or cases whose id contains this text.") var filter: String?
-    @Option(help: "Output: text, json, markdown, junit.") var format: ReportFormat = .text
+    @OptionGroup var run: MatrixRunOptions
+    @Option(help: "Output: text, json, markdown, junit, html.") var format: ReportFormat = .text
     @Option(help: "Write the report here instead of standard output.") var output: String?
-    @Option(help: "Clusters running at once.") var groups: Int = 3
-    @Option(help: "Probes in flight per cluster.") var probes: Int = 8
     @Option(help: "Show at most this many disagreements in text output.") var show: Int = 20
+    @Option(help: "Compare with this baseline file and show the drift in the report (html: a diff view).")
+    var baseline: String?
 
     func run() async throws {
         do {
-            var exitCode: Int32 = 0
+            let recorded = try baseline.map(Baseline.load)
+            var reports: [MatrixReport] = []
             for inst in try installation.installations() {
-                let report = try await MatrixRun.run(installation: inst, filter: filter, groupParallelism: groups, probeParallelism: probes)
-                try emit(report.render(format, showDisagreements: show), to: output)
-                if report.disagreements > 0 || report.errors > 0 { exitCode = 1 }
+                var report = try await MatrixRun.run(installation: inst, options: run)
+                if let recorded, let baseline {
+                    report.baselinePath = baseline
+                    var diff = BaselineDiff(before: recorded.restricted(to: run.filter), after: Baseline(
+                        versions: report.versions, filter: run.filter, sources: ["matrix"], results: report.results).cases)
+                    diff.baselineVersions = recorded.header.versions
+                    report.baselineDiff = diff
+                }
+                reports.append(report)
             }
-            if exitCode != 0 { throw ExitCode(exitCode) }
+            try emit(ReportSet(reports).render(format, showDisagreements: show), to: output)
+            if reports.contains(where: \.fails) { throw ExitCode(1) }
         } catch let error as ClusterKitError {
+            throw failClearly(error)
+        } catch let error as BaselineError {
             throw failClearly(error)
         }
     }
 }
 
+/// How a matrix run is cut down or bent; shared by `matrix` and `baseline`.
+struct MatrixRunOptions: ParsableArguments {
+    @Option(help: "Only groups or cases whose id contains this text.") var filter: String?
+    @Option(help: "Clusters running at once.") var groups: Int = 3
+    @Option(help: "Probes in flight per cluster.") var probes: Int = 8
+    @Option(name: .customLong("server-setting"),
+            help: ArgumentHelp("Force NAME=VALUE into every group's postgresql.conf (repeatable): simulates a server change, e.g. ssl_min_protocol_version=TLSv1.3.",
+                               visibility: .hidden))
+    var serverSettings: [ServerSettingOverride] = []
+}
+
+/// `NAME=VALUE` for `--server-setting`.
+struct ServerSettingOverride: ExpressibleByArgument, Sendable {
+    var name: String
+    var value: String
+
+    init?(argument: String) {
+        guard let eq = argument.firstIndex(of: "=") else { return nil }
+        name = String(argument[..<eq])
+        value = String(argument[argument.index(after: eq)...])
+        guard ServerSettings.isValidName(name) else { return nil }
+    }
+}
+
 /// Runs the model's matrix for one installation and wraps the results in a report.
 enum MatrixRun {
-    static func run(installation: Installation, filter: String?, groupParallelism: Int, probeParallelism: Int) async throws -> MatrixReport {
+    static func run(installation: Installation, options: MatrixRunOptions) async throws -> MatrixReport {
+        try await run(installation: installation, filter: options.filter, groupParallelism: options.groups,
+                      probeParallelism: options.probes, serverSettings: options.serverSettings)
+    }
+
+    static func run(installation: Installation, filter: String?, groupParallelism: Int, probeParallelism: Int,
+                    serverSettings: [ServerSettingOverride] = []) async throws -> MatrixReport {
+        let runnable = groups(major: installation.major, filter: filter, serverSettings: serverSettings)
+        let progress = ProgressLine(title: "matrix \(installation.major)")
+        let start = Date()
+        let runner = ScenarioRunner(installation: installation, groupParallelism: groupParallelism,
+                                    probeParallelism: probeParallelism, progress: { done, total in progress.update(done, total) })
+        let results = await runner.run(runnable)
+        progress.finish()
+        var report = MatrixReport(installation: installation, results: results, elapsed: Date().timeIntervalSince(start),
+                                  versions: await VersionInfo.collect(installation))
+        report.serverSettings = serverSettings.isEmpty ? nil : serverSettings.map { "\($0.name)=\($0.value)" }
+        return report
+    }
+
+    /// The matrix's groups for `major`, cut by `filter` (a group whose id contains it is kept
+    /// whole, otherwise only its cases whose id contains it), with `serverSettings` forced in.
+    static func groups(major: Int, filter: String?, serverSettings: [ServerSettingOverride]) -> [RunnableGroup] {
         var groups = MatrixDefinition.groups
         if let filter {
             groups = groups.compactMap { g in
@@ -44,20 +106,18 @@ enum MatrixRun {
                 return g.scenarios.isEmpty ? nil : g
             }
         }
-        let runnable = groups.map { MatrixRealizer.realize($0, major: installation.major) }
-        let progress = ProgressLine(title: "matrix \(installation.major)")
-        let start = Date()
-        let runner = ScenarioRunner(installation: installation, groupParallelism: groupParallelism,
-                                    probeParallelism: probeParallelism, progress: { done, total in progress.update(done, total) })
-        let results = await runner.run(runnable)
-        progress.finish()
-        return MatrixReport(installation: installation, results: results, elapsed: Date().timeIntervalSince(start),
-                            versions: await VersionInfo.collect(installation))
+        return groups.map { g in
+            var r = MatrixRealizer.realize(g, major: major)
+            for s in serverSettings { r.settings[s.name] = .string(s.value) }
+            return r
+        }
     }
 }
 
 func emit(_ text: String, to path: String?) throws {
     if let path {
+        let dir = (path as NSString).deletingLastPathComponent
+        if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
         try SecureFiles.write(text, to: path, mode: 0o644)
     } else {
         FileHandle.standardOutput.write(Data(text.utf8))

@@ -1,14 +1,49 @@
 import ClusterKit
 import Foundation
+import Scenarios
 
-/// What a run ran against, recorded in every report and baseline.
-struct VersionInfo: Codable, Sendable {
+/// What a run ran against, recorded in every report and baseline header.
+///
+/// Where each value comes from, and why:
+/// - `server`, `major`: `postgres --version` of the installation.
+/// - `libpq`: `PQlibVersion()` of the libpq this process loaded.
+/// - `serverSSLLibrary`: `SHOW ssl_library` (only says "OpenSSL").
+/// - `serverOpenSSL`: the OpenSSL the running postmaster actually mapped: the libssl and
+///   libcrypto paths from `/proc/<postmaster pid>/maps`, the version text OpenSSL compiles
+///   into libcrypto (`OPENSSL_VERSION_TEXT`, e.g. "OpenSSL 3.0.19 27 Jan 2026") read from
+///   that file, and the Debian package owning it when dpkg knows it. `ldd postgres` would
+///   say what the loader would pick today; the maps say what this server really used.
+/// - `libpqSSLLibrary`: `OpenSSL_version()` of this process: libpq has no API for its
+///   OpenSSL, but it is loaded into this process and shares its libssl/libcrypto.
+/// - `opensslCLI`: `openssl version`, the tool people reproduce cases with.
+struct VersionInfo: Codable, Sendable, Hashable {
     var server: String
     var major: Int
     var libpq: Int
     var serverSSLLibrary: String?
+    var serverOpenSSL: ServerOpenSSL?
     var libpqSSLLibrary: String?
     var opensslCLI: String?
+
+    /// The OpenSSL a running postmaster mapped.
+    struct ServerOpenSSL: Codable, Sendable, Hashable {
+        var libssl: String?
+        var libcrypto: String?
+        /// OPENSSL_VERSION_TEXT found in the mapped libcrypto.
+        var version: String?
+        /// "libssl3 3.0.19-1~deb12u2" when a dpkg package owns the libssl file.
+        var package: String?
+    }
+
+    /// Whether the model has per-version wording for this major (otherwise: observed only).
+    var modelKnowsVersion: Bool { MessageCatalogue.supportedMajors.contains(major) }
+
+    /// "3.0" from "OpenSSL 3.0.19 27 Jan 2026": the server's OpenSSL when known, else libpq's.
+    var opensslMajorMinor: String {
+        let text = serverOpenSSL?.version ?? libpqSSLLibrary ?? ""
+        let parts = text.split(separator: " ").dropFirst().first?.split(separator: ".") ?? []
+        return parts.count >= 2 ? "\(parts[0]).\(parts[1])" : "unknown"
+    }
 
     static func collect(_ installation: Installation) async -> VersionInfo {
         var info = VersionInfo(server: installation.version, major: installation.major, libpq: PGConnection.libraryVersion)
@@ -17,9 +52,54 @@ struct VersionInfo: Codable, Sendable {
         if let cluster = try? await Cluster.create(installation: installation) {
             if (try? await cluster.start()) != nil {
                 info.serverSSLLibrary = try? await cluster.queryValue("SHOW ssl_library")
+                info.serverOpenSSL = await serverOpenSSL(dataDirectory: cluster.dataDirectory)
             }
             await cluster.destroy()
         }
         return info
+    }
+
+    /// Reads the postmaster's memory map (we run as root, or as the server's owner).
+    static func serverOpenSSL(dataDirectory: String) async -> ServerOpenSSL? {
+        guard let pidText = try? String(contentsOfFile: dataDirectory + "/postmaster.pid", encoding: .utf8),
+              let pid = pidText.split(separator: "\n").first.flatMap({ Int($0.trimmingCharacters(in: .whitespaces)) }),
+              // /proc files report size 0: read to the end, not by size.
+              let data = FileHandle(forReadingAtPath: "/proc/\(pid)/maps")?.readDataToEndOfFile()
+        else { return nil }
+        let maps = String(decoding: data, as: UTF8.self)
+        let paths = Set(maps.split(separator: "\n").compactMap { line in
+            line.split(separator: " ", omittingEmptySubsequences: true).last.map(String.init)
+        }.filter { $0.hasPrefix("/") })
+        var found = ServerOpenSSL()
+        found.libssl = paths.filter { ($0 as NSString).lastPathComponent.hasPrefix("libssl.so") }.sorted().first
+        found.libcrypto = paths.filter { ($0 as NSString).lastPathComponent.hasPrefix("libcrypto.so") }.sorted().first
+        if let crypto = found.libcrypto { found.version = versionText(inLibrary: crypto) }
+        if let ssl = found.libssl { found.package = await owningPackage(ssl) }
+        return found
+    }
+
+    /// OpenSSL compiles "OpenSSL x.y.z dd Mon yyyy" into libcrypto; find it in the file.
+    static func versionText(inLibrary path: String) -> String? {
+        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        let needle = Array("OpenSSL ".utf8)
+        var searchFrom = data.startIndex
+        while let range = data.range(of: Data(needle), in: searchFrom..<data.endIndex) {
+            var end = range.upperBound
+            while end < data.endIndex, data[end] >= 0x20, data[end] < 0x7f, end - range.lowerBound < 64 { end += 1 }
+            let text = String(decoding: data[range.lowerBound..<end], as: UTF8.self)
+            if text.range(of: #"^OpenSSL \d+\.\d+\.\d+[a-z]* +\d+ \w+ \d{4}"#, options: .regularExpression) != nil {
+                return text
+            }
+            searchFrom = range.upperBound
+        }
+        return nil
+    }
+
+    static func owningPackage(_ path: String) async -> String? {
+        guard let owner = try? await Command.run("dpkg-query", ["-S", path]), owner.succeeded,
+              let package = owner.standardOutput.split(separator: ":").first.map(String.init)
+        else { return nil }
+        let version = try? await Command.run("dpkg-query", ["-W", "-f", "${Version}", package])
+        return version?.succeeded == true ? "\(package) \(version!.standardOutput)" : package
     }
 }

@@ -1,26 +1,63 @@
 import Foundation
+import Scenarios
 
+/// Markdown for a pull request or wiki: versions, one table per chain option. With several
+/// installations each cell shows every installation's symbol side by side ("E · R").
 enum MarkdownReport {
-    static func render(_ report: MatrixReport) -> String {
-        var out = ["# pg-ssl-matrix: \(report.installation)", "", report.versionLine, "", "**\(report.headline)**", "",
-                   "E accepted+encrypted, P accepted plaintext, R rejected, X server did not start, ! model and reality disagree"]
-        for table in Cell.tables(report.results) {
-            out += ["", "## server chain: \(table.title) (client trusts root)", ""]
+    static func render(_ report: MatrixReport) -> String { render(ReportSet([report])) }
+
+    static func render(_ set: ReportSet) -> String {
+        let names = set.names
+        var out = ["# pg-ssl-matrix", ""]
+        for (name, r) in zip(names, set.runs) {
+            out.append(set.runs.count > 1 ? "## \(name): \(r.installation)" : "## \(r.installation)")
+            out += ["", r.versionLine, ""]
+            if let s = r.settingsLine { out += ["_\(s)_", ""] }
+            out += ["**\(r.headline)**", ""]
+        }
+        out.append("E accepted+encrypted, P accepted plaintext, R rejected, X server did not start, ! model and reality disagree")
+        if set.runs.count > 1 { out.append("; each cell: " + names.joined(separator: " · ")) }
+        let tables = set.runs.map { Cell.tables($0.results, judged: $0.modelKnowsVersion) }
+        for (i, table) in (tables.first ?? []).enumerated() {
+            out += ["", "### server chain: \(table.title) (client trusts root)", ""]
             out.append("| sslmode | " + table.columns.joined(separator: " | ") + " |")
             out.append("|---|" + table.columns.map { _ in "---" }.joined(separator: "|") + "|")
             for row in table.rows {
-                out.append("| \(row) | " + table.columns.map { table.cells[row]?[$0] ?? "-" }.joined(separator: " | ") + " |")
+                let cells = table.columns.map { col in
+                    tables.map { ts in i < ts.count ? ts[i].cells[row]?[col] ?? "-" : "-" }.joined(separator: " · ")
+                }
+                out.append("| \(row) | " + cells.joined(separator: " | ") + " |")
             }
         }
-        let bad = report.results.filter { $0.verdict == .disagree || $0.verdict == .error }
-        if !bad.isEmpty {
-            out += ["", "## Disagreements", ""]
-            for r in bad {
-                out += ["### \(r.id)", "", "```", r.differences.joined(separator: "\n"), "```", ""]
-                out += r.rules.map { "- \($0)" }
-                out.append("")
+        let cross = set.crossDifferences
+        if set.runs.count > 1 {
+            out += ["", "## Observed differently between installations (\(cross.count))", ""]
+            if !cross.isEmpty {
+                out.append("| case | " + names.joined(separator: " | ") + " |")
+                out.append("|---|" + names.map { _ in "---" }.joined(separator: "|") + "|")
+                for d in cross { out.append("| \(d.id) | " + d.observed.map(cell).joined(separator: " | ") + " |") }
+            }
+        }
+        for (name, r) in zip(names, set.runs) {
+            if let diff = r.baselineDiff, let path = r.baselinePath {
+                out += ["", "## Drift from baseline \(path)\(set.runs.count > 1 ? " (\(name))" : "")", "", "```",
+                        diff.render(baselinePath: path, baseline: diff.baselineVersions ?? r.versions, now: r.versions), "```"]
+            }
+            guard r.modelKnowsVersion else { continue }
+            let bad = r.results.filter { $0.verdict == .disagree || $0.verdict == .error }
+            if !bad.isEmpty {
+                out += ["", "## Disagreements\(set.runs.count > 1 ? " (\(name))" : "")", ""]
+                for c in bad {
+                    out += ["### \(c.id)", "", "```", c.differences.joined(separator: "\n"), "```", ""]
+                    out += c.rules.map { "- \($0)" }
+                    out.append("")
+                }
             }
         }
         return out.joined(separator: "\n") + "\n"
+    }
+
+    static func cell(_ s: String) -> String {
+        s.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
     }
 }

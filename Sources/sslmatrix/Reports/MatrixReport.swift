@@ -9,6 +9,11 @@ struct MatrixReport: Codable, Sendable {
     var versions: VersionInfo
     var results: [CaseResult]
     var elapsed: Double
+    /// `--server-setting` values forced into every group (nil: the matrix as defined).
+    var serverSettings: [String]?
+    /// Drift from `--baseline`, when one was given.
+    var baselinePath: String?
+    var baselineDiff: BaselineDiff?
 
     init(installation: Installation, results: [CaseResult], elapsed: Double, versions: VersionInfo) {
         self.installation = installation.description
@@ -23,29 +28,47 @@ struct MatrixReport: Codable, Sendable {
     var errors: Int { results.filter { $0.verdict == .error }.count }
     var casesPerSecond: Double { elapsed > 0 ? Double(results.count) / elapsed : 0 }
 
+    /// False for a major the model has no wording for: its verdicts are not judged.
+    var modelKnowsVersion: Bool { versions.modelKnowsVersion }
+
+    /// Whether this run should fail the command: harness errors always; disagreements only
+    /// when the model claims to know this version.
+    var fails: Bool { errors > 0 || (modelKnowsVersion && disagreements > 0) }
+
     func render(_ format: ReportFormat, showDisagreements: Int = 20) -> String {
-        switch format {
-        case .text: return TextReport.render(self, show: showDisagreements)
-        case .json: return JSONReport.render(self)
-        case .markdown: return MarkdownReport.render(self)
-        case .junit: return JUnitReport.render(self)
-        case .html: return HTMLReport.render(self)
-        }
+        ReportSet([self]).render(format, showDisagreements: showDisagreements)
     }
 
     var headline: String {
-        String(format: "%d cases: %d agree, %d disagree, %d skipped, %d errors; %.1f s (%.0f cases/s)",
-               results.count, agreements, disagreements, skipped, errors, elapsed, casesPerSecond)
+        if !modelKnowsVersion {
+            return String(format: "PostgreSQL %d: unknown version, observed only (the model knows %d-%d); %d cases observed, %d skipped, %d errors; %.1f s",
+                          versions.major, MessageCatalogue.supportedMajors.lowerBound, MessageCatalogue.supportedMajors.upperBound,
+                          results.count - skipped - errors, skipped, errors, elapsed)
+        }
+        return String(format: "%d cases: %d agree, %d disagree, %d skipped, %d errors; %.1f s (%.0f cases/s)",
+                      results.count, agreements, disagreements, skipped, errors, elapsed, casesPerSecond)
     }
 
-    var versionLine: String {
-        "PostgreSQL \(versions.server) (\(versions.serverSSLLibrary ?? "?")), libpq \(versions.libpq), client \(versions.libpqSSLLibrary ?? "?"), CLI \(versions.opensslCLI ?? "?")"
+    var versionLine: String { Self.versionLine(versions) }
+
+    static func versionLine(_ v: VersionInfo) -> String {
+        let serverSSL = v.serverOpenSSL.map { s in
+            [s.version, s.package.map { "package \($0)" }].compactMap { $0 }.joined(separator: ", ")
+        } ?? v.serverSSLLibrary ?? "?"
+        return "PostgreSQL \(v.server) (server OpenSSL: \(serverSSL)), libpq \(v.libpq) (OpenSSL: \(v.libpqSSLLibrary ?? "?")), openssl CLI: \(v.opensslCLI ?? "?")"
+    }
+
+    /// A short name for side-by-side columns: "15.18", or "15.18 #2" for a repeated installation.
+    var shortName: String { versions.server.split(separator: " ").first.map(String.init) ?? versions.server }
+
+    var settingsLine: String? {
+        serverSettings.map { "server settings forced into every group: " + $0.joined(separator: ", ") }
     }
 }
 
 /// One cell of a sslmode x hba table: what happened, and whether the model agreed.
 enum Cell {
-    static func symbol(_ r: CaseResult) -> String {
+    static func symbol(_ r: CaseResult, judged: Bool = true) -> String {
         let base: String
         switch r.observed?.kind {
         case .accepted?: base = r.observed?.encrypted == true ? "E" : "P"
@@ -53,29 +76,42 @@ enum Cell {
         case .serverDidNotStart?: base = "X"
         case .notAttempted?, nil: base = r.verdict == .skipped ? "s" : "?"
         }
-        return r.verdict == .disagree || r.verdict == .error ? base + "!" : base
+        return judged && (r.verdict == .disagree || r.verdict == .error) ? base + "!" : base
     }
 
-    /// The main product's tables: one per chain option, rows sslmode, columns hba rule,
-    /// only for the cases that vary exactly those dimensions (trust root, no extras).
-    static func tables(_ results: [CaseResult]) -> [(title: String, rows: [String], columns: [String], cells: [String: [String: String]])] {
-        let modes = ["disable", "allow", "prefer", "require", "verify-ca", "verify-full"]
-        var byChain: [String: [CaseResult]] = [:]
-        for r in results where r.labels["trust"] == "root" && r.labels["names"] == "standard" && r.labels["tls"] == "tls-default"
+    static let modes = ["disable", "allow", "prefer", "require", "verify-ca", "verify-full"]
+
+    /// Whether `r` belongs in the main tables: the cases that vary only sslmode, hba rule
+    /// and server chain (trust root, standard names, default TLS, no extras).
+    static func isTableCase(_ r: CaseResult) -> Bool {
+        r.labels["trust"] == "root" && r.labels["names"] == "standard" && r.labels["tls"] == "tls-default"
             && r.labels["certificate"].map({ $0 == "none" || $0 == "cn=user" }) ?? false && r.labels["hardened"] == nil
-            && !r.id.contains("password-") && !r.id.contains("channel_binding") && !r.id.contains("stored-") && !r.id.contains("crl") {
-            byChain[r.labels["chain"] ?? "?", default: []].append(r)
-        }
+            && !r.id.contains("password-") && !r.id.contains("channel_binding") && !r.id.contains("stored-") && !r.id.contains("crl")
+    }
+
+    struct Table {
+        var title: String
+        var rows: [String]
+        var columns: [String]
+        /// sslmode -> hba -> result
+        var results: [String: [String: CaseResult]]
+        var cells: [String: [String: String]]
+    }
+
+    /// The main product's tables: one per chain option, rows sslmode, columns hba rule.
+    static func tables(_ results: [CaseResult], judged: Bool = true) -> [Table] {
+        var byChain: [String: [CaseResult]] = [:]
+        for r in results where isTableCase(r) { byChain[r.labels["chain"] ?? "?", default: []].append(r) }
         return byChain.keys.sorted().map { chain in
-            let rs = byChain[chain]!
-            var columns: [String] = []
-            var cells: [String: [String: String]] = [:]
-            for r in rs {
+            var table = Table(title: chain, rows: modes, columns: [], results: [:], cells: [:])
+            for r in byChain[chain]! {
                 let hba = r.labels["hba"] ?? "?"
-                if !columns.contains(hba) { columns.append(hba) }
-                cells[r.labels["sslmode"] ?? "?", default: [:]][hba] = symbol(r)
+                let mode = r.labels["sslmode"] ?? "?"
+                if !table.columns.contains(hba) { table.columns.append(hba) }
+                table.results[mode, default: [:]][hba] = r
+                table.cells[mode, default: [:]][hba] = symbol(r, judged: judged)
             }
-            return (chain, modes, columns, cells)
+            return table
         }
     }
 }

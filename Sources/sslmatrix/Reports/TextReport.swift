@@ -4,9 +4,11 @@ import Scenarios
 /// What a DBA reads in the terminal: versions, a table per chain option, the disagreements.
 enum TextReport {
     static func render(_ report: MatrixReport, show: Int) -> String {
-        var out = ["pg-ssl-matrix: \(report.installation)", report.versionLine, report.headline, ""]
+        var out = ["pg-ssl-matrix: \(report.installation)", report.versionLine]
+        if let settings = report.settingsLine { out.append(settings) }
+        out += [report.headline, ""]
         out.append("E accepted+encrypted, P accepted plaintext, R rejected, X server did not start, ! model and reality disagree")
-        for table in Cell.tables(report.results) {
+        for table in Cell.tables(report.results, judged: report.modelKnowsVersion) {
             out.append("")
             out.append("server chain: \(table.title) (client trusts root)")
             let width = max(12, table.columns.map(\.count).max() ?? 0)
@@ -15,7 +17,11 @@ enum TextReport {
                 out.append(pad(row, 12) + " " + table.columns.map { pad(table.cells[row]?[$0] ?? "-", width) }.joined(separator: " "))
             }
         }
-        let bad = report.results.filter { $0.verdict == .disagree || $0.verdict == .error }
+        let bad = report.results.filter { $0.verdict == .error || ($0.verdict == .disagree && report.modelKnowsVersion) }
+        if let diff = report.baselineDiff, let path = report.baselinePath {
+            out.append("")
+            out.append(diff.render(baselinePath: path, baseline: diff.baselineVersions ?? report.versions, now: report.versions))
+        }
         if !bad.isEmpty {
             out.append("")
             out.append("Disagreements (\(bad.count)\(bad.count > show ? ", first \(show)" : "")):")
