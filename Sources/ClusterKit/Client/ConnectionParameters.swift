@@ -151,6 +151,12 @@ public struct ConnectionParameters: Sendable, Hashable, Codable, CustomStringCon
         pairs.append(("passfile", "\(clientDirectory)/none/passfile"))
         pairs.append(("sslmode", sslmode))
         for (keyword, file) in files {
+            // libpq 15 loads sslcrl and sslcrldir with one X509_STORE_load_locations call and
+            // enables CRL checking only if it succeeds: a nonexistent sslcrl would make it
+            // fail and silently switch off the sslcrldir check. With a CRL directory given,
+            // "no CRL file" is therefore said by leaving sslcrl out (libpq then consults no
+            // default file, and PGSSLCRL is cleared from the environment).
+            if keyword == "sslcrl", file == .none, case .path = sslcrldir { continue }
             pairs.append((keyword, path(of: keyword, file, clientDirectory: clientDirectory)))
         }
         if let sslpassword { pairs.append(("sslpassword", sslpassword)) }

@@ -12,6 +12,7 @@ public final class PGConnection {
     /// string: what the caller passes is all libpq gets (besides its env/file defaults for
     /// keywords left out, which `Probe` makes sure never happens).
     public init(parameters: [(String, String)]) {
+        PGConnection.neverPrompt()
         let keys = parameters.map { strdup($0.0) } + [nil]
         let values = parameters.map { strdup($0.1) } + [nil]
         defer {
@@ -35,7 +36,9 @@ public final class PGConnection {
 
     /// Local ports of every socket libpq opened, and the protocol trace of the startup.
     public struct PollReport: Sendable {
-        /// One entry per TCP socket, in order (allow/prefer/multi-host make several).
+        /// One entry per socket, in order (allow/prefer/multi-host make several): the local
+        /// TCP port, or 0 for a Unix socket, which has no port (the server logs it as
+        /// `[local]`; see `Probe.pairLogLines` for how such a socket is paired).
         public var localPorts: [Int] = []
         /// True when `timeout` passed before libpq finished.
         public var timedOut = false
@@ -56,6 +59,7 @@ public final class PGConnection {
     ///
     /// Blocks the calling thread: run it inside `BlockingWork.run`.
     public init(connectPolling parameters: [(String, String)], timeout: Double, traceProtocol: Bool) {
+        PGConnection.neverPrompt()
         let keys = parameters.map { strdup($0.0) } + [nil]
         let values = parameters.map { strdup($0.1) } + [nil]
         defer {
@@ -81,7 +85,8 @@ public final class PGConnection {
         var lastSocket: (fd: Int32, port: Int)? = nil
         func notePort() {
             let fd = PQsocket(conn)
-            guard fd >= 0, let port = PGConnection.localPort(ofSocket: fd) else { return }
+            guard fd >= 0, let port = PGConnection.localPort(ofSocket: fd) ?? PGConnection.unixSocketMarker(fd)
+            else { return }
             if lastSocket?.fd != fd || lastSocket?.port != port {
                 lastSocket = (fd, port)
                 if report.localPorts.last != port { report.localPorts.append(port) }
@@ -159,6 +164,14 @@ public final class PGConnection {
         return result
     }
 
+    /// libpq 15 installs its key-password callback only when `sslpassword` is non-empty;
+    /// otherwise OpenSSL's default callback asks "Enter PEM pass phrase:" on the terminal and
+    /// waits. A probe must never wait for input, so the harness installs libpq's own default
+    /// hook process-wide: it hands OpenSSL `sslpassword` when set and an empty passphrase
+    /// when not, which is what a client without a terminal gets, deterministically.
+    static let installHook: Void = { PQsetSSLKeyPassHook_OpenSSL(PQdefaultSSLKeyPassHook_OpenSSL) }()
+    static func neverPrompt() { _ = installHook }
+
     deinit { PQfinish(conn) }
 
     public var isConnected: Bool { PQstatus(conn) == CONNECTION_OK }
@@ -190,6 +203,16 @@ public final class PGConnection {
         let fd = PQsocket(conn)
         guard fd >= 0 else { return nil }
         return PGConnection.localPort(ofSocket: fd)
+    }
+
+    /// 0 when `fd` is a Unix-domain socket (it has no port), else nil.
+    static func unixSocketMarker(_ fd: Int32) -> Int? {
+        var storage = sockaddr_storage()
+        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        let ok = withUnsafeMutablePointer(to: &storage) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        return ok == 0 && Int32(storage.ss_family) == AF_UNIX ? 0 : nil
     }
 
     static func localPort(ofSocket fd: Int32) -> Int? {

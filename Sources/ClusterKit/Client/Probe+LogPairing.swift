@@ -13,7 +13,13 @@ extension Probe {
         while true {
             reader.readNewLines()
             for port in ports where pids[port] == nil {
-                if let pid = reader.lines.first(where: { $0.remotePort == port })?.pid { pids[port] = pid }
+                // Port 0 is a Unix socket, logged as [local]: it pairs with the first [local]
+                // backend after the mark, which is exact only while no other socket connection
+                // is in flight on this cluster (ScenarioRunner runs such probes one at a time).
+                let line = port == 0
+                    ? reader.lines.first(where: { $0.remote == "[local]" })
+                    : reader.lines.first(where: { $0.remotePort == port })
+                if let pid = line?.pid { pids[port] = pid }
             }
             let elapsed = clock.now - start
             let waitingFor = ports.filter { port in

@@ -109,6 +109,7 @@ public struct ScenarioRunner: Sendable {
     private func probeAll(_ cases: [CaseSpec], _ group: RunnableGroup, _ cluster: Cluster, _ material: PKIMaterial,
                           tick: @escaping @Sendable (Int) -> Void) async -> [CaseResult] {
         let probe = Probe(cluster: cluster)
+        let socketLock = SerialLock()
         var results: [CaseResult] = []
         await withTaskGroup(of: CaseResult.self) { taskGroup in
             var next = 0
@@ -118,7 +119,11 @@ public struct ScenarioRunner: Sendable {
                 let serial = next
                 next += 1
                 taskGroup.addTask {
-                    let r = await runCase(c, serial: serial, group, cluster, material, probe)
+                    // The server logs Unix-socket clients as [local], without a port: one at a
+                    // time, so their log lines pair unambiguously.
+                    let r = c.client.transport == .unixSocket
+                        ? await socketLock.run { await runCase(c, serial: serial, group, cluster, material, probe) }
+                        : await runCase(c, serial: serial, group, cluster, material, probe)
                     tick(1)
                     return r
                 }
@@ -283,5 +288,22 @@ public struct ScenarioRunner: Sendable {
             case .serverFailsToStart: return "server fails to start" + (d.message.map { " matching /\($0)/" } ?? "")
             }
         }
+    }
+}
+
+/// Runs async bodies one at a time.
+actor SerialLock {
+    private var busy = false
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+
+    func run<T: Sendable>(_ body: @Sendable () async -> T) async -> T {
+        if busy {
+            await withCheckedContinuation { waiters.append($0) }
+        } else {
+            busy = true
+        }
+        let value = await body()
+        if waiters.isEmpty { busy = false } else { waiters.removeFirst().resume() }
+        return value
     }
 }
