@@ -7,7 +7,7 @@ struct SSLMatrix: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sslmatrix",
         abstract: "Prove what every sslmode x pg_hba x certificate-chain combination does, on real PostgreSQL clusters.",
-        subcommands: [MatrixCommand.self, RunCommand.self, ImpostorCommand.self, BaselineCommand.self, ReportCommand.self,
+        subcommands: [MatrixCommand.self, RunCommand.self, ImpostorCommand.self, InspectCommand.self, BaselineCommand.self, ReportCommand.self,
                       BenchCommand.self, ClusterCommand.self]
     )
 }

@@ -42,7 +42,7 @@ public enum MessageKey: String, Sendable, Hashable, Codable, CaseIterable {
     // OpenSSL reason strings (ERR_reason_error_string), as libpq/server print them
     case osslCertificateVerifyFailed, osslAlertUnknownCA, osslAlertCertificateExpired, osslAlertBadCertificate
     case osslAlertCertificateRevoked, osslAlertProtocolVersion, osslUnsupportedProtocol
-    case osslBadDecrypt, osslKeyValuesMismatch, osslProcessingError
+    case osslBadDecrypt, osslKeyValuesMismatch, osslProcessingError, osslUnsupported
 }
 
 /// One wording of a message, valid from `since` (major version) until the next entry of the same key.
@@ -71,6 +71,14 @@ public enum MessageCatalogue {
     }
 
     public static func text(_ key: MessageKey, major: Int = 15) -> String { template(key, major: major).text }
+
+    /// What OpenSSL 3 reports for a PKCS#8 key decrypted with a wrong (or empty) passphrase:
+    /// usually the CBC padding check fails ("bad decrypt"); when the garbage happens to end
+    /// in valid padding (about 1 in 256 keys, the salt and IV are random) the DER decoder
+    /// rejects it instead ("unsupported"). Both are the same cause; nothing else is accepted.
+    public static func wrongPassphraseDetail(major: Int = 15) -> String {
+        MessageTemplate.oneOf([text(.osslBadDecrypt, major: major), text(.osslUnsupported, major: major)])
+    }
 
     /// Source reference of the entry in force for `major`.
     public static func source(_ key: MessageKey, major: Int = 15) -> String {
@@ -167,6 +175,7 @@ public enum MessageCatalogue {
         e(.osslAlertProtocolVersion, 12, "tlsv1 alert protocol version", "OpenSSL SSL_R_TLSV1_ALERT_PROTOCOL_VERSION"),
         e(.osslUnsupportedProtocol, 12, "unsupported protocol", "OpenSSL SSL_R_UNSUPPORTED_PROTOCOL (ssl_choose_server_version)"),
         e(.osslBadDecrypt, 12, "bad decrypt", "OpenSSL EVP_R_BAD_DECRYPT"),
+        e(.osslUnsupported, 12, "unsupported", "OpenSSL ERR_R_UNSUPPORTED (decoder found no usable key in the decrypted bytes)"),
         e(.osslKeyValuesMismatch, 12, "key values mismatch", "OpenSSL X509_R_KEY_VALUES_MISMATCH (X509_check_private_key via ssl_set_pkey)"),
         e(.osslProcessingError, 12, "processing error", "OpenSSL UI_R_PROCESSING_ERROR (PEM_def_callback with no terminal)", verified: false),
     ]

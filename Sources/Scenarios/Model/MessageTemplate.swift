@@ -21,12 +21,21 @@ public struct MessageTemplate: Sendable, Hashable, Codable, CustomStringConverti
     /// The text with run values substituted.
     public func rendered(_ values: [String: String]) -> String { filling(values).text }
 
-    /// Names of the placeholders still present.
+    /// `{one_of:a|b}`: OpenSSL sometimes has two outcomes for one cause, decided by random
+    /// bytes (a wrong passphrase on a PKCS#8 key fails the CBC padding check, "bad decrypt",
+    /// except when the garbage happens to end in valid padding, ~1 in 256, and the decoder
+    /// fails instead). Such a template names exactly the alternatives it accepts.
+    public static func oneOf(_ alternatives: [String]) -> String {
+        "{one_of:" + alternatives.joined(separator: "|") + "}"
+    }
+
+    /// Names of the placeholders still present (`one_of` for alternatives).
     public var placeholders: [String] {
         var names: [String] = []
         var rest = Substring(text)
         while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
             let name = rest[rest.index(after: open)..<close]
+            if name.hasPrefix("one_of:") { names.append("one_of") }
             if !name.isEmpty, name.allSatisfy({ $0.isLetter || $0 == "_" }) { names.append(String(name)) }
             rest = rest[rest.index(after: close)...]
         }
@@ -41,7 +50,10 @@ public struct MessageTemplate: Sendable, Hashable, Codable, CustomStringConverti
         while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
             pattern += NSRegularExpression.escapedPattern(for: String(rest[..<open]))
             let name = rest[rest.index(after: open)..<close]
-            if !name.isEmpty, name.allSatisfy({ $0.isLetter || $0 == "_" }) {
+            if name.hasPrefix("one_of:") {
+                let alternatives = name.dropFirst("one_of:".count).split(separator: "|").map { NSRegularExpression.escapedPattern(for: String($0)) }
+                pattern += "(?:" + alternatives.joined(separator: "|") + ")"
+            } else if !name.isEmpty, name.allSatisfy({ $0.isLetter || $0 == "_" }) {
                 pattern += name == "port" ? "[0-9]+" : ".*?"
             } else {
                 pattern += NSRegularExpression.escapedPattern(for: String(rest[open...close]))

@@ -11,7 +11,7 @@ extension Predictor {
         }
         if tls.ssl, tls.passphrase == .commandWrong {
             rule("ssl_passphrase_command returning a wrong passphrase: the key cannot be decrypted, FATAL at server start (be-secure-openssl.c be_tls_init)")
-            return ["FATAL:  " + msg(.serverKeyLoadFailed, ["detail": msg(.osslBadDecrypt).text])]
+            return ["FATAL:  " + msg(.serverKeyLoadFailed, ["detail": MessageCatalogue.wrongPassphraseDetail(major: major)])]
         }
         var log: [MessageTemplate] = []
         for (i, r) in s.server.hba.enumerated() {

@@ -89,10 +89,10 @@ extension Predictor {
             rule("a root-owned key file with mode 0640 is accepted (initialize_SSL, 2022 minor releases)")
         case .encryptedKeyWrongPassword:
             rule("wrong sslpassword: PEM decryption fails (initialize_SSL SSL_use_PrivateKey_file)")
-            return .failed(body: msg(.keyLoadFailed, key.merging(["detail": msg(.osslBadDecrypt).text]) { a, _ in a }), log: [], kind: .sslSetup)
+            return .failed(body: msg(.keyLoadFailed, key.merging(["detail": MessageCatalogue.wrongPassphraseDetail(major: major)]) { a, _ in a }), log: [], kind: .sslSetup)
         case .encryptedKeyNoPassword:
             rule("no sslpassword: the harness installs libpq's own default key-password hook (PQsetSSLKeyPassHook_OpenSSL(PQdefaultSSLKeyPassHook_OpenSSL)) so OpenSSL never prompts on a terminal; the hook hands OpenSSL an empty passphrase and decryption fails (PEM/PKCS#8 'bad decrypt'). A client without the hook and without a terminal gets 'processing error' from OpenSSL's UI; with a terminal it would wait for input")
-            return .failed(body: msg(.keyLoadFailed, key.merging(["detail": msg(.osslBadDecrypt).text]) { a, _ in a }), log: [], kind: .sslSetup)
+            return .failed(body: msg(.keyLoadFailed, key.merging(["detail": MessageCatalogue.wrongPassphraseDetail(major: major)]) { a, _ in a }), log: [], kind: .sslSetup)
         case .encryptedKeyRightPassword:
             rule("sslpassword is handed to OpenSSL by libpq's PQdefaultSSLKeyPassHook_OpenSSL")
         case .mismatchedKey:

@@ -63,3 +63,15 @@ struct ModelMessageCatalogueTests {
         #expect(t.placeholders == ["port"])
     }
 }
+
+@Suite("Message templates with alternatives")
+struct MessageTemplateAlternativesTests {
+    @Test("one_of accepts exactly the named alternatives")
+    func oneOf() {
+        let t = MessageTemplate("could not load private key file \"k\": " + MessageCatalogue.wrongPassphraseDetail())
+        #expect(t.matches("could not load private key file \"k\": bad decrypt"))
+        #expect(t.matches("could not load private key file \"k\": unsupported"))
+        #expect(!t.matches("could not load private key file \"k\": processing error"))
+        #expect(t.placeholders == ["one_of"])
+    }
+}

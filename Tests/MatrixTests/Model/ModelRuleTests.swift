@@ -128,8 +128,9 @@ struct ModelRuleTests {
         guard case .serverFailsToStart(let log) = Expectation.predict(s).outcome else {
             Issue.record("expected a start failure"); return
         }
+        // The scenario's first rule sits after the harness's own line (HBAFile.firstRuleLine == 2).
         #expect(log.map(\.text) == ["LOG:  cert authentication is only supported on hostssl connections",
-                                    "CONTEXT:  line 1 of configuration file \"{hba_file}\"", "FATAL:  could not load pg_hba.conf"])
+                                    "CONTEXT:  line 2 of configuration file \"{hba_file}\"", "FATAL:  could not load pg_hba.conf"])
     }
 }
 

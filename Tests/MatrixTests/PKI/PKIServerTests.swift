@@ -86,9 +86,11 @@ struct PKIServerTests {
         try await Cluster.with { cluster in
             let material = try Self.prepare(cluster, spec, extra: ServerSettings([("ssl_passphrase_command", .string("echo wrong"))]))
             let error = await #expect(throws: ClusterKitError.self) { try await cluster.start() }
-            let expected = MessageCatalogue.template(.serverKeyLoadFailed)
-                .rendered(["server_key": try material.path("server.key"), "detail": MessageCatalogue.text(.osslBadDecrypt)])
-            #expect(error?.description.contains("FATAL:  " + expected) == true)
+            // OpenSSL reports a wrong passphrase as "bad decrypt", or (1 in ~256 random salts) "unsupported".
+            let expected = MessageTemplate("FATAL:  ").text + MessageCatalogue.template(.serverKeyLoadFailed)
+                .filling(["server_key": try material.path("server.key"), "detail": MessageCatalogue.wrongPassphraseDetail()]).text
+            let lines = error.map { "\($0)".split(separator: "\n").map(String.init) } ?? []
+            #expect(lines.contains { MessageTemplate(expected).matches($0) }, "\(lines)")
         }
     }
 
