@@ -70,8 +70,15 @@ public enum SecureFiles {
         }
     }
 
-    /// Removes a tree, ignoring what is already gone.
+    /// Removes a tree, ignoring what is already gone. A server that was just stopped may
+    /// still have exiting children writing into its data directory, so a removal that
+    /// leaves something behind is retried for up to a second.
     public static func remove(_ path: String) {
-        try? FileManager.default.removeItem(atPath: path)
+        for _ in 0..<100 {
+            try? FileManager.default.removeItem(atPath: path)
+            var st = stat()
+            if lstat(path, &st) != 0 { return }
+            usleep(10_000)
+        }
     }
 }
