@@ -13,22 +13,7 @@ public final class PGConnection {
     /// keywords left out, which `Probe` makes sure never happens).
     public init(parameters: [(String, String)]) {
         PGConnection.neverPrompt()
-        let keys = parameters.map { strdup($0.0) } + [nil]
-        let values = parameters.map { strdup($0.1) } + [nil]
-        defer {
-            keys.forEach { free($0) }
-            values.forEach { free($0) }
-        }
-        let connection = keys.withUnsafeBufferPointer { k in
-            values.withUnsafeBufferPointer { v in
-                k.baseAddress!.withMemoryRebound(to: UnsafePointer<CChar>?.self, capacity: k.count) { kp in
-                    v.baseAddress!.withMemoryRebound(to: UnsafePointer<CChar>?.self, capacity: v.count) { vp in
-                        PQconnectdbParams(kp, vp, 0)
-                    }
-                }
-            }
-        }
-        conn = connection!
+        conn = PGConnection.withKeywordArrays(parameters) { PQconnectdbParams($0, $1, 0) }!
     }
 
     /// What `connectPolling` saw while libpq worked through its attempts.
@@ -60,22 +45,7 @@ public final class PGConnection {
     /// Blocks the calling thread: run it inside `BlockingWork.run`.
     public init(connectPolling parameters: [(String, String)], timeout: Double, traceProtocol: Bool) {
         PGConnection.neverPrompt()
-        let keys = parameters.map { strdup($0.0) } + [nil]
-        let values = parameters.map { strdup($0.1) } + [nil]
-        defer {
-            keys.forEach { free($0) }
-            values.forEach { free($0) }
-        }
-        let connection = keys.withUnsafeBufferPointer { k in
-            values.withUnsafeBufferPointer { v in
-                k.baseAddress!.withMemoryRebound(to: UnsafePointer<CChar>?.self, capacity: k.count) { kp in
-                    v.baseAddress!.withMemoryRebound(to: UnsafePointer<CChar>?.self, capacity: v.count) { vp in
-                        PQconnectStartParams(kp, vp, 0)
-                    }
-                }
-            }
-        }
-        conn = connection!
+        conn = PGConnection.withKeywordArrays(parameters) { PQconnectStartParams($0, $1, 0) }!
         let trace: Trace? = traceProtocol ? Trace() : nil
         if let file = trace?.file {
             PQtrace(conn, file)
@@ -213,6 +183,28 @@ public final class PGConnection {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
         }
         return ok == 0 && Int32(storage.ss_family) == AF_UNIX ? 0 : nil
+    }
+
+    /// The NULL-terminated keyword and value arrays libpq's *Params functions take, alive for `body`.
+    static func withKeywordArrays<T>(
+        _ parameters: [(String, String)],
+        _ body: (UnsafePointer<UnsafePointer<CChar>?>, UnsafePointer<UnsafePointer<CChar>?>) -> T
+    ) -> T {
+        let keys = parameters.map { strdup($0.0) } + [nil]
+        let values = parameters.map { strdup($0.1) } + [nil]
+        defer {
+            keys.forEach { free($0) }
+            values.forEach { free($0) }
+        }
+        return keys.withUnsafeBufferPointer { k in
+            values.withUnsafeBufferPointer { v in
+                k.baseAddress!.withMemoryRebound(to: UnsafePointer<CChar>?.self, capacity: k.count) { kp in
+                    v.baseAddress!.withMemoryRebound(to: UnsafePointer<CChar>?.self, capacity: v.count) { vp in
+                        body(kp, vp)
+                    }
+                }
+            }
+        }
     }
 
     static func localPort(ofSocket fd: Int32) -> Int? {

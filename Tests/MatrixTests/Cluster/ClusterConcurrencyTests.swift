@@ -28,18 +28,7 @@ struct ClusterConcurrencyTests {
     @Test("after kill -9 of a run, the next run stops its server and removes its directory")
     func reapAfterKill9() async throws {
         let ws = try Workspace.shared()
-        let out = "\(ws.clientDirectory)/killed-run-\(UUID()).out"
-        let launch = try await Command.check("/bin/sh", ["-c", "\(PackagePaths.sslmatrix) cluster up > \(out) 2>&1 & echo $!"],
-                                             environment: Command.cleanEnvironment(adding: ["PGSSLMATRIX_TMPDIR": (ws.base as NSString).deletingLastPathComponent]))
-        let pid = try #require(Int32(launch.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)))
-        var text = ""
-        for _ in 0..<600 where !text.contains("ready") {
-            try await Task.sleep(nanoseconds: 20_000_000)
-            text = (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
-        }
-        #expect(text.contains("ready"), "sslmatrix cluster up said: \(text)")
-        let dataDir = try #require(text.split(separator: "\n").first { $0.hasPrefix("data directory: ") }
-            .map { String($0.dropFirst("data directory: ".count)) })
+        let (pid, dataDir) = try await startSeparateRun(ws)
         let postmaster = try #require(Postmaster.readPidFile(dataDirectory: dataDir)).pid
         #expect(ProcessIdentity.isRunning(postmaster))
 
@@ -56,8 +45,19 @@ struct ClusterConcurrencyTests {
 
     @Test("SIGTERM to a run stops its server and removes its directory")
     func sigtermCleansUp() async throws {
-        let ws = try Workspace.shared()
-        let out = "\(ws.clientDirectory)/terminated-run-\(UUID()).out"
+        let (pid, dataDir) = try await startSeparateRun(try Workspace.shared())
+        let postmaster = try #require(Postmaster.readPidFile(dataDirectory: dataDir)).pid
+        kill(pid, SIGTERM)
+        for _ in 0..<500 where ProcessIdentity.isRunning(pid) { try await Task.sleep(nanoseconds: 10_000_000) }
+        #expect(!ProcessIdentity.isRunning(pid))
+        #expect(!ProcessIdentity.isRunning(postmaster))
+        #expect(!FileManager.default.fileExists(atPath: dataDir))
+    }
+
+    /// Starts `sslmatrix cluster up` as its own process (one the test can kill) and returns
+    /// its pid and the data directory it printed once ready.
+    func startSeparateRun(_ ws: Workspace) async throws -> (Int32, String) {
+        let out = "\(ws.clientDirectory)/separate-run-\(UUID()).out"
         let launch = try await Command.check("/bin/sh", ["-c", "\(PackagePaths.sslmatrix) cluster up > \(out) 2>&1 & echo $!"],
                                              environment: Command.cleanEnvironment(adding: ["PGSSLMATRIX_TMPDIR": (ws.base as NSString).deletingLastPathComponent]))
         let pid = try #require(Int32(launch.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)))
@@ -66,13 +66,9 @@ struct ClusterConcurrencyTests {
             try await Task.sleep(nanoseconds: 20_000_000)
             text = (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
         }
+        #expect(text.contains("ready"), "sslmatrix cluster up said: \(text)")
         let dataDir = try #require(text.split(separator: "\n").first { $0.hasPrefix("data directory: ") }
             .map { String($0.dropFirst("data directory: ".count)) })
-        let postmaster = try #require(Postmaster.readPidFile(dataDirectory: dataDir)).pid
-        kill(pid, SIGTERM)
-        for _ in 0..<500 where ProcessIdentity.isRunning(pid) { try await Task.sleep(nanoseconds: 10_000_000) }
-        #expect(!ProcessIdentity.isRunning(pid))
-        #expect(!ProcessIdentity.isRunning(postmaster))
-        #expect(!FileManager.default.fileExists(atPath: dataDir))
+        return (pid, dataDir)
     }
 }
