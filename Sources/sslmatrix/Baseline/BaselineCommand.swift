@@ -13,7 +13,7 @@ struct BaselineCommand: AsyncParsableCommand {
     )
 
     /// Every source a baseline is made of; scenario files join here (see `BaselineSource`).
-    static func sources() -> [any BaselineSource] { [MatrixSource()] }
+    static func sources() -> [any BaselineSource] { [MatrixSource(), ScenarioFileSource()] }
 
     /// Runs every source on `installation` and returns the observed cases as a baseline.
     static func observe(_ installation: Installation, options: MatrixRunOptions) async throws -> Baseline {

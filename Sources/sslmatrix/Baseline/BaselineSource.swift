@@ -3,22 +3,7 @@ import Foundation
 import Scenarios
 
 /// Something whose observed cases go into a baseline besides the built-in matrix.
-///
-/// The hook for scenario files (`sslmatrix run FILE...`, being written on another branch):
-/// when it lands, add a source that runs the files and returns their `CaseResult`s, e.g.
-///
-///     struct ScenarioFileSource: BaselineSource {
-///         var paths: [String]
-///         var name: String { "scenario-files" }
-///         func results(installation: Installation, options: MatrixRunOptions) async throws -> [CaseResult] {
-///             // load every file (ScenarioFile), realise its groups, ScenarioRunner(...).run(groups)
-///         }
-///     }
-///
-/// and give `baseline record`/`baseline diff` a `--scenarios FILE...` option that appends it
-/// to `BaselineCommand.sources(...)`. Case ids must not collide with matrix ids: prefix them
-/// with the file name ("file:<name>/<case id>"). Nothing else in the baseline code changes:
-/// a source's cases are recorded, restricted by `--filter` and diffed like matrix cases.
+/// Case ids must not collide with matrix ids, so each source prefixes its own.
 protocol BaselineSource: Sendable {
     /// Recorded in the baseline header's `sources`.
     var name: String { get }
@@ -30,5 +15,38 @@ struct MatrixSource: BaselineSource {
     var name: String { "matrix" }
     func results(installation: Installation, options: MatrixRunOptions) async throws -> [CaseResult] {
         try await MatrixRun.run(installation: installation, options: options).results
+    }
+}
+
+/// The scenario files shipped under Sources/Scenarios/examples (the DBA procedures), as a
+/// baseline source: an upgrade that changes what they observe shows up in `baseline diff`.
+/// Ids are `file:<file name>/<case id>`. Found relative to the working directory (the
+/// package root, where `make` runs); absent files mean no cases, said in the header.
+struct ScenarioFileSource: BaselineSource {
+    var directory = "Sources/Scenarios/examples"
+    var name: String { "scenario-files:\(directory)" }
+
+    var paths: [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
+            .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") || $0.hasSuffix(".json") }
+            .sorted().map { "\(directory)/\($0)" }
+    }
+
+    func results(installation: Installation, options: MatrixRunOptions) async throws -> [CaseResult] {
+        var out: [CaseResult] = []
+        for path in paths {
+            let file = try ScenarioFile.load(path: path)
+            let results = await ScenarioRunner(installation: installation, groupParallelism: options.groups,
+                                               probeParallelism: options.probes).run(file.groups)
+            let prefix = "file:\((path as NSString).lastPathComponent)/"
+            for r in results {
+                var prefixed = CaseResult(id: prefix + r.id, group: prefix + r.group, verdict: r.verdict,
+                                          differences: r.differences, expected: r.expected, rules: r.rules, observed: r.observed)
+                prefixed.labels = r.labels
+                if let filter = options.filter, !prefixed.id.contains(filter), !prefixed.group.contains(filter) { continue }
+                out.append(prefixed)
+            }
+        }
+        return out
     }
 }
