@@ -20,7 +20,7 @@ struct MatrixSource: BaselineSource {
 
 /// The scenario files shipped under Sources/Scenarios/examples (the DBA procedures), as a
 /// baseline source: an upgrade that changes what they observe shows up in `baseline diff`.
-/// Ids are `file:<file name>/<case id>`. Found relative to the working directory (the
+/// Ids are `file:<file name>/<group>/<case id>` (case names may repeat across a file's groups). Found relative to the working directory (the
 /// package root, where `make` runs); absent files mean no cases, said in the header.
 struct ScenarioFileSource: BaselineSource {
     var directory = "Sources/Scenarios/examples"
@@ -40,7 +40,7 @@ struct ScenarioFileSource: BaselineSource {
                                                probeParallelism: options.probes).run(file.groups)
             let prefix = "file:\((path as NSString).lastPathComponent)/"
             for r in results {
-                var prefixed = CaseResult(id: prefix + r.id, group: prefix + r.group, verdict: r.verdict,
+                var prefixed = CaseResult(id: prefix + r.group + "/" + r.id, group: prefix + r.group, verdict: r.verdict,
                                           differences: r.differences, expected: r.expected, rules: r.rules, observed: r.observed)
                 prefixed.labels = r.labels
                 if let filter = options.filter, !prefixed.id.contains(filter), !prefixed.group.contains(filter) { continue }
