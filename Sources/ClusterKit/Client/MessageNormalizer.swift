@@ -40,6 +40,8 @@ public struct MessageNormalizer: Sendable {
             (cluster.name, "<CLUSTER>"),
         ]
         literals += serials.filter { !$0.isEmpty }.map { ($0, "<SERIAL>") }
+        // libpq names a Unix socket by its file, which carries the port.
+        literals.append((".s.PGSQL.\(cluster.port)", ".s.PGSQL.<PORT>"))
         literals.append(("port \(cluster.port)", "port <PORT>"))
         literals.append(("port=\(cluster.port)", "port=<PORT>"))
         literals.append((":\(cluster.port)", ":<PORT>"))

@@ -152,16 +152,15 @@ public struct ScenarioRunner: Sendable {
         return CaseResult(
             id: c.id, group: group.id, verdict: diffs.isEmpty ? .agree : .disagree, differences: diffs,
             expected: Self.describe(c.expectation), rules: c.expectation.rules,
-            observed: Self.summary(outcome, normalizer: normalizer(cluster, material)))
+            observed: Self.summary(outcome, normalizer: normalizer(cluster)))
     }
 
     // MARK: Start-up expectations
 
     private func compareStart(_ expectation: CaseExpectation, _ started: Result<Void, any Error>, _ group: RunnableGroup,
                               _ cases: [CaseSpec], _ cluster: Cluster, _ material: PKIMaterial) -> [CaseResult] {
-        let norm = normalizer(cluster, material)
-        let values = ["hba_file": cluster.dataDirectory + "/pg_hba.conf", "server_key": Self.serverKeyPath(cluster),
-                      "files": material.directory]
+        let norm = normalizer(cluster)
+        let values = Self.serverValues(cluster).merging(["files": material.directory]) { a, _ in a }
         var diffs: [String] = []
         var observed: ObservedSummary
         switch started {
@@ -199,6 +198,11 @@ public struct ScenarioRunner: Sendable {
         }
     }
 
+    /// Placeholder values the server's own messages need: its pg_hba.conf and key file.
+    static func serverValues(_ cluster: Cluster) -> [String: String] {
+        ["hba_file": cluster.dataDirectory + "/pg_hba.conf", "server_key": serverKeyPath(cluster)]
+    }
+
     /// The key file the server is configured with (what its messages name).
     static func serverKeyPath(_ cluster: Cluster) -> String {
         if case .string(let path)? = cluster.settings["ssl_key_file"] { return path }
@@ -229,24 +233,14 @@ public struct ScenarioRunner: Sendable {
             "home": ConnectionParameters.libpqHomeDirectory ?? "~",
             // libpq names the socket file itself (emitHostIdentityInfo uses the peer address).
             "socket": "\(cluster.socketDirectory)/.s.PGSQL.\(cluster.port)",
-            "hba_file": cluster.dataDirectory + "/pg_hba.conf",
-            "server_key": Self.serverKeyPath(cluster),
-        ])
+        ].merging(Self.serverValues(cluster)) { a, _ in a })
     }
 
-    /// Replaces what differs per run (port, temp paths) so reports and baselines compare.
-    func normalizer(_ cluster: Cluster, _ material: PKIMaterial) -> @Sendable (String) -> String {
-        let port = String(cluster.port)
-        let replacements = [
-            (material.directory, "<FILES>"), (cluster.workspace.clientDirectory, "<CLIENT>"),
-            (cluster.directory, "<CLUSTER>"), (cluster.workspace.runDirectory, "<RUN>"),
-        ]
-        return { text in
-            var out = text
-            for (from, to) in replacements { out = out.replacingOccurrences(of: from, with: to) }
-            out = out.replacingOccurrences(of: "port \(port)", with: "port <PORT>")
-            return out
-        }
+    /// Replaces what differs per run (ports, temp paths, pids) so reports and baselines compare:
+    /// the probe's `MessageNormalizer`, keeping only the text.
+    func normalizer(_ cluster: Cluster) -> @Sendable (String) -> String {
+        let normalizer = MessageNormalizer(cluster: cluster)
+        return { normalizer.normalize($0).text }
     }
 
     static func summary(_ outcome: Outcome, normalizer: (String) -> String) -> ObservedSummary {

@@ -13,8 +13,6 @@ enum BaselineNormalizer {
     }
 
     static let rules: [Rule] = [
-        Rule(pattern: #"\.s\.PGSQL\.\d+"#, replacement: ".s.PGSQL.<PORT>",
-             why: "libpq names the socket file, which carries the run's port (the runner normalises 'port N' only)"),
         Rule(pattern: #"(could not load private key file "[^"]*": )(bad decrypt|unsupported)"#,
              replacement: "$1<bad decrypt|unsupported>",
              why: """

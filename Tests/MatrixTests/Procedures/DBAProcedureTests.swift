@@ -35,7 +35,7 @@ struct DBAProcedureTests {
             try cluster.setHBA([HBARule(.hostssl, user: "alice", address: "127.0.0.1/32", method: "trust")])
             try await cluster.start()
             try await cluster.query("CREATE ROLE alice LOGIN")
-            let postmaster = postmasterPIDIfRunning(cluster)
+            let postmaster = try postmasterPID(cluster)
             let before = try await TLSPolicyProbe(cluster: cluster, serverName: Self.host).handshake(version: nil)
             #expect(before.chain.first?.subject.contains("before-renewal") == true, "\(before)")
 
@@ -46,7 +46,7 @@ struct DBAProcedureTests {
             try await cluster.reload()
             let after = try await TLSPolicyProbe(cluster: cluster, serverName: Self.host).handshake(version: nil)
             #expect(after.chain.first?.subject.contains("after-renewal") == true, "\(after)")
-            #expect(postmasterPIDIfRunning(cluster) == postmaster, "the renewal must not need a restart")
+            #expect(try postmasterPID(cluster) == postmaster, "the renewal must not need a restart")
 
             // Clients verifying the chain keep working across the renewal.
             let outcome = await Probe(cluster: cluster).connect(ConnectionParameters(
@@ -88,9 +88,4 @@ struct DBAProcedureTests {
             #expect(session.server.cipher == session.client.cipher)
         }
     }
-}
-
-func postmasterPIDIfRunning(_ cluster: Cluster) -> Int32? {
-    (try? String(contentsOfFile: cluster.dataDirectory + "/postmaster.pid", encoding: .utf8))?
-        .split(separator: "\n").first.flatMap { Int32($0) }
 }
