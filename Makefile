@@ -5,10 +5,17 @@ SWIFT ?= swift
 BUILD_FLAGS ?=
 SSLMATRIX = .build/debug/sslmatrix
 
-.PHONY: setup build test matrix impostor bench clean
+.PHONY: setup lint format build test matrix impostor bench clean
 
 setup:
 	@bash scripts/setup
+
+# The style lives in .swift-format (4 spaces, 120 columns); lint fails on any difference.
+lint:
+	$(SWIFT) format lint --strict --recursive --parallel Package.swift Sources Tests
+
+format:
+	$(SWIFT) format format --in-place --recursive --parallel Package.swift Sources Tests
 
 build: setup
 	$(SWIFT) build $(BUILD_FLAGS)

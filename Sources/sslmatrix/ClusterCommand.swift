@@ -12,7 +12,8 @@ struct ClusterCommand: AsyncParsableCommand {
     )
 
     struct Up: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Start a cluster; stop and remove it on Ctrl-C/SIGTERM.")
+        static let configuration = CommandConfiguration(
+            abstract: "Start a cluster; stop and remove it on Ctrl-C/SIGTERM.")
         @OptionGroup var installation: InstallationOptions
         @Option(help: "Port on 127.0.0.1 (default: a free one).") var port: Int?
 
@@ -37,7 +38,8 @@ struct ClusterCommand: AsyncParsableCommand {
     }
 
     struct Reap: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Stop servers and remove directories that killed runs left behind.")
+        static let configuration = CommandConfiguration(
+            abstract: "Stop servers and remove directories that killed runs left behind.")
         func run() async throws {
             let ws = try Workspace.shared()
             if ws.reapedAtStart.isEmpty {

@@ -19,8 +19,9 @@ struct InspectCommand: ParsableCommand {
             do {
                 inspections.append(try CertificateInspector.inspect(path: file))
             } catch {
-                throw failClearly(ClusterKitError.unreadableFile(
-                    path: file, reason: "not a readable PEM or DER certificate (\(error))"))
+                throw failClearly(
+                    ClusterKitError.unreadableFile(
+                        path: file, reason: "not a readable PEM or DER certificate (\(error))"))
             }
         }
         print(CertificateInspector.format(inspections), terminator: "")

@@ -7,7 +7,8 @@ import Scenarios
 struct MatrixCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "matrix",
-        abstract: "Run the built-in sslmode x pg_hba x certificate-chain matrix on real clusters and compare it with the model.",
+        abstract:
+            "Run the built-in sslmode x pg_hba x certificate-chain matrix on real clusters and compare it with the model.",
         discussion: """
             With several installations (--pg-bindir repeated, or --all-installed) every one runs the \
             same matrix; the report has one section per installation, and markdown/html put them side \
@@ -31,8 +32,11 @@ struct MatrixCommand: AsyncParsableCommand {
                 var report = try await MatrixRun.run(installation: inst, options: run)
                 if let recorded, let baseline {
                     report.baselinePath = baseline
-                    var diff = BaselineDiff(before: recorded.restricted(to: run.filter), after: Baseline(
-                        versions: report.versions, filter: run.filter, sources: ["matrix"], results: report.results).cases)
+                    var diff = BaselineDiff(
+                        before: recorded.restricted(to: run.filter),
+                        after: Baseline(
+                            versions: report.versions, filter: run.filter, sources: ["matrix"], results: report.results
+                        ).cases)
                     diff.baselineVersions = recorded.header.versions
                     report.baselineDiff = diff
                 }
@@ -53,9 +57,11 @@ struct MatrixRunOptions: ParsableArguments {
     @Option(help: "Only groups or cases whose id contains this text.") var filter: String?
     @Option(help: "Clusters running at once.") var groups: Int = 3
     @Option(help: "Probes in flight per cluster.") var probes: Int = 8
-    @Option(name: .customLong("server-setting"),
-            help: ArgumentHelp("Force NAME=VALUE into every group's postgresql.conf (repeatable): simulates a server change, e.g. ssl_min_protocol_version=TLSv1.3.",
-                               visibility: .hidden))
+    @Option(
+        name: .customLong("server-setting"),
+        help: ArgumentHelp(
+            "Force NAME=VALUE into every group's postgresql.conf (repeatable): simulates a server change, e.g. ssl_min_protocol_version=TLSv1.3.",
+            visibility: .hidden))
     var serverSettings: [ServerSettingOverride] = []
 }
 
@@ -75,21 +81,26 @@ struct ServerSettingOverride: ExpressibleByArgument, Sendable {
 /// Runs the model's matrix for one installation and wraps the results in a report.
 enum MatrixRun {
     static func run(installation: Installation, options: MatrixRunOptions) async throws -> MatrixReport {
-        try await run(installation: installation, filter: options.filter, groupParallelism: options.groups,
-                      probeParallelism: options.probes, serverSettings: options.serverSettings)
+        try await run(
+            installation: installation, filter: options.filter, groupParallelism: options.groups,
+            probeParallelism: options.probes, serverSettings: options.serverSettings)
     }
 
-    static func run(installation: Installation, filter: String?, groupParallelism: Int, probeParallelism: Int,
-                    serverSettings: [ServerSettingOverride] = []) async throws -> MatrixReport {
+    static func run(
+        installation: Installation, filter: String?, groupParallelism: Int, probeParallelism: Int,
+        serverSettings: [ServerSettingOverride] = []
+    ) async throws -> MatrixReport {
         let runnable = groups(major: installation.major, filter: filter, serverSettings: serverSettings)
         let progress = ProgressLine(title: "matrix \(installation.major)")
         let start = Date()
-        let runner = ScenarioRunner(installation: installation, groupParallelism: groupParallelism,
-                                    probeParallelism: probeParallelism, progress: { done, total in progress.update(done, total) })
+        let runner = ScenarioRunner(
+            installation: installation, groupParallelism: groupParallelism,
+            probeParallelism: probeParallelism, progress: { done, total in progress.update(done, total) })
         let results = await runner.run(runnable)
         progress.finish()
-        var report = MatrixReport(installation: installation, results: results, elapsed: Date().timeIntervalSince(start),
-                                  versions: await VersionInfo.collect(installation))
+        var report = MatrixReport(
+            installation: installation, results: results, elapsed: Date().timeIntervalSince(start),
+            versions: await VersionInfo.collect(installation))
         report.serverSettings = serverSettings.isEmpty ? nil : serverSettings.map { "\($0.name)=\($0.value)" }
         return report
     }

@@ -31,10 +31,12 @@ struct ReportCommand: AsyncParsableCommand {
             do {
                 let recorded = try Baseline.load(baseline)
                 for i in set.runs.indices {
-                    let now = Baseline(versions: set.runs[i].versions, filter: nil, sources: ["matrix"], results: set.runs[i].results)
+                    let now = Baseline(
+                        versions: set.runs[i].versions, filter: nil, sources: ["matrix"], results: set.runs[i].results)
                     // The report may come from a filtered run: compare the groups it ran.
                     let groups = Set(now.cases.values.map(\.group))
-                    var diff = BaselineDiff(before: recorded.cases.filter { groups.contains($0.value.group) }, after: now.cases)
+                    var diff = BaselineDiff(
+                        before: recorded.cases.filter { groups.contains($0.value.group) }, after: now.cases)
                     diff.baselineVersions = recorded.header.versions
                     set.runs[i].baselinePath = baseline
                     set.runs[i].baselineDiff = diff

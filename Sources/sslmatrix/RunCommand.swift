@@ -9,8 +9,11 @@ import Scenarios
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Run scenario files (YAML or JSON) on throwaway clusters and check every case against what the file declares.",
-        discussion: "Exit status: 0 every case as declared, 1 a case disagreed or could not run, 2 a file is malformed (nothing started).")
+        abstract:
+            "Run scenario files (YAML or JSON) on throwaway clusters and check every case against what the file declares.",
+        discussion:
+            "Exit status: 0 every case as declared, 1 a case disagreed or could not run, 2 a file is malformed (nothing started)."
+    )
 
     enum Format: String, ExpressibleByArgument, CaseIterable, Sendable { case text, json }
 
@@ -59,11 +62,14 @@ struct ScenarioFileRun: Encodable {
     var all: [CaseResult] { files.flatMap(\.results) }
     var allAgree: Bool { all.allSatisfy { $0.verdict == .agree || $0.verdict == .skipped } }
 
-    static func run(_ scenarioFiles: [ScenarioFile], installation: Installation, groupParallelism: Int) async -> ScenarioFileRun {
+    static func run(
+        _ scenarioFiles: [ScenarioFile], installation: Installation, groupParallelism: Int
+    ) async -> ScenarioFileRun {
         let progress = ProgressLine(title: "run \(installation.major)")
         let start = Date()
-        let runner = ScenarioRunner(installation: installation, groupParallelism: groupParallelism,
-                                    progress: { done, total in progress.update(done, total) })
+        let runner = ScenarioRunner(
+            installation: installation, groupParallelism: groupParallelism,
+            progress: { done, total in progress.update(done, total) })
         let results = await runner.run(scenarioFiles.flatMap(\.groups))
         progress.finish()
         // Group ids are unique per file ("file" or "file/group"), so results split back by file.
@@ -74,7 +80,8 @@ struct ScenarioFileRun: Encodable {
             files.append(FileResults(path: file.path, results: Array(remaining.prefix(n))))
             remaining = remaining.dropFirst(n)
         }
-        return ScenarioFileRun(server: installation.version, elapsedSeconds: Date().timeIntervalSince(start), files: files)
+        return ScenarioFileRun(
+            server: installation.version, elapsedSeconds: Date().timeIntervalSince(start), files: files)
     }
 
     func text() -> String {
@@ -103,8 +110,9 @@ struct ScenarioFileRun: Encodable {
         }
         let all = self.all
         let count = { (v: CaseResult.Verdict) in all.filter { $0.verdict == v }.count }
-        out += String(format: "%d cases: %d as declared, %d not as declared, %d could not run, %d skipped (%.1f s)\n",
-                      all.count, count(.agree), count(.disagree), count(.error), count(.skipped), elapsedSeconds)
+        out += String(
+            format: "%d cases: %d as declared, %d not as declared, %d could not run, %d skipped (%.1f s)\n",
+            all.count, count(.agree), count(.disagree), count(.error), count(.skipped), elapsedSeconds)
         return out
     }
 

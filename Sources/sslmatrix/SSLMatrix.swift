@@ -6,15 +6,23 @@ import Foundation
 struct SSLMatrix: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sslmatrix",
-        abstract: "Prove what every sslmode x pg_hba x certificate-chain combination does, on real PostgreSQL clusters.",
-        subcommands: [MatrixCommand.self, RunCommand.self, ImpostorCommand.self, InspectCommand.self, BaselineCommand.self, ReportCommand.self,
-                      BenchCommand.self, ClusterCommand.self]
+        abstract:
+            "Prove what every sslmode x pg_hba x certificate-chain combination does, on real PostgreSQL clusters.",
+        subcommands: [
+            MatrixCommand.self, RunCommand.self, ImpostorCommand.self, InspectCommand.self, BaselineCommand.self,
+            ReportCommand.self,
+            BenchCommand.self, ClusterCommand.self,
+        ]
     )
 }
 
 /// Options every command that starts servers shares.
 struct InstallationOptions: ParsableArguments {
-    @Option(name: .customLong("pg-bindir"), help: "PostgreSQL bindir (default: PGSSLMATRIX_BINDIR, else the newest under /usr/lib/postgresql/*/bin, else pg_config --bindir).")
+    @Option(
+        name: .customLong("pg-bindir"),
+        help:
+            "PostgreSQL bindir (default: PGSSLMATRIX_BINDIR, else the newest under /usr/lib/postgresql/*/bin, else pg_config --bindir)."
+    )
     var bindirs: [String] = []
 
     @Flag(name: .customLong("all-installed"), help: "Run against every PostgreSQL major found.")
@@ -23,7 +31,11 @@ struct InstallationOptions: ParsableArguments {
     func installations() throws -> [Installation] {
         if allInstalled {
             let all = try Installation.all()
-            if all.isEmpty { throw ClusterKitError.noPostgreSQLInstalled(searched: ["/usr/lib/postgresql/*/bin", "pg_config --bindir"]) }
+            if all.isEmpty {
+                throw ClusterKitError.noPostgreSQLInstalled(searched: [
+                    "/usr/lib/postgresql/*/bin", "pg_config --bindir",
+                ])
+            }
             return all
         }
         if bindirs.isEmpty { return [try Installation.discover()] }

@@ -46,8 +46,10 @@ struct VersionInfo: Codable, Sendable, Hashable {
     }
 
     static func collect(_ installation: Installation) async -> VersionInfo {
-        var info = VersionInfo(server: installation.version, major: installation.major, libpq: PGConnection.libraryVersion)
-        info.opensslCLI = (try? await Command.run("openssl", ["version"]))?.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
+        var info = VersionInfo(
+            server: installation.version, major: installation.major, libpq: PGConnection.libraryVersion)
+        info.opensslCLI = (try? await Command.run("openssl", ["version"]))?.standardOutput.trimmingCharacters(
+            in: .whitespacesAndNewlines)
         info.libpqSSLLibrary = OpenSSLLibrary.version
         if let cluster = try? await Cluster.create(installation: installation) {
             if (try? await cluster.start()) != nil {
@@ -62,14 +64,15 @@ struct VersionInfo: Codable, Sendable, Hashable {
     /// Reads the postmaster's memory map (we run as root, or as the server's owner).
     static func serverOpenSSL(dataDirectory: String) async -> ServerOpenSSL? {
         guard let pidText = try? String(contentsOfFile: dataDirectory + "/postmaster.pid", encoding: .utf8),
-              let pid = pidText.split(separator: "\n").first.flatMap({ Int($0.trimmingCharacters(in: .whitespaces)) }),
-              // /proc files report size 0: read to the end, not by size.
-              let data = FileHandle(forReadingAtPath: "/proc/\(pid)/maps")?.readDataToEndOfFile()
+            let pid = pidText.split(separator: "\n").first.flatMap({ Int($0.trimmingCharacters(in: .whitespaces)) }),
+            // /proc files report size 0: read to the end, not by size.
+            let data = FileHandle(forReadingAtPath: "/proc/\(pid)/maps")?.readDataToEndOfFile()
         else { return nil }
         let maps = String(decoding: data, as: UTF8.self)
-        let paths = Set(maps.split(separator: "\n").compactMap { line in
-            line.split(separator: " ", omittingEmptySubsequences: true).last.map(String.init)
-        }.filter { $0.hasPrefix("/") })
+        let paths = Set(
+            maps.split(separator: "\n").compactMap { line in
+                line.split(separator: " ", omittingEmptySubsequences: true).last.map(String.init)
+            }.filter { $0.hasPrefix("/") })
         var found = ServerOpenSSL()
         found.libssl = paths.filter { ($0 as NSString).lastPathComponent.hasPrefix("libssl.so") }.sorted().first
         found.libcrypto = paths.filter { ($0 as NSString).lastPathComponent.hasPrefix("libcrypto.so") }.sorted().first
@@ -97,7 +100,7 @@ struct VersionInfo: Codable, Sendable, Hashable {
 
     static func owningPackage(_ path: String) async -> String? {
         guard let owner = try? await Command.run("dpkg-query", ["-S", path]), owner.succeeded,
-              let package = owner.standardOutput.split(separator: ":").first.map(String.init)
+            let package = owner.standardOutput.split(separator: ":").first.map(String.init)
         else { return nil }
         let version = try? await Command.run("dpkg-query", ["-W", "-f", "${Version}", package])
         return version?.succeeded == true ? "\(package) \(version!.standardOutput)" : package

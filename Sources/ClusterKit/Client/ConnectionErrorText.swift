@@ -33,7 +33,8 @@ public enum ConnectionErrorText {
         for (i, match) in matches.enumerated() {
             cursor = match.range.location + match.range.length
             let end = i + 1 < matches.count ? matches[i + 1].range.location : ns.length
-            blocks.append((ns.substring(with: match.range), ns.substring(with: NSRange(location: cursor, length: end - cursor))))
+            blocks.append(
+                (ns.substring(with: match.range), ns.substring(with: NSRange(location: cursor, length: end - cursor))))
         }
         var unused = serverErrors
         return blocks.map { block in
@@ -50,7 +51,8 @@ public enum ConnectionErrorText {
                 sqlstate = unused[i].sqlstate
                 unused.remove(at: i)
             }
-            return Outcome.FailedAttempt(prefix: block.prefix, message: body, severity: severity, text: text, sqlstate: sqlstate)
+            return Outcome.FailedAttempt(
+                prefix: block.prefix, message: body, severity: severity, text: text, sqlstate: sqlstate)
         }
     }
 }

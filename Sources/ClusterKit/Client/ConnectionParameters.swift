@@ -120,7 +120,8 @@ public struct ConnectionParameters: Sendable, Hashable, Codable, CustomStringCon
             return "\(clientDirectory)/none/\(keyword)"
         case .libpqDefault:
             guard let name = ConnectionParameters.defaultFileNames[keyword],
-                  let home = ConnectionParameters.libpqHomeDirectory else {
+                let home = ConnectionParameters.libpqHomeDirectory
+            else {
                 return "\(clientDirectory)/none/\(keyword)"
             }
             return "\(home)/.postgresql/\(name)"
@@ -135,7 +136,10 @@ public struct ConnectionParameters: Sendable, Hashable, Codable, CustomStringCon
     }
 
     var files: [(String, File)] {
-        [("sslrootcert", sslrootcert), ("sslcert", sslcert), ("sslkey", sslkey), ("sslcrl", sslcrl), ("sslcrldir", sslcrldir)]
+        [
+            ("sslrootcert", sslrootcert), ("sslcert", sslcert), ("sslkey", sslkey), ("sslcrl", sslcrl),
+            ("sslcrldir", sslcrldir),
+        ]
     }
 
     /// The exact keyword/value pairs given to libpq, in a stable order. Besides the modelled
@@ -175,7 +179,8 @@ public struct ConnectionParameters: Sendable, Hashable, Codable, CustomStringCon
     /// for `psql "..."`. Values are always single-quoted with `\` and `'` escaped.
     public func conninfo(clientDirectory: String) -> String {
         keywordValues(clientDirectory: clientDirectory).map { key, value in
-            "\(key)='" + value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'") + "'"
+            "\(key)='" + value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'")
+                + "'"
         }.joined(separator: " ")
     }
 

@@ -221,7 +221,9 @@ public final class PGConnection {
             }
         case AF_INET6:
             return withUnsafePointer(to: &storage) {
-                $0.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { Int(UInt16(bigEndian: $0.pointee.sin6_port)) }
+                $0.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) {
+                    Int(UInt16(bigEndian: $0.pointee.sin6_port))
+                }
             }
         default:
             return nil
@@ -270,8 +272,8 @@ public final class PGConnection {
     }
 
     // postgres_ext.h defines these as char literals, which Swift does not import.
-    static let diagSeverity = Int32(UInt8(ascii: "V"))   // PG_DIAG_SEVERITY_NONLOCALIZED
-    static let diagSQLState = Int32(UInt8(ascii: "C"))   // PG_DIAG_SQLSTATE
+    static let diagSeverity = Int32(UInt8(ascii: "V"))  // PG_DIAG_SEVERITY_NONLOCALIZED
+    static let diagSQLState = Int32(UInt8(ascii: "C"))  // PG_DIAG_SQLSTATE
 
     private func field(_ result: OpaquePointer, _ code: Int32) -> String? {
         PQresultErrorField(result, code).map { String(cString: $0) }

@@ -19,7 +19,8 @@ public struct MessageNormalizer: Sendable {
         public let text: String
         public let substitutions: [Substitution]
         public var description: String {
-            substitutions.isEmpty ? text : text + "\n  (normalised: " + substitutions.map(\.description).joined(separator: "; ") + ")"
+            substitutions.isEmpty
+                ? text : text + "\n  (normalised: " + substitutions.map(\.description).joined(separator: "; ") + ")"
         }
     }
 

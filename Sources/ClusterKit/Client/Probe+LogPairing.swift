@@ -16,7 +16,8 @@ extension Probe {
                 // Port 0 is a Unix socket, logged as [local]: it pairs with the first [local]
                 // backend after the mark, which is exact only while no other socket connection
                 // is in flight on this cluster (ScenarioRunner runs such probes one at a time).
-                let line = port == 0
+                let line =
+                    port == 0
                     ? reader.lines.first(where: { $0.remote == "[local]" })
                     : reader.lines.first(where: { $0.remotePort == port })
                 if let pid = line?.pid { pids[port] = pid }

@@ -61,8 +61,10 @@ public struct Probe: Sendable {
         guard existing.isEmpty else {
             return Outcome(
                 parameters: parameters, expectedCluster: expectedCluster,
-                result: .notAttempted(reason: "libpq's default file \(existing.joined(separator: ", ")) exists on this "
-                    + "machine, so the result would depend on it, not on the scenario; move it away or name the file explicitly"),
+                result: .notAttempted(
+                    reason: "libpq's default file \(existing.joined(separator: ", ")) exists on this "
+                        + "machine, so the result would depend on it, not on the scenario; move it away or name the file explicitly"
+                ),
                 sockets: [], connectMilliseconds: 0, logWaitMilliseconds: 0)
         }
         let mark = log?.mark()
@@ -82,7 +84,9 @@ public struct Probe: Sendable {
             sockets = await Probe.pairLogLines(
                 ports: attempt.ports, log: log, since: mark, limit: logWaitLimit, grace: unpairedGrace)
         } else {
-            sockets = attempt.ports.map { Outcome.Socket(localPort: $0, serverPID: nil, serverLog: [], logComplete: false) }
+            sockets = attempt.ports.map {
+                Outcome.Socket(localPort: $0, serverPID: nil, serverLog: [], logComplete: false)
+            }
         }
         let done = clock.now
         var result = attempt.result
@@ -91,7 +95,8 @@ public struct Probe: Sendable {
         }
         return Outcome(
             parameters: parameters, expectedCluster: expectedCluster, result: result, sockets: sockets,
-            connectMilliseconds: (connected - started).milliseconds, logWaitMilliseconds: (done - connected).milliseconds)
+            connectMilliseconds: (connected - started).milliseconds,
+            logWaitMilliseconds: (done - connected).milliseconds)
     }
 
     struct Attempt: Sendable {
@@ -107,8 +112,11 @@ public struct Probe: Sendable {
         guard connection.isConnected else {
             let message = connection.errorMessage
             let attempts = ConnectionErrorText.split(message, serverErrors: trace.errors)
-            return Attempt(ports: report.localPorts, result: .rejected(Outcome.Rejection(
-                errorMessage: message, attempts: attempts, timedOut: report.timedOut)))
+            return Attempt(
+                ports: report.localPorts,
+                result: .rejected(
+                    Outcome.Rejection(
+                        errorMessage: message, attempts: attempts, timedOut: report.timedOut)))
         }
         let client = Outcome.ClientTLS(
             encrypted: connection.sslInUse,
@@ -146,9 +154,13 @@ public struct Probe: Sendable {
         } catch {
             queryError = "\(error)"
         }
-        return Attempt(ports: report.localPorts, result: .accepted(Outcome.Session(
-            client: client, server: server, sslinfo: sslinfo, currentUser: currentUser, sessionUser: sessionUser,
-            authentication: authentication, queryError: queryError)))
+        return Attempt(
+            ports: report.localPorts,
+            result: .accepted(
+                Outcome.Session(
+                    client: client, server: server, sslinfo: sslinfo, currentUser: currentUser,
+                    sessionUser: sessionUser,
+                    authentication: authentication, queryError: queryError)))
     }
 }
 

@@ -42,18 +42,22 @@ public struct ProtocolTrace: Sendable {
             let fields = line.split(separator: "\t", maxSplits: 3, omittingEmptySubsequences: false)
             guard fields.count >= 3, let length = Int(fields[1]) else { continue }
             let name = fields[2]
-            if fields[0] == "F" && (name == "Unknown message: 70" || name.hasPrefix("SASL") || name == "PasswordMessage") {
+            if fields[0] == "F"
+                && (name == "Unknown message: 70" || name.hasPrefix("SASL") || name == "PasswordMessage")
+            {
                 lengths.append(length)
                 if name == "SASLInitialResponse", fields.count > 3,
-                   let mech = ProtocolTrace.quoted(after: "", in: String(fields[3])) {
+                    let mech = ProtocolTrace.quoted(after: "", in: String(fields[3]))
+                {
                     named = mech
                 }
             } else if fields[0] == "B" && name == "ErrorResponse", fields.count > 3 {
                 let body = " " + fields[3].trimmingCharacters(in: .whitespaces)
-                errors.append(ServerError(
-                    severity: ProtocolTrace.quoted(after: " S ", in: body),
-                    sqlstate: ProtocolTrace.quoted(after: " C ", in: body),
-                    message: ProtocolTrace.quoted(after: " M ", in: body) ?? ""))
+                errors.append(
+                    ServerError(
+                        severity: ProtocolTrace.quoted(after: " S ", in: body),
+                        sqlstate: ProtocolTrace.quoted(after: " C ", in: body),
+                        message: ProtocolTrace.quoted(after: " M ", in: body) ?? ""))
             }
         }
         passwordMessageLengths = lengths

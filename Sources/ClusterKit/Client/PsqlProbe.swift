@@ -74,7 +74,8 @@ public struct PsqlProbe: Sendable {
                 }
             }
             if !rest.isEmpty {
-                arguments.append(rest.map { "\($0.0)='\($0.1.replacingOccurrences(of: "'", with: "\\'"))'" }.joined(separator: " "))
+                arguments.append(
+                    rest.map { "\($0.0)='\($0.1.replacingOccurrences(of: "'", with: "\\'"))'" }.joined(separator: " "))
             }
         }
         for (key, value) in extraEnvironment.sorted(by: { $0.key < $1.key }) {

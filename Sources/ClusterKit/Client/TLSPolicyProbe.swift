@@ -53,9 +53,10 @@ public struct TLSPolicyProbe: Sendable {
 
         public var description: String {
             var lines = ["$ \(commandLine)"]
-            lines.append(accepted
-                ? "  accepted: \(self.protocol ?? "?") \(cipher ?? "?")"
-                : "  refused by \(refusedBy?.rawValue ?? "?")\(alert.map { ": \($0)" } ?? "")")
+            lines.append(
+                accepted
+                    ? "  accepted: \(self.protocol ?? "?") \(cipher ?? "?")"
+                    : "  refused by \(refusedBy?.rawValue ?? "?")\(alert.map { ": \($0)" } ?? "")")
             lines += chain.enumerated().map { "  \($0.offset) \($0.element)" }
             return lines.joined(separator: "\n")
         }
@@ -82,8 +83,10 @@ public struct TLSPolicyProbe: Sendable {
     public func handshake(
         version: ProtocolVersion? = nil, cipher: String? = nil, ciphersuites: String? = nil
     ) async throws -> Result {
-        var arguments = [String(timeoutSeconds), "openssl", "s_client", "-starttls", "postgres",
-                         "-connect", "\(host):\(port)", "-servername", serverName, "-showcerts"]
+        var arguments = [
+            String(timeoutSeconds), "openssl", "s_client", "-starttls", "postgres",
+            "-connect", "\(host):\(port)", "-servername", serverName, "-showcerts",
+        ]
         if let version { arguments.append(version.flag) }
         if let cipher {
             arguments += ["-cipher", cipher]
@@ -117,11 +120,15 @@ public struct TLSPolicyProbe: Sendable {
             }
         }
         let alert = lines.lazy.compactMap { line -> String? in
-            guard let r = line.range(of: #"(ssl|tlsv1[0-9.]*) alert [a-z ]+"#, options: .regularExpression) else { return nil }
+            guard let r = line.range(of: #"(ssl|tlsv1[0-9.]*) alert [a-z ]+"#, options: .regularExpression) else {
+                return nil
+            }
             return String(line[r])
         }.first
-        let clientSide = ["no protocols available", "no ciphers available", "no cipher match", "no suitable signature algorithm"]
-            .contains { output.contains($0) }
+        let clientSide = [
+            "no protocols available", "no ciphers available", "no cipher match", "no suitable signature algorithm",
+        ]
+        .contains { output.contains($0) }
         let accepted = negotiated != nil
         let refusal: Refusal? = accepted ? nil : (clientSide ? .client : .server)
         return Result(

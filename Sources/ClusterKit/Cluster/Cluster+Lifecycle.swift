@@ -11,9 +11,11 @@ extension Cluster {
         if isRunning { return }
         for _ in 0..<5 {
             let mark = log.mark()
-            let result = try await Command.run(installation.tool("pg_ctl"), [
-                "start", "-w", "-t", "60", "-s", "-D", dataDirectory, "-l", log.path,
-            ], as: workspace.account)
+            let result = try await Command.run(
+                installation.tool("pg_ctl"),
+                [
+                    "start", "-w", "-t", "60", "-s", "-D", dataDirectory, "-l", log.path,
+                ], as: workspace.account)
             if result.succeeded {
                 markRunning(true)
                 try verifyOwnership()
@@ -42,9 +44,11 @@ extension Cluster {
     public func stop() async {
         guard isRunning || FileManager.default.fileExists(atPath: dataDirectory + "/postmaster.pid") else { return }
         for mode in ["fast", "immediate"] {
-            let result = try? await Command.run(installation.tool("pg_ctl"), [
-                "stop", "-m", mode, "-w", "-t", "10", "-s", "-D", dataDirectory,
-            ], as: workspace.account)
+            let result = try? await Command.run(
+                installation.tool("pg_ctl"),
+                [
+                    "stop", "-m", mode, "-w", "-t", "10", "-s", "-D", dataDirectory,
+                ], as: workspace.account)
             if result?.succeeded == true { break }
         }
         Postmaster.stopImmediately(dataDirectory: dataDirectory)
@@ -108,8 +112,10 @@ extension Cluster {
     }
 
     static func isRoutineStartupLine(_ line: String) -> Bool {
-        ["starting PostgreSQL", "listening on", "database system is ready", "database system was shut down",
-         "database system is shut down", "aborting any active transactions", "shutting down",
-         "background worker", "received fast shutdown", "received immediate shutdown"].contains { line.contains($0) }
+        [
+            "starting PostgreSQL", "listening on", "database system is ready", "database system was shut down",
+            "database system is shut down", "aborting any active transactions", "shutting down",
+            "background worker", "received fast shutdown", "received immediate shutdown",
+        ].contains { line.contains($0) }
     }
 }

@@ -25,7 +25,8 @@ extension Cluster {
         let deadline = Date().addingTimeInterval(10)
         while Date() < deadline {
             if log.contains("received SIGHUP", since: mark),
-               try await queryValue("SELECT pg_conf_load_time()::text") != before {
+                try await queryValue("SELECT pg_conf_load_time()::text") != before
+            {
                 break
             }
             try await Task.sleep(nanoseconds: 1_000_000)
@@ -43,7 +44,8 @@ extension Cluster {
                 || ($0.severity == "LOG" && !$0.message.contains("cannot be changed without restarting")
                     && !$0.message.contains("contains errors") && !$0.message.contains("changed to"))
         }
-        let rejected = relevant.contains { $0.message.contains("was not reloaded") }
+        let rejected =
+            relevant.contains { $0.message.contains("was not reloaded") }
             || (relevant.contains { $0.message.contains("contains errors") } && !problems.isEmpty)
         if rejected {
             throw ClusterKitError.reloadRejected(problems: relevant.map(\.description))

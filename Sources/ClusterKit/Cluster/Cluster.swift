@@ -132,7 +132,8 @@ public final class Cluster: Sendable {
     /// The exact text of the harness include file and pg_hba.conf for the current state.
     public var configurationText: (settings: String, hba: String, ident: String) {
         let snapshot = state.withLock { ($0.reservation.port, $0.settings, $0.hba, $0.ident) }
-        let conf = "# Written by pg-ssl-matrix; rewritten whole on every change.\n"
+        let conf =
+            "# Written by pg-ssl-matrix; rewritten whole on every change.\n"
             + harnessSettings(port: snapshot.0).text + "# scenario settings:\n" + snapshot.1.text
         return (conf, snapshot.2.text(adminUser: Cluster.adminUser), snapshot.3.text)
     }
@@ -140,7 +141,8 @@ public final class Cluster: Sendable {
     func writeConfiguration() throws {
         let text = configurationText
         let owner = workspace.account
-        try SecureFiles.write(text.settings, to: "\(dataDirectory)/\(TemplateStore.includeFile)", mode: 0o600, owner: owner)
+        try SecureFiles.write(
+            text.settings, to: "\(dataDirectory)/\(TemplateStore.includeFile)", mode: 0o600, owner: owner)
         try SecureFiles.write(text.hba, to: "\(dataDirectory)/pg_hba.conf", mode: 0o600, owner: owner)
         try SecureFiles.write(text.ident, to: "\(dataDirectory)/pg_ident.conf", mode: 0o600, owner: owner)
     }

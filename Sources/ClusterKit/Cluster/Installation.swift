@@ -24,7 +24,9 @@ public struct Installation: Sendable, Hashable, CustomStringConvertible {
         guard FileManager.default.fileExists(atPath: bindir, isDirectory: &isDir), isDir.boolValue else {
             throw ClusterKitError.incompleteInstallation(bindir: bindir, missing: ["the directory itself"])
         }
-        let missing = Installation.requiredTools.filter { !FileManager.default.isExecutableFile(atPath: "\(bindir)/\($0)") }
+        let missing = Installation.requiredTools.filter {
+            !FileManager.default.isExecutableFile(atPath: "\(bindir)/\($0)")
+        }
         guard missing.isEmpty else { throw ClusterKitError.incompleteInstallation(bindir: bindir, missing: missing) }
         self.bindir = bindir
         let (version, major) = try Installation.readVersion(postgres: "\(bindir)/postgres")
@@ -40,9 +42,12 @@ public struct Installation: Sendable, Hashable, CustomStringConvertible {
         pgConfigCandidates: [String] = ["/usr/bin/pg_config", "/usr/local/bin/pg_config"]
     ) throws -> Installation {
         if let explicit, !explicit.isEmpty { return try Installation(bindir: explicit) }
-        if let fromEnv = environment["PGSSLMATRIX_BINDIR"], !fromEnv.isEmpty { return try Installation(bindir: fromEnv) }
+        if let fromEnv = environment["PGSSLMATRIX_BINDIR"], !fromEnv.isEmpty {
+            return try Installation(bindir: fromEnv)
+        }
         guard let newest = try all(searchRoot: searchRoot, pgConfigCandidates: pgConfigCandidates).last else {
-            throw ClusterKitError.noPostgreSQLInstalled(searched: ["\(searchRoot)/*/bin"] + pgConfigCandidates.map { "\($0) --bindir" })
+            throw ClusterKitError.noPostgreSQLInstalled(
+                searched: ["\(searchRoot)/*/bin"] + pgConfigCandidates.map { "\($0) --bindir" })
         }
         return newest
     }

@@ -6,7 +6,7 @@ import Synchronization
 /// interrupted (SIGINT/SIGTERM) or exits without stopping them (a failed test, a thrown
 /// error). A `kill -9` skips all of this; the next run's `Workspace.reapOrphans` covers it.
 enum LiveServers {
-    private static let registry = Mutex<[String: String]>([:])   // data dir -> cluster dir
+    private static let registry = Mutex<[String: String]>([:])  // data dir -> cluster dir
     private static let installed = Mutex<Bool>(false)
     nonisolated(unsafe) private static var signalSources: [DispatchSourceSignal] = []
     private static let runDirectory = Mutex<String?>(nil)

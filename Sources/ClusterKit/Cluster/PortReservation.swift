@@ -18,7 +18,8 @@ public final class PortReservation: Sendable {
     deinit { close(lockFD) }
 
     /// Reserves `port`, or a random free one in 20000..<60000 when nil.
-    static func reserve(in workspace: Workspace, port wanted: Int? = nil, attempts: Int = 200) throws -> PortReservation {
+    static func reserve(in workspace: Workspace, port wanted: Int? = nil, attempts: Int = 200) throws -> PortReservation
+    {
         if let wanted {
             guard let reservation = tryReserve(port: wanted, lockDirectory: workspace.base + "/ports") else {
                 throw ClusterKitError.portInUse(port: wanted)

@@ -13,7 +13,9 @@ enum Postmaster {
     }
 
     static func readPidFile(dataDirectory: String) -> PidFile? {
-        guard let text = try? String(contentsOfFile: "\(dataDirectory)/postmaster.pid", encoding: .utf8) else { return nil }
+        guard let text = try? String(contentsOfFile: "\(dataDirectory)/postmaster.pid", encoding: .utf8) else {
+            return nil
+        }
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         guard let first = lines.first, let pid = Int32(first.trimmingCharacters(in: .whitespaces)) else { return nil }
         let port = lines.count > 3 ? Int(lines[3].trimmingCharacters(in: .whitespaces)) : nil
@@ -23,7 +25,9 @@ enum Postmaster {
     /// True when `pid` is alive and runs in `dataDirectory`.
     static func isPostmaster(pid: Int32, of dataDirectory: String) -> Bool {
         guard ProcessIdentity.isRunning(pid) else { return false }
-        guard let cwd = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/cwd") else { return false }
+        guard let cwd = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/cwd") else {
+            return false
+        }
         let want = (dataDirectory as NSString).resolvingSymlinksInPath
         return cwd == want || cwd == dataDirectory
     }
@@ -31,7 +35,8 @@ enum Postmaster {
     /// SIGQUIT (immediate shutdown), then SIGKILL after `grace` seconds.
     static func stopImmediately(dataDirectory: String, grace: Double = 5) {
         guard let pidFile = readPidFile(dataDirectory: dataDirectory),
-              isPostmaster(pid: pidFile.pid, of: dataDirectory) else { return }
+            isPostmaster(pid: pidFile.pid, of: dataDirectory)
+        else { return }
         kill(pidFile.pid, SIGQUIT)
         let deadline = Date().addingTimeInterval(grace)
         while Date() < deadline {

@@ -64,8 +64,10 @@ public struct ServerLog: Sendable {
         }
     }
 
-    static let severities = ["PANIC", "FATAL", "ERROR", "WARNING", "NOTICE", "LOG", "INFO", "DEBUG",
-                             "DETAIL", "HINT", "CONTEXT", "STATEMENT", "QUERY", "LOCATION"]
+    static let severities = [
+        "PANIC", "FATAL", "ERROR", "WARNING", "NOTICE", "LOG", "INFO", "DEBUG",
+        "DETAIL", "HINT", "CONTEXT", "STATEMENT", "QUERY", "LOCATION",
+    ]
 
     /// Parses "2026-11-23 10:00:00.123 UTC [1234] {127.0.0.1(5432)} [app] FATAL:  text".
     public static func parse(_ raw: String) -> Line {
@@ -74,7 +76,8 @@ public struct ServerLog: Sendable {
         var remote: String? = nil
         var app: String? = nil
         if let open = rest.firstIndex(of: "["), let close = rest[open...].firstIndex(of: "]"),
-           let p = Int(rest[rest.index(after: open)..<close]) {
+            let p = Int(rest[rest.index(after: open)..<close])
+        {
             pid = p
             rest = rest[rest.index(after: close)...].drop { $0 == " " }
             if rest.first == "{", let end = rest.firstIndex(of: "}") {

@@ -29,16 +29,22 @@ actor TemplateStore {
     static let includeFile = "pg-ssl-matrix.conf"
 
     static func initdb(_ installation: Installation, _ workspace: Workspace) async throws -> String {
-        let dir = try workspace.makeClusterDirectory(named: "template-\(installation.major)-\(UUID().uuidString.prefix(8))")
+        let dir = try workspace.makeClusterDirectory(
+            named: "template-\(installation.major)-\(UUID().uuidString.prefix(8))")
         let data = dir + "/data"
-        try await Command.check(installation.tool("initdb"), [
-            "-D", data, "-U", adminUser, "--auth=trust", "--no-sync", "--encoding=UTF8", "--locale=C",
-            "--no-instructions",
-        ].filter { !($0 == "--no-instructions" && installation.major < 14) }, as: workspace.account)
+        try await Command.check(
+            installation.tool("initdb"),
+            [
+                "-D", data, "-U", adminUser, "--auth=trust", "--no-sync", "--encoding=UTF8", "--locale=C",
+                "--no-instructions",
+            ].filter { !($0 == "--no-instructions" && installation.major < 14) }, as: workspace.account)
         let conf = data + "/postgresql.conf"
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: conf))
         try handle.seekToEnd()
-        try handle.write(contentsOf: Data("\n# pg-ssl-matrix: everything the harness sets lives in this one file\ninclude '\(includeFile)'\n".utf8))
+        try handle.write(
+            contentsOf: Data(
+                "\n# pg-ssl-matrix: everything the harness sets lives in this one file\ninclude '\(includeFile)'\n".utf8
+            ))
         try handle.close()
         try SecureFiles.write("", to: data + "/" + includeFile, mode: 0o600, owner: workspace.account)
         return data

@@ -60,7 +60,8 @@ public final class Workspace: Sendable {
         }
         var isDir: ObjCBool = false
         if FileManager.default.fileExists(atPath: "/dev/shm", isDirectory: &isDir), isDir.boolValue,
-           access("/dev/shm", W_OK) == 0 {
+            access("/dev/shm", W_OK) == 0
+        {
             return "/dev/shm"
         }
         let tmp = environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
@@ -123,7 +124,8 @@ public struct ProcessIdentity: Sendable, Equatable {
     /// (containers), it stays a zombie that kill(0) still reports as present.
     public static func isRunning(_ pid: Int32) -> Bool {
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-              let close = stat.lastIndex(of: ")") else { return false }
+            let close = stat.lastIndex(of: ")")
+        else { return false }
         let state = stat[stat.index(after: close)...].drop { $0 == " " }.first
         return state != nil && state != "Z" && state != "X"
     }
@@ -131,7 +133,8 @@ public struct ProcessIdentity: Sendable, Equatable {
     /// Field 22 of /proc/PID/stat (clock ticks since boot).
     static func startTime(of pid: Int32) -> UInt64? {
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-              let close = stat.lastIndex(of: ")") else { return nil }
+            let close = stat.lastIndex(of: ")")
+        else { return nil }
         let fields = stat[stat.index(after: close)...].split(separator: " ")
         // fields[0] is field 3 (state); field 22 is fields[19].
         guard fields.count > 19 else { return nil }

@@ -64,7 +64,7 @@ public struct HBAFile: Sendable, Hashable, Codable {
     func text(adminUser: String) -> String {
         var lines = [
             HBARule(.local, database: "all", user: adminUser, method: "trust").line
-                + "\t# pg-ssl-matrix: harness superuser, private socket only; scenario rules follow, first match wins",
+                + "\t# pg-ssl-matrix: harness superuser, private socket only; scenario rules follow, first match wins"
         ]
         lines += rules.map(\.line)
         return lines.joined(separator: "\n") + "\n"

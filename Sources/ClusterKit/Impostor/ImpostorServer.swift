@@ -38,9 +38,11 @@ public final class ImpostorServer: Sendable {
         public var ioTimeout: Duration
         public var lifetime: Duration
 
-        public init(certificateChainFile: String?, privateKeyFile: String?, request: AuthenticationRequest,
-                    errorMessage: String = ImpostorServer.defaultErrorMessage,
-                    ioTimeout: Duration = .seconds(5), lifetime: Duration = .seconds(60)) {
+        public init(
+            certificateChainFile: String?, privateKeyFile: String?, request: AuthenticationRequest,
+            errorMessage: String = ImpostorServer.defaultErrorMessage,
+            ioTimeout: Duration = .seconds(5), lifetime: Duration = .seconds(60)
+        ) {
             self.certificateChainFile = certificateChainFile
             self.privateKeyFile = privateKeyFile
             self.request = request
@@ -104,7 +106,8 @@ public final class ImpostorServer: Sendable {
         let deadline = ContinuousClock.now + configuration.lifetime
         var count = 0
         while !stopping.load(ordering: .acquiring), ContinuousClock.now < deadline {
-            guard let connection = try? listener.accept(waiting: .milliseconds(20), ioTimeout: configuration.ioTimeout) else { continue }
+            guard let connection = try? listener.accept(waiting: .milliseconds(20), ioTimeout: configuration.ioTimeout)
+            else { continue }
             count += 1
             let capture = handle(connection, number: count)
             captures.withLock { $0.append(capture) }
@@ -142,7 +145,8 @@ public final class ImpostorServer: Sendable {
                     packet = try wire.readInitialPacket()
                 } catch WireError.closed(after: 0) where session != nil {
                     capture.stage = .closedAfterHandshake
-                    capture.detail = "the client closed the connection after the TLS handshake without sending a startup packet"
+                    capture.detail =
+                        "the client closed the connection after the TLS handshake without sending a startup packet"
                     return capture
                 }
             }
@@ -151,7 +155,9 @@ public final class ImpostorServer: Sendable {
                 return capture
             }
             let fields = WireConnection.strings(packet.body)
-            for i in stride(from: 0, to: fields.count - 1, by: 2) { capture.startupParameters[fields[i]] = fields[i + 1] }
+            for i in stride(from: 0, to: fields.count - 1, by: 2) {
+                capture.startupParameters[fields[i]] = fields[i + 1]
+            }
 
             capture.authenticationRequest = configuration.request.label
             switch configuration.request {
@@ -182,8 +188,9 @@ public final class ImpostorServer: Sendable {
                 }
             }
             capture.stage = .answered
-            try wire.write(WireConnection.errorResponse(
-                severity: "FATAL", sqlstate: ImpostorServer.errorSQLState, message: configuration.errorMessage))
+            try wire.write(
+                WireConnection.errorResponse(
+                    severity: "FATAL", sqlstate: ImpostorServer.errorSQLState, message: configuration.errorMessage))
         } catch {
             capture.detail = "\(error)"
         }

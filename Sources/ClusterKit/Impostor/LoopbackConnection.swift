@@ -26,14 +26,17 @@ public final class LoopbackConnection: ByteStream {
             if errno == EINTR { continue }
             if errno == ECONNRESET { return [] }
             throw ClusterKitError.socketFailed(
-                operation: "read", reason: LoopbackConnection.lastErrorWasTimeout() ? "timed out" : String(cString: strerror(errno)))
+                operation: "read",
+                reason: LoopbackConnection.lastErrorWasTimeout() ? "timed out" : String(cString: strerror(errno)))
         }
     }
 
     public func write(_ bytes: [UInt8]) throws {
         var offset = 0
         while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { send(descriptor, $0.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL)) }
+            let n = bytes.withUnsafeBytes {
+                send(descriptor, $0.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL))
+            }
             if n < 0 {
                 if errno == EINTR { continue }
                 throw ClusterKitError.socketFailed(operation: "write", reason: String(cString: strerror(errno)))

@@ -14,13 +14,17 @@ public final class LoopbackListener: @unchecked Sendable {
 
     public init() throws {
         let s = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard s >= 0 else { throw ClusterKitError.socketFailed(operation: "create a socket", reason: String(cString: strerror(errno))) }
+        guard s >= 0 else {
+            throw ClusterKitError.socketFailed(operation: "create a socket", reason: String(cString: strerror(errno)))
+        }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = 0
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(s, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(s, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         guard bound == 0, listen(s, 8) == 0 else {
             let reason = String(cString: strerror(errno))
@@ -29,7 +33,8 @@ public final class LoopbackListener: @unchecked Sendable {
         }
         guard let port = PGConnection.localPort(ofSocket: s) else {
             Glibc.close(s)
-            throw ClusterKitError.socketFailed(operation: "read the listening port", reason: String(cString: strerror(errno)))
+            throw ClusterKitError.socketFailed(
+                operation: "read the listening port", reason: String(cString: strerror(errno)))
         }
         self.fd = s
         self.port = port

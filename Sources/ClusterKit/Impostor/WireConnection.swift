@@ -38,7 +38,9 @@ final class WireConnection {
     /// The first packet of a connection (no type byte): its code and the rest.
     func readInitialPacket() throws -> (code: UInt32, body: [UInt8]) {
         let length = Int(Self.uint32(try read(exactly: 4), at: 0))
-        guard length >= 8, length <= Self.maximumLength else { throw WireError.unexpected("initial packet length \(length)") }
+        guard length >= 8, length <= Self.maximumLength else {
+            throw WireError.unexpected("initial packet length \(length)")
+        }
         let code = Self.uint32(try read(exactly: 4), at: 0)
         return (code, try read(exactly: length - 8))
     }
@@ -47,7 +49,9 @@ final class WireConnection {
     func readMessage() throws -> (type: Character, body: [UInt8]) {
         let type = Character(UnicodeScalar(try read(exactly: 1)[0]))
         let length = Int(Self.uint32(try read(exactly: 4), at: 0))
-        guard length >= 4, length <= Self.maximumLength else { throw WireError.unexpected("message '\(type)' length \(length)") }
+        guard length >= 4, length <= Self.maximumLength else {
+            throw WireError.unexpected("message '\(type)' length \(length)")
+        }
         return (type, try read(exactly: length - 4))
     }
 
@@ -59,7 +63,9 @@ final class WireConnection {
         UInt32(b[i]) << 24 | UInt32(b[i + 1]) << 16 | UInt32(b[i + 2]) << 8 | UInt32(b[i + 3])
     }
 
-    static func bytes(_ v: UInt32) -> [UInt8] { [UInt8(v >> 24 & 0xff), UInt8(v >> 16 & 0xff), UInt8(v >> 8 & 0xff), UInt8(v & 0xff)] }
+    static func bytes(_ v: UInt32) -> [UInt8] {
+        [UInt8(v >> 24 & 0xff), UInt8(v >> 16 & 0xff), UInt8(v >> 8 & 0xff), UInt8(v & 0xff)]
+    }
 
     static func cString(_ s: String) -> [UInt8] { Array(s.utf8) + [0] }
 
@@ -70,7 +76,9 @@ final class WireConnection {
 
     /// NUL-terminated strings until an empty one (startup parameters, SASL mechanisms).
     static func strings(_ body: [UInt8]) -> [String] {
-        body.split(separator: 0, omittingEmptySubsequences: false).dropLast().map { String(decoding: $0, as: UTF8.self) }
+        body.split(separator: 0, omittingEmptySubsequences: false).dropLast().map {
+            String(decoding: $0, as: UTF8.self)
+        }
     }
 
     /// `AuthenticationCleartextPassword`: 'R', code 3.

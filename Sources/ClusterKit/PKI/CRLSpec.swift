@@ -11,7 +11,9 @@ public struct CRLSpec: Codable, Hashable, Sendable {
     public var validity: Validity
     public var number: Int
 
-    public init(name: String, issuer: String, revoked: [String] = [], validity: Validity = .current(days: 30), number: Int = 1) {
+    public init(
+        name: String, issuer: String, revoked: [String] = [], validity: Validity = .current(days: 30), number: Int = 1
+    ) {
         self.name = name
         self.issuer = issuer
         self.revoked = revoked
@@ -21,6 +23,8 @@ public struct CRLSpec: Codable, Hashable, Sendable {
 
     /// A CRL whose nextUpdate lies in the past.
     public static func expired(name: String, issuer: String, revoked: [String] = []) -> CRLSpec {
-        CRLSpec(name: name, issuer: issuer, revoked: revoked, validity: Validity(notBeforeOffset: -31 * Validity.day, notAfterOffset: -Validity.day))
+        CRLSpec(
+            name: name, issuer: issuer, revoked: revoked,
+            validity: Validity(notBeforeOffset: -31 * Validity.day, notAfterOffset: -Validity.day))
     }
 }

@@ -13,7 +13,9 @@ public enum CertificateInspector {
             var out = "\(path): \(certificates.count) certificate\(certificates.count == 1 ? "" : "s")"
             if let soonest { out += ", soonest expiry in \(soonest) days" }
             for (index, report) in certificates.enumerated() {
-                out += "\n  [\(index)]\n" + report.description.split(separator: "\n").map { "    " + $0 }.joined(separator: "\n")
+                out +=
+                    "\n  [\(index)]\n"
+                    + report.description.split(separator: "\n").map { "    " + $0 }.joined(separator: "\n")
             }
             return out
         }
@@ -31,7 +33,9 @@ public enum CertificateInspector {
     }
 
     /// The same for bytes already in memory.
-    public static func inspect(data: Data, source: String = "(memory)", now: Date = Date()) throws -> [CertificateReport] {
+    public static func inspect(
+        data: Data, source: String = "(memory)", now: Date = Date()
+    ) throws -> [CertificateReport] {
         try OpenSSLCertificate.readAll(from: data, source: source).map { try report($0, now: now) }
     }
 

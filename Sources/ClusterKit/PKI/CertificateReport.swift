@@ -41,7 +41,9 @@ public struct CertificateReport: Hashable, Sendable, CustomStringConvertible {
             "subject:     \(subject.isEmpty ? "(empty)" : subject)",
             "issuer:      \(issuer.isEmpty ? "(empty)" : issuer)\(subject == issuer ? " (self-signed)" : "")",
         ]
-        if !subjectAlternativeNames.isEmpty { lines.append("names:       \(subjectAlternativeNames.joined(separator: ", "))") }
+        if !subjectAlternativeNames.isEmpty {
+            lines.append("names:       \(subjectAlternativeNames.joined(separator: ", "))")
+        }
         lines += [
             "serial:      \(serialHex)",
             "valid:       \(Self.format(notBefore)) .. \(Self.format(notAfter))",

@@ -44,7 +44,9 @@ public struct CertificateSpec: Codable, Hashable, Sendable {
     }
 
     /// A self-signed CA (CA:TRUE, keyCertSign + cRLSign).
-    public static func rootCA(name: String, key: String, subject: DistinguishedName, validity: Validity = .current(days: 3650)) -> CertificateSpec {
+    public static func rootCA(
+        name: String, key: String, subject: DistinguishedName, validity: Validity = .current(days: 3650)
+    ) -> CertificateSpec {
         CertificateSpec(
             name: name, key: key, issuer: nil, subject: subject, validity: validity,
             basicConstraints: .certificateAuthority(pathLength: nil), keyUsage: [.keyCertSign, .cRLSign])
@@ -93,7 +95,8 @@ public struct CertificateSpec: Codable, Hashable, Sendable {
         }
         if !subjectAlternativeNames.isEmpty {
             if let bad = subjectAlternativeNames.first(where: { $0.value.contains(",") || $0.value.isEmpty }) {
-                throw ClusterKitError.pkiSpecInvalid(reason: "certificate '\(name)': subjectAltName '\(bad)' is empty or contains a comma")
+                throw ClusterKitError.pkiSpecInvalid(
+                    reason: "certificate '\(name)': subjectAltName '\(bad)' is empty or contains a comma")
             }
             lines.append(("subjectAltName", subjectAlternativeNames.map(\.configValue).joined(separator: ",")))
         }

@@ -56,7 +56,9 @@ final class OpenSSLCertificate: @unchecked Sendable {
     static func readAll(from data: Data, source: String) throws -> [OpenSSLCertificate] {
         OpenSSLError.clearQueue()
         let bio = try OpenSSLBIO(data: data)
-        if data.starts(with: Array("-----".utf8)) || String(decoding: data.prefix(4096), as: UTF8.self).contains("-----BEGIN") {
+        if data.starts(with: Array("-----".utf8))
+            || String(decoding: data.prefix(4096), as: UTF8.self).contains("-----BEGIN")
+        {
             var found: [OpenSSLCertificate] = []
             while let x = PEM_read_bio_X509(bio.raw, nil, nil, nil) {
                 found.append(OpenSSLCertificate(owning: x))
@@ -64,7 +66,8 @@ final class OpenSSLCertificate: @unchecked Sendable {
             // The loop ends on "no start line" at the end of input; that entry is not an error.
             OpenSSLError.clearQueue()
             if found.isEmpty {
-                throw ClusterKitError.openSSL(operation: "read certificates from \(source)", reason: "no PEM CERTIFICATE block")
+                throw ClusterKitError.openSSL(
+                    operation: "read certificates from \(source)", reason: "no PEM CERTIFICATE block")
             }
             return found
         }

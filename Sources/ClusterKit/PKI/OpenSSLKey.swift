@@ -62,7 +62,8 @@ final class OpenSSLKey: @unchecked Sendable {
             return try OpenSSLBIO.collect(what) { PEM_write_bio_PrivateKey($0, raw, nil, nil, 0, nil, nil) }
         case .pkcs8Encrypted(let passphrase):
             return try OpenSSLBIO.collect(what) { bio in
-                PEM_write_bio_PKCS8PrivateKey(bio, raw, EVP_aes_256_cbc(), passphrase, Int32(passphrase.utf8.count), nil, nil)
+                PEM_write_bio_PKCS8PrivateKey(
+                    bio, raw, EVP_aes_256_cbc(), passphrase, Int32(passphrase.utf8.count), nil, nil)
             }
         case .traditional:
             try requireTraditionalForm()

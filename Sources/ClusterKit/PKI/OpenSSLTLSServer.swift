@@ -46,7 +46,8 @@ public final class TLSServerContext: @unchecked Sendable {
             let code = SSL_get_error(ssl, status)
             let queue = OpenSSLError.drainQueue()
             SSL_free(ssl)
-            let reason = code == SSL_ERROR_SYSCALL || code == SSL_ERROR_ZERO_RETURN
+            let reason =
+                code == SSL_ERROR_SYSCALL || code == SSL_ERROR_ZERO_RETURN
                 ? "the client closed the connection during the handshake" : queue
             throw ClusterKitError.openSSL(operation: "complete the TLS handshake", reason: reason)
         }
@@ -87,8 +88,10 @@ public final class TLSServerSession: ByteStream {
         let code = SSL_get_error(ssl, n)
         if code == SSL_ERROR_ZERO_RETURN { return [] }
         if code == SSL_ERROR_SYSCALL {
-            if LoopbackConnection.lastErrorWasTimeout() { throw ClusterKitError.socketFailed(operation: "read over TLS", reason: "timed out") }
-            return []   // the peer closed the TCP connection without close_notify
+            if LoopbackConnection.lastErrorWasTimeout() {
+                throw ClusterKitError.socketFailed(operation: "read over TLS", reason: "timed out")
+            }
+            return []  // the peer closed the TCP connection without close_notify
         }
         throw OpenSSLError.failure("read over TLS")
     }

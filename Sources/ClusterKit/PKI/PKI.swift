@@ -34,7 +34,8 @@ public enum PKI {
             let owner = owner(file.owner, serverAccount: serverAccount)
             switch file.format {
             case .pem, .der:
-                try SecureFiles.write(try contents(of: file, built: built), to: path, mode: mode_t(file.effectiveMode), owner: owner)
+                try SecureFiles.write(
+                    try contents(of: file, built: built), to: path, mode: mode_t(file.effectiveMode), owner: owner)
             case .hashedDirectory:
                 try writeHashedDirectory(file, at: path, built: built, owner: owner)
             }
@@ -80,7 +81,9 @@ public enum PKI {
     /// `<hash>.N` per certificate and `<hash>.rN` per CRL, N counting up on hash collisions,
     /// as `openssl rehash` names them. The directory is emptied first: a stale CRL left from
     /// an earlier call would change what a verifier sees.
-    private static func writeHashedDirectory(_ file: OutputFileSpec, at path: String, built: BuiltPKI, owner: ServerAccount?) throws {
+    private static func writeHashedDirectory(
+        _ file: OutputFileSpec, at path: String, built: BuiltPKI, owner: ServerAccount?
+    ) throws {
         SecureFiles.remove(path)
         try SecureFiles.makeDirectory(path, mode: mode_t(file.effectiveMode), owner: owner)
         var used = Set<String>()
@@ -102,7 +105,8 @@ public enum PKI {
                 name = freeName(built.crls[c]!.issuerHash, "r")
                 data = try built.crls[c]!.pem()
             case .privateKey(let k):
-                throw ClusterKitError.pkiSpecInvalid(reason: "hashed directory '\(file.name)' cannot hold the private key '\(k)'")
+                throw ClusterKitError.pkiSpecInvalid(
+                    reason: "hashed directory '\(file.name)' cannot hold the private key '\(k)'")
             }
             try SecureFiles.write(data, to: (path as NSString).appendingPathComponent(name), mode: 0o644, owner: owner)
         }

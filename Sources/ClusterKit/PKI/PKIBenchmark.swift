@@ -24,21 +24,32 @@ public enum PKIBenchmark {
     /// both CRLs, and the files a cluster and a client need.
     public static func typicalSpec(_ algorithm: KeyAlgorithm) -> PKISpec {
         var spec = PKISpec()
-        for name in ["root", "intermediate", "server", "client"] { spec.addKey(KeySpec(name: name, algorithm: algorithm)) }
+        for name in ["root", "intermediate", "server", "client"] {
+            spec.addKey(KeySpec(name: name, algorithm: algorithm))
+        }
         spec.addCertificate(.rootCA(name: "root", key: "root", subject: .commonName("Bench Root")))
-        spec.addCertificate(.intermediateCA(name: "intermediate", key: "intermediate", issuer: "root", subject: .commonName("Bench Intermediate")))
-        spec.addCertificate(.server(name: "server", key: "server", issuer: "intermediate", subject: .commonName("localhost"),
-                                    subjectAlternativeNames: [.dns("localhost"), .ipAddress("127.0.0.1")]))
+        spec.addCertificate(
+            .intermediateCA(
+                name: "intermediate", key: "intermediate", issuer: "root", subject: .commonName("Bench Intermediate")))
+        spec.addCertificate(
+            .server(
+                name: "server", key: "server", issuer: "intermediate", subject: .commonName("localhost"),
+                subjectAlternativeNames: [.dns("localhost"), .ipAddress("127.0.0.1")]))
         spec.addCertificate(.client(name: "client", key: "client", issuer: "root", subject: .commonName("alice")))
         spec.addCRL(CRLSpec(name: "root-crl", issuer: "root"))
         spec.addCRL(CRLSpec(name: "intermediate-crl", issuer: "intermediate"))
         spec.addFile(OutputFileSpec(name: "root.crt", contents: [.certificate("root")]))
-        spec.addFile(OutputFileSpec(name: "server.crt", contents: [.certificate("server"), .certificate("intermediate")], owner: .server))
+        spec.addFile(
+            OutputFileSpec(
+                name: "server.crt", contents: [.certificate("server"), .certificate("intermediate")], owner: .server))
         spec.addFile(OutputFileSpec(name: "server.key", contents: [.privateKey("server")], owner: .server))
         spec.addFile(OutputFileSpec(name: "client.crt", contents: [.certificate("client")]))
         spec.addFile(OutputFileSpec(name: "client.key", contents: [.privateKey("client")]))
-        spec.addFile(OutputFileSpec(name: "root+intermediate.crl", contents: [.crl("root-crl"), .crl("intermediate-crl")]))
-        spec.addFile(OutputFileSpec(name: "crl-dir", contents: [.crl("root-crl"), .crl("intermediate-crl")], format: .hashedDirectory))
+        spec.addFile(
+            OutputFileSpec(name: "root+intermediate.crl", contents: [.crl("root-crl"), .crl("intermediate-crl")]))
+        spec.addFile(
+            OutputFileSpec(
+                name: "crl-dir", contents: [.crl("root-crl"), .crl("intermediate-crl")], format: .hashedDirectory))
         return spec
     }
 
@@ -53,14 +64,23 @@ public enum PKIBenchmark {
         let cache = PKICache()
         for _ in 0..<max(1, iterations) {
             let fresh = PKICache()
-            cold.append(try time { _ = try PKI.materialize(spec, into: directory, serverAccount: serverAccount, now: PKI.runStart, cache: fresh) })
+            cold.append(
+                try time {
+                    _ = try PKI.materialize(
+                        spec, into: directory, serverAccount: serverAccount, now: PKI.runStart, cache: fresh)
+                })
         }
         _ = try PKI.materialize(spec, into: directory, serverAccount: serverAccount, now: PKI.runStart, cache: cache)
         for _ in 0..<max(1, iterations) {
-            warm.append(try time { _ = try PKI.materialize(spec, into: directory, serverAccount: serverAccount, now: PKI.runStart, cache: cache) })
+            warm.append(
+                try time {
+                    _ = try PKI.materialize(
+                        spec, into: directory, serverAccount: serverAccount, now: PKI.runStart, cache: cache)
+                })
         }
-        return Result(algorithm: algorithm, iterations: max(1, iterations), coldMedianMilliseconds: median(cold),
-                      cachedMedianMilliseconds: median(warm), files: spec.files.count)
+        return Result(
+            algorithm: algorithm, iterations: max(1, iterations), coldMedianMilliseconds: median(cold),
+            cachedMedianMilliseconds: median(warm), files: spec.files.count)
     }
 
     private static func time(_ body: () throws -> Void) throws -> Double {

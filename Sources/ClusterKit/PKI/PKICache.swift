@@ -86,7 +86,8 @@ final class PKICache: Sendable {
                 let issuer = certificateSpec.issuer.flatMap { $0 == certificateSpec.name ? nil : $0 }
                 let issuerFingerprint = try issuer.map { try built.certificates[$0]!.sha256Fingerprint() }
                 let cacheKey = CertificateKey(
-                    spec: certificateSpec, key: keySpecs[certificateSpec.key]!, issuerFingerprint: issuerFingerprint, now: now)
+                    spec: certificateSpec, key: keySpecs[certificateSpec.key]!, issuerFingerprint: issuerFingerprint,
+                    now: now)
                 if let (certificate, facts) = state.certificates[cacheKey] {
                     built.certificates[certificateSpec.name] = certificate
                     built.facts[certificateSpec.name] = facts
@@ -103,7 +104,8 @@ final class PKICache: Sendable {
             for crlSpec in spec.crls {
                 let issuer = built.certificates[crlSpec.issuer]!
                 let serials = crlSpec.revoked.map { built.certificates[$0]!.serialBytes }
-                let cacheKey = CRLKey(spec: crlSpec, issuerFingerprint: try issuer.sha256Fingerprint(), revokedSerials: serials, now: now)
+                let cacheKey = CRLKey(
+                    spec: crlSpec, issuerFingerprint: try issuer.sha256Fingerprint(), revokedSerials: serials, now: now)
                 if let crl = state.crls[cacheKey] {
                     built.crls[crlSpec.name] = crl
                     continue
@@ -124,15 +126,21 @@ final class PKICache: Sendable {
         }
     }
 
-    private static func request(for spec: CertificateSpec, issuer: String?, built: BuiltPKI, now: Date) throws -> CertificateRequest {
+    private static func request(
+        for spec: CertificateSpec, issuer: String?, built: BuiltPKI, now: Date
+    ) throws -> CertificateRequest {
         let subjectKey = built.keys[spec.key]!
         var issuerPair: (certificate: OpenSSLCertificate, key: OpenSSLKey)? = nil
         if let issuer {
-            guard let issuerCertificate = built.certificates[issuer] else { throw ClusterKitError.unknownPKIName(name: issuer) }
+            guard let issuerCertificate = built.certificates[issuer] else {
+                throw ClusterKitError.unknownPKIName(name: issuer)
+            }
             issuerPair = (issuerCertificate, try issuerKey(of: issuer, built: built, certificate: issuerCertificate))
         }
         return CertificateRequest(
-            serial: try serial(for: spec, issuerFingerprint: try issuerPair?.certificate.sha256Fingerprint(), subjectKey: subjectKey, now: now),
+            serial: try serial(
+                for: spec, issuerFingerprint: try issuerPair?.certificate.sha256Fingerprint(), subjectKey: subjectKey,
+                now: now),
             subject: spec.subject, subjectKey: subjectKey, issuer: issuerPair,
             notBefore: now.addingTimeInterval(TimeInterval(spec.validity.notBeforeOffset)),
             notAfter: now.addingTimeInterval(TimeInterval(spec.validity.notAfterOffset)),
@@ -140,7 +148,9 @@ final class PKICache: Sendable {
     }
 
     /// The issuer's key: the key whose public half is in the issuer certificate.
-    private static func issuerKey(of issuer: String, built: BuiltPKI, certificate: OpenSSLCertificate) throws -> OpenSSLKey {
+    private static func issuerKey(
+        of issuer: String, built: BuiltPKI, certificate: OpenSSLCertificate
+    ) throws -> OpenSSLKey {
         guard let name = built.certificateKeyNames[issuer], let key = built.keys[name] else {
             throw ClusterKitError.unknownPKIName(name: issuer)
         }
@@ -150,7 +160,9 @@ final class PKICache: Sendable {
     /// Serials are 127-bit values derived from everything that makes the certificate
     /// distinct under its issuer (spec, subject key, issuer certificate, `now`): unique per
     /// CA without a counter, and stable for a cached certificate. A spec may fix one instead.
-    private static func serial(for spec: CertificateSpec, issuerFingerprint: [UInt8]?, subjectKey: OpenSSLKey, now: Date) throws -> [UInt8] {
+    private static func serial(
+        for spec: CertificateSpec, issuerFingerprint: [UInt8]?, subjectKey: OpenSSLKey, now: Date
+    ) throws -> [UInt8] {
         if let hex = spec.serialHex {
             guard let bytes = PKIText.bytes(fromHex: hex), !bytes.isEmpty else {
                 throw ClusterKitError.pkiSpecInvalid(reason: "certificate '\(spec.name)': serial '\(hex)' is not hex")
@@ -171,7 +183,8 @@ final class PKICache: Sendable {
     private static func facts(_ name: String, _ certificate: OpenSSLCertificate) throws -> PKIMaterial.Certificate {
         PKIMaterial.Certificate(
             name: name, serialHex: PKIText.hex(certificate.serialBytes), subject: certificate.subject,
-            issuer: certificate.issuerName, sha256Fingerprint: PKIText.hex(try certificate.sha256Fingerprint(), separator: ":"),
+            issuer: certificate.issuerName,
+            sha256Fingerprint: PKIText.hex(try certificate.sha256Fingerprint(), separator: ":"),
             notBefore: certificate.notBefore, notAfter: certificate.notAfter, isCA: certificate.isCA)
     }
 }

@@ -9,7 +9,9 @@ public struct PKISpec: Codable, Hashable, Sendable {
     public var crls: [CRLSpec]
     public var files: [OutputFileSpec]
 
-    public init(keys: [KeySpec] = [], certificates: [CertificateSpec] = [], crls: [CRLSpec] = [], files: [OutputFileSpec] = []) {
+    public init(
+        keys: [KeySpec] = [], certificates: [CertificateSpec] = [], crls: [CRLSpec] = [], files: [OutputFileSpec] = []
+    ) {
         self.keys = keys
         self.certificates = certificates
         self.crls = crls
@@ -40,8 +42,10 @@ public struct PKISpec: Codable, Hashable, Sendable {
     /// Checks names: unique per kind, every reference defined, issuers are certificates
     /// that precede nothing circular. Returns certificates in issuing order (issuers first).
     func validatedIssuingOrder() throws -> [CertificateSpec] {
-        for (kind, names) in [("key", keys.map(\.name)), ("certificate", certificates.map(\.name)),
-                              ("CRL", crls.map(\.name)), ("file", files.map(\.name))] {
+        for (kind, names) in [
+            ("key", keys.map(\.name)), ("certificate", certificates.map(\.name)),
+            ("CRL", crls.map(\.name)), ("file", files.map(\.name)),
+        ] {
             var seen = Set<String>()
             for name in names where !seen.insert(name).inserted {
                 throw ClusterKitError.pkiSpecInvalid(reason: "two \(kind)s are named '\(name)'")
@@ -51,7 +55,9 @@ public struct PKISpec: Codable, Hashable, Sendable {
         let byName = Dictionary(uniqueKeysWithValues: certificates.map { ($0.name, $0) })
         for certificate in certificates {
             if !keyNames.contains(certificate.key) { throw ClusterKitError.unknownPKIName(name: certificate.key) }
-            if let issuer = certificate.issuer, byName[issuer] == nil { throw ClusterKitError.unknownPKIName(name: issuer) }
+            if let issuer = certificate.issuer, byName[issuer] == nil {
+                throw ClusterKitError.unknownPKIName(name: issuer)
+            }
         }
         for crl in crls {
             guard byName[crl.issuer] != nil else { throw ClusterKitError.unknownPKIName(name: crl.issuer) }
@@ -73,7 +79,9 @@ public struct PKISpec: Codable, Hashable, Sendable {
                 default: break
                 }
             }
-            if file.contents.isEmpty { throw ClusterKitError.pkiSpecInvalid(reason: "file '\(file.name)' has no contents") }
+            if file.contents.isEmpty {
+                throw ClusterKitError.pkiSpecInvalid(reason: "file '\(file.name)' has no contents")
+            }
             if file.format == .der, file.contents.count != 1 {
                 throw ClusterKitError.pkiSpecInvalid(reason: "DER file '\(file.name)' must hold exactly one object")
             }

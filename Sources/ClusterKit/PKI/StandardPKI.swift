@@ -66,7 +66,9 @@ public enum StandardPKI {
         public static let caDirectory = "ca-dir"
 
         /// A key-file variant of a certificate's key: `<certificate>.<variant>.key`.
-        public static func key(_ certificate: String, _ variant: KeyVariant) -> String { "\(certificate).\(variant.rawValue).key" }
+        public static func key(_ certificate: String, _ variant: KeyVariant) -> String {
+            "\(certificate).\(variant.rawValue).key"
+        }
     }
 
     /// Key files written for `server-root` and the first user's client certificate.
@@ -121,23 +123,35 @@ public enum StandardPKI {
             Row(name: Server.selfSigned.rawValue, issuer: nil, subject: host, names: hostSAN),
             Row(name: Server.signedByUnrelatedCA.rawValue, issuer: unrelatedCA, subject: host, names: hostSAN),
             Row(name: Server.expired.rawValue, issuer: rootCA, subject: host, names: hostSAN, validity: .expired),
-            Row(name: Server.notYetValid.rawValue, issuer: rootCA, subject: host, names: hostSAN, validity: .notYetValid),
+            Row(
+                name: Server.notYetValid.rawValue, issuer: rootCA, subject: host, names: hostSAN, validity: .notYetValid
+            ),
             Row(name: Server.revoked.rawValue, issuer: rootCA, subject: host, names: hostSAN),
             Row(name: Server.revokedByIntermediate.rawValue, issuer: intermediateCA, subject: host, names: hostSAN),
             Row(name: Server.commonNameOnly.rawValue, issuer: rootCA, subject: .commonName(o.hostName)),
             Row(name: Server.sanDNS.rawValue, issuer: rootCA, subject: leaf, names: hostSAN),
-            Row(name: Server.wildcardSAN.rawValue, issuer: rootCA, subject: leaf, names: [.dns("*.\(o.wildcardDomain)")]),
-            Row(name: Server.sanIP.rawValue, issuer: rootCA, subject: leaf, names: [.ipAddress("127.0.0.1"), .ipAddress("::1")]),
+            Row(
+                name: Server.wildcardSAN.rawValue, issuer: rootCA, subject: leaf, names: [.dns("*.\(o.wildcardDomain)")]
+            ),
+            Row(
+                name: Server.sanIP.rawValue, issuer: rootCA, subject: leaf,
+                names: [.ipAddress("127.0.0.1"), .ipAddress("::1")]),
             Row(name: Server.commonNameIP.rawValue, issuer: rootCA, subject: .commonName("127.0.0.1")),
             Row(name: Server.noNames.rawValue, issuer: rootCA, subject: .empty),
-            Row(name: Server.wrongName.rawValue, issuer: rootCA, subject: .commonName("wrong.example"), names: [.dns("wrong.example")]),
+            Row(
+                name: Server.wrongName.rawValue, issuer: rootCA, subject: .commonName("wrong.example"),
+                names: [.dns("wrong.example")]),
         ]
     }
 
     static func clientRows(_ o: Options) -> [Row] {
         let user = o.users[0]
         let cn = DistinguishedName([("O", "pg-ssl-matrix"), ("CN", user)])
-        return o.users.map { Row(name: client(user: $0), issuer: rootCA, subject: DistinguishedName([("O", "pg-ssl-matrix"), ("CN", $0)])) } + [
+        return o.users.map {
+            Row(
+                name: client(user: $0), issuer: rootCA,
+                subject: DistinguishedName([("O", "pg-ssl-matrix"), ("CN", $0)]))
+        } + [
             Row(name: Client.wrongCommonName.rawValue, issuer: rootCA, subject: .commonName("mallory")),
             Row(name: Client.untrustedCA.rawValue, issuer: unrelatedCA, subject: cn),
             Row(name: Client.expired.rawValue, issuer: rootCA, subject: cn, validity: .expired),

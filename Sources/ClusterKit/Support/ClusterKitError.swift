@@ -75,7 +75,8 @@ public enum ClusterKitError: Error, CustomStringConvertible, Equatable, Sendable
             let shown = lines.isEmpty ? "(the server log is empty)" : lines.joined(separator: "\n")
             return "The server for \(dir) did not start. Its log says:\n\(shown)"
         case .portInUse(let port):
-            return "Port \(port) on 127.0.0.1 is already in use. Choose another port or let the harness pick one (omit --port)."
+            return
+                "Port \(port) on 127.0.0.1 is already in use. Choose another port or let the harness pick one (omit --port)."
         case .noFreePort(let attempts):
             return "No free loopback port found after \(attempts) attempts. Stop stray servers (`pgrep -a postgres`)."
         case .invalidHBA(let problems):
@@ -85,7 +86,8 @@ public enum ClusterKitError: Error, CustomStringConvertible, Equatable, Sendable
             return "The server did not accept the new configuration and kept its previous one:\n"
                 + problems.joined(separator: "\n")
         case .notOurServer(let expected, let found):
-            return "Connected to a server that is not this run's (expected cluster_name '\(expected)', found '\(found)'). "
+            return
+                "Connected to a server that is not this run's (expected cluster_name '\(expected)', found '\(found)'). "
                 + "Another process took the port; the harness refuses to use it."
         case .sqlFailed(let sql, let message):
             return "SQL failed: \(sql)\n\(message)"

@@ -60,7 +60,8 @@ public enum Command {
         var executable = executable
         var arguments = arguments
         if let account, account.needsSwitch {
-            arguments = ["--reuid=\(account.uid)", "--regid=\(account.gid)", "--clear-groups", "--", executable] + arguments
+            arguments =
+                ["--reuid=\(account.uid)", "--regid=\(account.gid)", "--clear-groups", "--", executable] + arguments
             executable = Command.setpriv
         }
         let options = PlatformOptions()
@@ -69,7 +70,8 @@ public enum Command {
         for (key, value) in env { keyed[Environment.Key(stringLiteral: key)] = value }
         let exe: Executable = executable.contains("/") ? .path(FilePath(executable)) : .name(executable)
         let commandLine = ([executable] + arguments).map(shellQuote).joined(separator: " ")
-        let cwd = FilePath(workingDirectory ?? (account?.needsSwitch == true ? "/" : FileManager.default.currentDirectoryPath))
+        let cwd = FilePath(
+            workingDirectory ?? (account?.needsSwitch == true ? "/" : FileManager.default.currentDirectoryPath))
         let status: TerminationStatus
         let out: String?
         let err: String?
@@ -122,7 +124,8 @@ public enum Command {
     static let setpriv = "/usr/bin/setpriv"
 
     static func shellQuote(_ word: String) -> String {
-        let safe = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=:,+@%")
+        let safe = CharacterSet(
+            charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=:,+@%")
         if !word.isEmpty, word.unicodeScalars.allSatisfy({ safe.contains($0) }) { return word }
         return "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }

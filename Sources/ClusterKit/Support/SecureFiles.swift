@@ -21,10 +21,12 @@ public enum SecureFiles {
     /// Writes `data` to `path` atomically (temp file + rename) with `mode` and `owner`.
     public static func write(_ data: Data, to path: String, mode: mode_t = 0o600, owner: ServerAccount? = nil) throws {
         let dir = (path as NSString).deletingLastPathComponent
-        let tmp = "\(dir.isEmpty ? "." : dir)/.\((path as NSString).lastPathComponent).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
+        let tmp =
+            "\(dir.isEmpty ? "." : dir)/.\((path as NSString).lastPathComponent).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
         let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
         guard fd >= 0 else {
-            throw ClusterKitError.unreadableFile(path: path, reason: "cannot create: \(String(cString: strerror(errno)))")
+            throw ClusterKitError.unreadableFile(
+                path: path, reason: "cannot create: \(String(cString: strerror(errno)))")
         }
         var ok = true
         data.withUnsafeBytes { raw in
@@ -53,7 +55,8 @@ public enum SecureFiles {
         }
     }
 
-    public static func write(_ text: String, to path: String, mode: mode_t = 0o600, owner: ServerAccount? = nil) throws {
+    public static func write(_ text: String, to path: String, mode: mode_t = 0o600, owner: ServerAccount? = nil) throws
+    {
         try write(Data(text.utf8), to: path, mode: mode, owner: owner)
     }
 
@@ -66,7 +69,8 @@ public enum SecureFiles {
             }
         }
         if chmod(path, mode) != 0 {
-            throw ClusterKitError.unusableTempDirectory(path: path, reason: "chmod failed: \(String(cString: strerror(errno)))")
+            throw ClusterKitError.unusableTempDirectory(
+                path: path, reason: "chmod failed: \(String(cString: strerror(errno)))")
         }
     }
 

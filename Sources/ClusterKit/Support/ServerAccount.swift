@@ -14,7 +14,9 @@ public struct ServerAccount: Sendable, Equatable {
     /// True when the harness must switch user to start server processes.
     public var needsSwitch: Bool { uid != geteuid() }
 
-    public static func current(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ServerAccount {
+    public static func current(
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws -> ServerAccount {
         if geteuid() != 0 {
             let pw = getpwuid(geteuid())
             let name = pw.map { String(cString: $0.pointee.pw_name) } ?? "uid\(geteuid())"

@@ -42,7 +42,8 @@ public struct ScenarioFile: Sendable {
             throw ScenarioFileError.yamlSyntax(file: file, line: 1, column: 1, problem: "\(error)")
         }
         guard let root else {
-            throw ScenarioFileError.missingKey(file: file, line: 1, key: "cases", context: "the top level (the file is empty)")
+            throw ScenarioFileError.missingKey(
+                file: file, line: 1, key: "cases", context: "the top level (the file is empty)")
         }
         let parser = ScenarioFileParser(file: file)
         return try parser.parseFile(YAMLCursor(node: root, file: file, path: ""))
@@ -60,8 +61,9 @@ public struct ScenarioFile: Sendable {
         }
         switch error {
         case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
-             .composer(let context, let problem, let mark, _):
-            return .yamlSyntax(file: file, line: mark.line, column: mark.column, problem: contextText(context) + problem)
+            .composer(let context, let problem, let mark, _):
+            return .yamlSyntax(
+                file: file, line: mark.line, column: mark.column, problem: contextText(context) + problem)
         case .reader(let problem, _, _, _):
             return .yamlSyntax(file: file, line: 1, column: 1, problem: problem)
         default:

@@ -46,9 +46,9 @@ public enum ScenarioFileError: Error, Sendable, Hashable, CustomStringConvertibl
     public var file: String {
         switch self {
         case .unreadable(let f, _), .yamlSyntax(let f, _, _, _), .unknownKey(let f, _, _, _, _),
-             .duplicateKey(let f, _, _, _), .missingKey(let f, _, _, _), .wrongType(let f, _, _, _, _),
-             .invalidValue(let f, _, _, _, _), .undefinedName(let f, _, _, _, _), .duplicateName(let f, _, _, _),
-             .badRegex(let f, _, _, _), .conflict(let f, _, _):
+            .duplicateKey(let f, _, _, _), .missingKey(let f, _, _, _), .wrongType(let f, _, _, _, _),
+            .invalidValue(let f, _, _, _, _), .undefinedName(let f, _, _, _, _), .duplicateName(let f, _, _, _),
+            .badRegex(let f, _, _, _), .conflict(let f, _, _):
             f
         }
     }
@@ -58,9 +58,9 @@ public enum ScenarioFileError: Error, Sendable, Hashable, CustomStringConvertibl
         switch self {
         case .unreadable: nil
         case .yamlSyntax(_, let l, _, _), .unknownKey(_, let l, _, _, _), .duplicateKey(_, let l, _, _),
-             .missingKey(_, let l, _, _), .wrongType(_, let l, _, _, _), .invalidValue(_, let l, _, _, _),
-             .undefinedName(_, let l, _, _, _), .duplicateName(_, let l, _, _), .badRegex(_, let l, _, _),
-             .conflict(_, let l, _):
+            .missingKey(_, let l, _, _), .wrongType(_, let l, _, _, _), .invalidValue(_, let l, _, _, _),
+            .undefinedName(_, let l, _, _, _), .duplicateName(_, let l, _, _), .badRegex(_, let l, _, _),
+            .conflict(_, let l, _):
             l
         }
     }
@@ -92,7 +92,8 @@ public enum ScenarioFileError: Error, Sendable, Hashable, CustomStringConvertibl
         case .duplicateName(_, _, let kind, let name):
             return "\(at): two \(kind)s are named '\(name)'; names must be unique."
         case .badRegex(_, _, let pattern, let reason):
-            return "\(at): /\(pattern)/ is not a valid regular expression (\(reason)); escape special characters such as ( ) [ ] . with a backslash."
+            return
+                "\(at): /\(pattern)/ is not a valid regular expression (\(reason)); escape special characters such as ( ) [ ] . with a backslash."
         case .conflict(_, _, let reason):
             return "\(at): \(reason)"
         }

@@ -12,9 +12,11 @@ struct ClientFields {
 
 extension ScenarioFileParser {
     /// libpq's own keyword names, plus `transport`.
-    static let clientKeys = ["transport", "host", "dbname", "user", "password", "sslmode", "sslrootcert", "sslcert", "sslkey",
-                             "sslpassword", "sslcrl", "sslcrldir", "ssl_min_protocol_version", "ssl_max_protocol_version",
-                             "channel_binding"]
+    static let clientKeys = [
+        "transport", "host", "dbname", "user", "password", "sslmode", "sslrootcert", "sslcert", "sslkey",
+        "sslpassword", "sslcrl", "sslcrldir", "ssl_min_protocol_version", "ssl_max_protocol_version",
+        "channel_binding",
+    ]
     static let sslModes = ["disable", "allow", "prefer", "require", "verify-ca", "verify-full"]
 
     func clientFields(_ c: YAMLCursor) throws -> ClientFields {
@@ -30,7 +32,8 @@ extension ScenarioFileParser {
     /// picks up a file from the machine by accident.
     func clientTemplate(_ f: ClientFields, at c: YAMLCursor, pki: ParsedPKI) throws -> ClientTemplate {
         guard let userCursor = f["user"] else {
-            throw ScenarioFileError.missingKey(file: file, line: c.line, key: "user", context: "'\(c.path)' (or client_defaults)")
+            throw ScenarioFileError.missingKey(
+                file: file, line: c.line, key: "user", context: "'\(c.path)' (or client_defaults)")
         }
         func fileRef(_ key: String) throws -> ClientTemplate.FileRef {
             guard let v = f[key] else { return .none }
@@ -40,8 +43,9 @@ extension ScenarioFileParser {
             case "default": return .libpqDefault
             default:
                 guard pki.fileNames.contains(name) else {
-                    throw ScenarioFileError.undefinedName(file: file, line: v.line, kind: "pki file", name: name,
-                                                          defined: pki.fileNames + ["missing", "default"])
+                    throw ScenarioFileError.undefinedName(
+                        file: file, line: v.line, kind: "pki file", name: name,
+                        defined: pki.fileNames + ["missing", "default"])
                 }
                 return .pki(name)
             }
@@ -52,7 +56,8 @@ extension ScenarioFileParser {
             dbname: try f["dbname"]?.nonEmptyString() ?? "postgres", user: try userCursor.nonEmptyString(),
             password: try f["password"]?.string(), sslmode: try f["sslmode"]?.word(Self.sslModes) ?? "prefer",
             sslrootcert: try fileRef("sslrootcert"), sslcert: try fileRef("sslcert"), sslkey: try fileRef("sslkey"),
-            sslpassword: try f["sslpassword"]?.string(), sslcrl: try fileRef("sslcrl"), sslcrldir: try fileRef("sslcrldir"),
+            sslpassword: try f["sslpassword"]?.string(), sslcrl: try fileRef("sslcrl"),
+            sslcrldir: try fileRef("sslcrldir"),
             sslMinProtocolVersion: try f["ssl_min_protocol_version"]?.word(Self.protocols) ?? "TLSv1.2",
             sslMaxProtocolVersion: try f["ssl_max_protocol_version"]?.word(Self.protocols),
             channelBinding: try f["channel_binding"]?.word(["disable", "prefer", "require"]) ?? "prefer")

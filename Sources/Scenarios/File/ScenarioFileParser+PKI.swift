@@ -18,7 +18,9 @@ struct ParsedPKI {
 
 extension ScenarioFileParser {
     static let pkiKeys = ["certificates", "crls", "files"]
-    static let certificateKeys = ["name", "cn", "subject", "issuer", "ca", "pathlen", "san", "validity", "key", "purpose"]
+    static let certificateKeys = [
+        "name", "cn", "subject", "issuer", "ca", "pathlen", "san", "validity", "key", "purpose",
+    ]
     static let crlKeys = ["name", "issuer", "revoke", "expired"]
     static let fileKeys = ["name", "contains", "key", "owner", "mode", "encrypted", "encoding", "format"]
     static let keyTypes: [String: KeyAlgorithm] = [
@@ -48,7 +50,8 @@ extension ScenarioFileParser {
             let nameCursor = try cm.required("name")
             let name = try nameCursor.nonEmptyString()
             if pki.spec.crls.contains(where: { $0.name == name }) || issuedBy[name] != nil {
-                throw ScenarioFileError.duplicateName(file: file, line: nameCursor.line, kind: "certificate or CRL", name: name)
+                throw ScenarioFileError.duplicateName(
+                    file: file, line: nameCursor.line, kind: "certificate or CRL", name: name)
             }
             let issuerCursor = try cm.required("issuer")
             let issuer = try reference(issuerCursor, kind: "certificate", in: certificateNames)
@@ -57,15 +60,19 @@ extension ScenarioFileParser {
                 for r in try list.list() {
                     let n = try reference(r, kind: "certificate", in: certificateNames)
                     if issuedBy[n] != .some(issuer) {
-                        throw ScenarioFileError.conflict(file: file, line: r.line,
-                            reason: "CRL '\(name)' can only revoke certificates that '\(issuer)' issued; '\(n)' was not (a CA revokes only its own certificates).")
+                        throw ScenarioFileError.conflict(
+                            file: file, line: r.line,
+                            reason:
+                                "CRL '\(name)' can only revoke certificates that '\(issuer)' issued; '\(n)' was not (a CA revokes only its own certificates)."
+                        )
                     }
                     revoked.append(n)
                 }
             }
-            pki.spec.addCRL(try cm["expired"]?.bool() == true
-                ? .expired(name: name, issuer: issuer, revoked: revoked)
-                : CRLSpec(name: name, issuer: issuer, revoked: revoked))
+            pki.spec.addCRL(
+                try cm["expired"]?.bool() == true
+                    ? .expired(name: name, issuer: issuer, revoked: revoked)
+                    : CRLSpec(name: name, issuer: issuer, revoked: revoked))
         }
         let crlNames = pki.spec.crls.map(\.name)
         for item in try m["files"]?.list() ?? [] {
@@ -95,8 +102,11 @@ extension ScenarioFileParser {
         let algorithm = try m["key"].map { Self.keyTypes[try $0.word(Self.keyTypeNames)]! } ?? .ecP256
         let key = KeySpec(name: "\(name)-key-\(Self.keyTypeName(algorithm))", algorithm: algorithm)
         if m.has("cn") && m.has("subject") {
-            throw ScenarioFileError.conflict(file: file, line: m.keyLine("subject"),
-                reason: "certificate '\(name)' has both 'cn' and 'subject'; use cn for a CN-only name or subject: /O=.../CN=... for a full one.")
+            throw ScenarioFileError.conflict(
+                file: file, line: m.keyLine("subject"),
+                reason:
+                    "certificate '\(name)' has both 'cn' and 'subject'; use cn for a CN-only name or subject: /O=.../CN=... for a full one."
+            )
         }
         let subject: DistinguishedName
         if let s = m["subject"] {
@@ -107,12 +117,17 @@ extension ScenarioFileParser {
         var issuer: String? = nil
         if let i = m["issuer"] {
             let n = try i.nonEmptyString()
-            if n != name { issuer = try reference(i, kind: "certificate (issuers must be listed before what they issue)", in: known) }
+            if n != name {
+                issuer = try reference(
+                    i, kind: "certificate (issuers must be listed before what they issue)", in: known)
+            }
         }
         let ca = try m["ca"]?.bool() ?? false
         let pathlen = try m["pathlen"]?.int()
         if pathlen != nil && !ca {
-            throw ScenarioFileError.conflict(file: file, line: m.keyLine("pathlen"), reason: "pathlen only applies to a CA; add ca: true or remove pathlen.")
+            throw ScenarioFileError.conflict(
+                file: file, line: m.keyLine("pathlen"),
+                reason: "pathlen only applies to a CA; add ca: true or remove pathlen.")
         }
         let validity = try m["validity"].map { try parseValidity($0) } ?? (ca ? .current(days: 3650) : .current())
         var sans: [SubjectAlternativeName] = []
@@ -123,22 +138,30 @@ extension ScenarioFileParser {
         }
         var spec: CertificateSpec
         if ca {
-            spec = issuer == nil
+            spec =
+                issuer == nil
                 ? .rootCA(name: name, key: key.name, subject: subject, validity: validity)
-                : .intermediateCA(name: name, key: key.name, issuer: issuer!, subject: subject, pathLength: pathlen, validity: validity)
+                : .intermediateCA(
+                    name: name, key: key.name, issuer: issuer!, subject: subject, pathLength: pathlen,
+                    validity: validity)
             if let pathlen { spec.basicConstraints = .certificateAuthority(pathLength: pathlen) }
             spec.subjectAlternativeNames = sans
         } else {
-            spec = .server(name: name, key: key.name, issuer: issuer, subject: subject, subjectAlternativeNames: sans, validity: validity)
+            spec = .server(
+                name: name, key: key.name, issuer: issuer, subject: subject, subjectAlternativeNames: sans,
+                validity: validity)
             let purpose = try m["purpose"]?.word(["server", "client", "both"]) ?? "both"
-            spec.extendedKeyUsage = switch purpose {
-            case "server": [.serverAuth]
-            case "client": [.clientAuth]
-            default: [.serverAuth, .clientAuth]
-            }
+            spec.extendedKeyUsage =
+                switch purpose {
+                case "server": [.serverAuth]
+                case "client": [.clientAuth]
+                default: [.serverAuth, .clientAuth]
+                }
         }
         if ca && m.has("purpose") {
-            throw ScenarioFileError.conflict(file: file, line: m.keyLine("purpose"), reason: "purpose applies to leaf certificates; a CA has none. Remove it.")
+            throw ScenarioFileError.conflict(
+                file: file, line: m.keyLine("purpose"),
+                reason: "purpose applies to leaf certificates; a CA has none. Remove it.")
         }
         return ParsedCertificate(spec: spec, key: key)
     }
@@ -153,7 +176,8 @@ extension ScenarioFileParser {
         guard text.hasPrefix("/") else { throw c.invalid(text, expected: "a name in the form /O=Example/CN=alice") }
         var pairs: [(String, String)] = []
         for part in text.dropFirst().split(separator: "/", omittingEmptySubsequences: false) {
-            guard let eq = part.firstIndex(of: "="), eq != part.startIndex, part.index(after: eq) != part.endIndex else {
+            guard let eq = part.firstIndex(of: "="), eq != part.startIndex, part.index(after: eq) != part.endIndex
+            else {
                 throw c.invalid(text, expected: "a name in the form /O=Example/CN=alice (each part TYPE=value)")
             }
             pairs.append((String(part[..<eq]), String(part[part.index(after: eq)...])))
@@ -185,11 +209,16 @@ extension ScenarioFileParser {
         }
         let m = try c.mapping(allowed: ["days"], required: ["days"])
         let days = try m.required("days").int()
-        if days <= 0 { throw try m.required("days").invalid(String(days), expected: "a positive number of days (use validity: expired for an expired certificate)") }
+        if days <= 0 {
+            throw try m.required("days").invalid(
+                String(days), expected: "a positive number of days (use validity: expired for an expired certificate)")
+        }
         return .current(days: days)
     }
 
-    private func parseFile(_ c: YAMLCursor, certificates: [String], crls: [String], keyOf: [String: String]) throws -> (OutputFileSpec, Bool) {
+    private func parseFile(
+        _ c: YAMLCursor, certificates: [String], crls: [String], keyOf: [String: String]
+    ) throws -> (OutputFileSpec, Bool) {
         let m = try c.mapping(allowed: Self.fileKeys, required: ["name"])
         let nameCursor = try m.required("name")
         let name = try nameCursor.nonEmptyString()
@@ -206,34 +235,40 @@ extension ScenarioFileParser {
                 } else if crls.contains(n) {
                     contents.append(.crl(n))
                 } else {
-                    throw ScenarioFileError.undefinedName(file: file, line: item.line, kind: "certificate or CRL", name: n, defined: certificates + crls)
+                    throw ScenarioFileError.undefinedName(
+                        file: file, line: item.line, kind: "certificate or CRL", name: n, defined: certificates + crls)
                 }
             }
         }
         if let k = m["key"] {
-            let owner = try reference(k, kind: "certificate (key: names the certificate whose private key the file holds)", in: certificates)
+            let owner = try reference(
+                k, kind: "certificate (key: names the certificate whose private key the file holds)", in: certificates)
             contents.append(.privateKey(keyOf[owner]!))
         }
         if contents.isEmpty {
-            throw ScenarioFileError.missingKey(file: file, line: c.line, key: "contains' or 'key", context: "file '\(name)'")
+            throw ScenarioFileError.missingKey(
+                file: file, line: c.line, key: "contains' or 'key", context: "file '\(name)'")
         }
-        let format: OutputFileSpec.Format = switch try m["format"]?.word(["pem", "der", "hashed-directory"]) ?? "pem" {
-        case "der": .der
-        case "hashed-directory": .hashedDirectory
-        default: .pem
-        }
+        let format: OutputFileSpec.Format =
+            switch try m["format"]?.word(["pem", "der", "hashed-directory"]) ?? "pem" {
+            case "der": .der
+            case "hashed-directory": .hashedDirectory
+            default: .pem
+            }
         let passphrase = try m["encrypted"]?.nonEmptyString()
         let traditional = try m["encoding"]?.word(["pkcs8", "traditional"]) == "traditional"
         if (passphrase != nil || m.has("encoding")) && m["key"] == nil {
-            throw ScenarioFileError.conflict(file: file, line: m.keyLine(passphrase != nil ? "encrypted" : "encoding"),
+            throw ScenarioFileError.conflict(
+                file: file, line: m.keyLine(passphrase != nil ? "encrypted" : "encoding"),
                 reason: "'encrypted' and 'encoding' apply to a private key; add key: CERTIFICATE or remove them.")
         }
-        let encoding: PrivateKeyEncoding = switch (traditional, passphrase) {
-        case (false, nil): .pkcs8
-        case (false, let p?): .pkcs8Encrypted(passphrase: p)
-        case (true, nil): .traditional
-        case (true, let p?): .traditionalEncrypted(passphrase: p)
-        }
+        let encoding: PrivateKeyEncoding =
+            switch (traditional, passphrase) {
+            case (false, nil): .pkcs8
+            case (false, let p?): .pkcs8Encrypted(passphrase: p)
+            case (true, nil): .traditional
+            case (true, let p?): .traditionalEncrypted(passphrase: p)
+            }
         var mode: UInt16? = nil
         if let modeCursor = m["mode"] {
             let text = try modeCursor.string()
@@ -244,13 +279,18 @@ extension ScenarioFileParser {
         }
         var owner: OutputFileSpec.OwnerRole = .client
         if let o = m["owner"] {
-            owner = switch try o.word(["server", "client", "root-with-server-group"]) {
-            case "server": .server
-            case "root-with-server-group": .rootWithServerGroup
-            default: .client
-            }
+            owner =
+                switch try o.word(["server", "client", "root-with-server-group"]) {
+                case "server": .server
+                case "root-with-server-group": .rootWithServerGroup
+                default: .client
+                }
         }
-        return (OutputFileSpec(name: name, contents: contents, format: format, keyEncoding: encoding, mode: mode, owner: owner), m.has("owner"))
+        return (
+            OutputFileSpec(
+                name: name, contents: contents, format: format, keyEncoding: encoding, mode: mode, owner: owner),
+            m.has("owner")
+        )
     }
 
     /// A name that must be one of `defined`, or an `undefined-name` error at its line.

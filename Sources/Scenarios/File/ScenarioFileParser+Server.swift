@@ -19,8 +19,10 @@ extension ScenarioFileParser {
     static let identKeys = ["map", "system_user", "database_user"]
     static let roleKeys = ["name", "password", "password_encryption"]
     /// The harness owns these: changing them would cut it off from its own server.
-    static let harnessSettings = ["listen_addresses", "port", "unix_socket_directories", "unix_socket_permissions",
-                                  "cluster_name", "logging_collector", "log_destination", "log_line_prefix", "lc_messages"]
+    static let harnessSettings = [
+        "listen_addresses", "port", "unix_socket_directories", "unix_socket_permissions",
+        "cluster_name", "logging_collector", "log_destination", "log_line_prefix", "lc_messages",
+    ]
 
     func parseServer(_ c: YAMLCursor, pki: ParsedPKI) throws -> ParsedServer {
         let m = try c.mapping(allowed: Self.serverKeys)
@@ -30,8 +32,11 @@ extension ScenarioFileParser {
                 throw value.invalid(name, expected: "a postgresql.conf parameter name (letters, digits, underscores)")
             }
             if Self.harnessSettings.contains(name) {
-                throw ScenarioFileError.conflict(file: file, line: value.line,
-                    reason: "'\(name)' is set by the harness (it must reach its own throwaway server); remove it from settings.")
+                throw ScenarioFileError.conflict(
+                    file: file, line: value.line,
+                    reason:
+                        "'\(name)' is set by the harness (it must reach its own throwaway server); remove it from settings."
+                )
             }
             server.settings[name] = try settingValue(value, pki: pki, referenced: &server.referencedFiles)
         }
@@ -57,7 +62,9 @@ extension ScenarioFileParser {
 
     /// true/false/on/off become booleans, whole numbers integers, `pki:NAME` the absolute
     /// path of a PKI file; everything else is a quoted string, as postgresql.conf allows.
-    private func settingValue(_ c: YAMLCursor, pki: ParsedPKI, referenced: inout Set<String>) throws -> ServerSettings.Value {
+    private func settingValue(
+        _ c: YAMLCursor, pki: ParsedPKI, referenced: inout Set<String>
+    ) throws -> ServerSettings.Value {
         guard case .scalar(let s) = c.node else { throw c.wrongType("a single value") }
         if s.style == .plain {
             if let b = Bool.construct(from: s) { return .bool(b) }
@@ -66,7 +73,8 @@ extension ScenarioFileParser {
         if s.string.hasPrefix("pki:") {
             let name = String(s.string.dropFirst(4))
             guard pki.fileNames.contains(name) else {
-                throw ScenarioFileError.undefinedName(file: file, line: c.line, kind: "pki file", name: name, defined: pki.fileNames)
+                throw ScenarioFileError.undefinedName(
+                    file: file, line: c.line, kind: "pki file", name: name, defined: pki.fileNames)
             }
             referenced.insert(name)
             return .string("{files}/\(name)")
@@ -87,24 +95,35 @@ extension ScenarioFileParser {
             }
             let fixed = type == .local ? 4 : 5
             guard fields.count >= fixed else {
-                throw c.invalid(text, expected: type == .local ? "local DATABASE USER METHOD [OPTION=VALUE...]" : "\(type.rawValue) DATABASE USER ADDRESS METHOD [OPTION=VALUE...]")
+                throw c.invalid(
+                    text,
+                    expected: type == .local
+                        ? "local DATABASE USER METHOD [OPTION=VALUE...]"
+                        : "\(type.rawValue) DATABASE USER ADDRESS METHOD [OPTION=VALUE...]")
             }
             var options: [HBARule.Option] = []
             for option in fields[fixed...] {
                 guard let eq = option.firstIndex(of: "="), eq != option.startIndex else {
-                    throw c.invalid(option, expected: "options as NAME=VALUE after the method (a netmask is not supported: use CIDR, 10.0.0.0/8)")
+                    throw c.invalid(
+                        option,
+                        expected:
+                            "options as NAME=VALUE after the method (a netmask is not supported: use CIDR, 10.0.0.0/8)")
                 }
                 options.append(.init(String(option[..<eq]), String(option[option.index(after: eq)...])))
             }
-            return HBARule(type, database: fields[1], user: fields[2], address: type == .local ? nil : fields[3],
-                           method: fields[fixed - 1], options: options)
+            return HBARule(
+                type, database: fields[1], user: fields[2], address: type == .local ? nil : fields[3],
+                method: fields[fixed - 1], options: options)
         }
         let m = try c.mapping(allowed: Self.hbaKeys, required: ["type", "method"])
         let type = HBARule.ConnectionType(rawValue: try m.required("type").word(types))!
         var options: [HBARule.Option] = []
         for (name, value) in try m["options"]?.freeMapping() ?? [] { options.append(.init(name, try value.string())) }
-        return HBARule(type, database: try m["database"]?.nonEmptyString() ?? "all", user: try m["user"]?.nonEmptyString() ?? "all",
-                       address: try m["address"]?.nonEmptyString() ?? "all", method: try m.required("method").nonEmptyString(), options: options)
+        return HBARule(
+            type, database: try m["database"]?.nonEmptyString() ?? "all",
+            user: try m["user"]?.nonEmptyString() ?? "all",
+            address: try m["address"]?.nonEmptyString() ?? "all", method: try m.required("method").nonEmptyString(),
+            options: options)
     }
 
     /// `certmap "/^(.*)@example\.com$" \1` (double quotes as in pg_ident.conf), or a mapping.
@@ -112,13 +131,16 @@ extension ScenarioFileParser {
         if case .scalar = c.node {
             let text = try c.nonEmptyString()
             guard let fields = Self.identFields(text), fields.count == 3 else {
-                throw c.invalid(text, expected: "MAPNAME SYSTEM-USERNAME DATABASE-USERNAME (quote a name with spaces in double quotes)")
+                throw c.invalid(
+                    text,
+                    expected: "MAPNAME SYSTEM-USERNAME DATABASE-USERNAME (quote a name with spaces in double quotes)")
             }
             return IdentMapEntry(map: fields[0], systemUser: fields[1], databaseUser: fields[2])
         }
         let m = try c.mapping(allowed: Self.identKeys, required: Self.identKeys)
-        return IdentMapEntry(map: try m.required("map").nonEmptyString(), systemUser: try m.required("system_user").nonEmptyString(),
-                             databaseUser: try m.required("database_user").nonEmptyString())
+        return IdentMapEntry(
+            map: try m.required("map").nonEmptyString(), systemUser: try m.required("system_user").nonEmptyString(),
+            databaseUser: try m.required("database_user").nonEmptyString())
     }
 
     /// Splits on blanks; "double quoted" fields keep their blanks ("" is a quote). nil on an
@@ -155,7 +177,8 @@ extension ScenarioFileParser {
     private func parseRole(_ c: YAMLCursor) throws -> RoleSpec {
         if case .scalar = c.node { return RoleSpec(name: try c.nonEmptyString(), password: nil) }
         let m = try c.mapping(allowed: Self.roleKeys, required: ["name"])
-        return RoleSpec(name: try m.required("name").nonEmptyString(), password: try m["password"]?.string(),
-                        passwordEncryption: try m["password_encryption"]?.word(["scram-sha-256", "md5"]) ?? "scram-sha-256")
+        return RoleSpec(
+            name: try m.required("name").nonEmptyString(), password: try m["password"]?.string(),
+            passwordEncryption: try m["password_encryption"]?.word(["scram-sha-256", "md5"]) ?? "scram-sha-256")
     }
 }

@@ -24,8 +24,11 @@ struct ScenarioFileParser {
             return ScenarioFile(path: file, summary: summary, groups: [group])
         }
         for key in ["server", "cases"] where top.has(key) {
-            throw ScenarioFileError.conflict(file: file, line: top.keyLine(key),
-                reason: "'\(key)' belongs inside each entry of 'groups' when the file has 'groups'; move it there, or drop 'groups' for a one-server file.")
+            throw ScenarioFileError.conflict(
+                file: file, line: top.keyLine(key),
+                reason:
+                    "'\(key)' belongs inside each entry of 'groups' when the file has 'groups'; move it there, or drop 'groups' for a one-server file."
+            )
         }
         let sharedPKI = try top["pki"].map { try parsePKI($0) }
         let sharedDefaults = try top["client_defaults"].map { try clientFields($0) }
@@ -40,14 +43,17 @@ struct ScenarioFileParser {
             if !names.insert(name).inserted {
                 throw ScenarioFileError.duplicateName(file: file, line: nameCursor.line, kind: "group", name: name)
             }
-            groups.append(try parseGroup(m, id: "\(base)/\(name)", sharedPKI: sharedPKI, sharedDefaults: sharedDefaults))
+            groups.append(
+                try parseGroup(m, id: "\(base)/\(name)", sharedPKI: sharedPKI, sharedDefaults: sharedDefaults))
         }
         return ScenarioFile(path: file, summary: summary, groups: groups)
     }
 
     /// One server configuration and its cases (the top level of a one-group file, or a
     /// `groups` entry, which may replace the shared `pki` and extend `client_defaults`).
-    func parseGroup(_ m: YAMLMapping, id: String, sharedPKI: ParsedPKI?, sharedDefaults: ClientFields?) throws -> RunnableGroup {
+    func parseGroup(
+        _ m: YAMLMapping, id: String, sharedPKI: ParsedPKI?, sharedDefaults: ClientFields?
+    ) throws -> RunnableGroup {
         var pki: ParsedPKI
         if let own = m["pki"] {
             pki = try parsePKI(own)
@@ -78,8 +84,11 @@ struct ScenarioFileParser {
                 connectionCase = item
             }
             if let (_, start) = startExpectation, let other = connectionCase {
-                throw ScenarioFileError.conflict(file: file, line: max(start.line, other.line),
-                    reason: "a server expected not to start cannot take connections: the case at line \(start.line) expects server_fails_to_start and the one at line \(other.line) a connection; put them in separate groups (see 'groups').")
+                throw ScenarioFileError.conflict(
+                    file: file, line: max(start.line, other.line),
+                    reason:
+                        "a server expected not to start cannot take connections: the case at line \(start.line) expects server_fails_to_start and the one at line \(other.line) a connection; put them in separate groups (see 'groups')."
+                )
             }
             cases.append(spec)
         }
@@ -89,7 +98,9 @@ struct ScenarioFileParser {
             startExpectation: startExpectation.map { .declared($0.0) }, cases: cases)
     }
 
-    func parseCase(_ item: YAMLCursor, pki: ParsedPKI, defaults: ClientFields) throws -> (CaseSpec, DeclaredExpectation, YAMLCursor) {
+    func parseCase(
+        _ item: YAMLCursor, pki: ParsedPKI, defaults: ClientFields
+    ) throws -> (CaseSpec, DeclaredExpectation, YAMLCursor) {
         let m = try item.mapping(allowed: Self.caseKeys, required: ["name", "expect"])
         let name = try m.required("name").nonEmptyString()
         let expectCursor = try m.required("expect")
@@ -103,8 +114,9 @@ struct ScenarioFileParser {
             template = try clientTemplate(fields, at: m["client"] ?? item, pki: pki)
         }
         let skip = try m["skip"]?.nonEmptyString()
-        let spec = CaseSpec(id: name, client: template, expectation: .declared(expected), skipReason: skip,
-                            labels: ["sslmode": template.sslmode, "file": (file as NSString).lastPathComponent])
+        let spec = CaseSpec(
+            id: name, client: template, expectation: .declared(expected), skipReason: skip,
+            labels: ["sslmode": template.sslmode, "file": (file as NSString).lastPathComponent])
         return (spec, expected, expectCursor)
     }
 
@@ -113,8 +125,11 @@ struct ScenarioFileParser {
         if case .scalar = c.node {
             let word = try c.word(Self.outcomes)
             guard word == "accepted" else {
-                throw ScenarioFileError.missingKey(file: file, line: c.line, key: "message",
-                    context: "'\(c.path)' (a \(word) case must say which message it expects: write expect: {outcome: \(word), message: 'regular expression'})")
+                throw ScenarioFileError.missingKey(
+                    file: file, line: c.line, key: "message",
+                    context:
+                        "'\(c.path)' (a \(word) case must say which message it expects: write expect: {outcome: \(word), message: 'regular expression'})"
+                )
             }
             return DeclaredExpectation(kind: .accepted, source: c.source)
         }
@@ -124,17 +139,25 @@ struct ScenarioFileParser {
         switch kind {
         case .accepted:
             if m.has("message") {
-                throw ScenarioFileError.conflict(file: file, line: m.keyLine("message"),
-                    reason: "an accepted connection has no error message; remove 'message', or expect outcome: rejected.")
+                throw ScenarioFileError.conflict(
+                    file: file, line: m.keyLine("message"),
+                    reason:
+                        "an accepted connection has no error message; remove 'message', or expect outcome: rejected.")
             }
         case .rejected, .serverFailsToStart:
             for key in onlyAccepted where m.has(key) {
-                throw ScenarioFileError.conflict(file: file, line: m.keyLine(key),
-                    reason: "'\(key)' describes an accepted session; it cannot be checked when the outcome is \(kind.rawValue). Remove it.")
+                throw ScenarioFileError.conflict(
+                    file: file, line: m.keyLine(key),
+                    reason:
+                        "'\(key)' describes an accepted session; it cannot be checked when the outcome is \(kind.rawValue). Remove it."
+                )
             }
             if m["message"] == nil {
-                throw ScenarioFileError.missingKey(file: file, line: c.line, key: "message",
-                    context: "'\(c.path)' (outcome \(kind.rawValue): a regular expression the \(kind == .rejected ? "client's error message" : "server's start-up log") must match)")
+                throw ScenarioFileError.missingKey(
+                    file: file, line: c.line, key: "message",
+                    context:
+                        "'\(c.path)' (outcome \(kind.rawValue): a regular expression the \(kind == .rejected ? "client's error message" : "server's start-up log") must match)"
+                )
             }
         }
         return DeclaredExpectation(

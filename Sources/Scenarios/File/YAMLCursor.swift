@@ -25,12 +25,16 @@ struct YAMLCursor {
     }
 
     var isNull: Bool {
-        if case .scalar(let s) = node { return s.style == .plain && ["", "~", "null", "Null", "NULL"].contains(s.string) }
+        if case .scalar(let s) = node {
+            return s.style == .plain && ["", "~", "null", "Null", "NULL"].contains(s.string)
+        }
         return false
     }
 
     func child(_ node: Node, _ suffix: String) -> YAMLCursor {
-        YAMLCursor(node: node, file: file, path: path.isEmpty ? suffix : (suffix.hasPrefix("[") ? path + suffix : path + "." + suffix))
+        YAMLCursor(
+            node: node, file: file,
+            path: path.isEmpty ? suffix : (suffix.hasPrefix("[") ? path + suffix : path + "." + suffix))
     }
 
     func wrongType(_ expected: String) -> ScenarioFileError {
@@ -48,18 +52,24 @@ struct YAMLCursor {
         guard case .mapping(let m) = node else { throw wrongType("a mapping (key: value lines)") }
         var entries: [(String, YAMLCursor, Int)] = []
         for (keyNode, value) in m {
-            guard case .scalar(let k) = keyNode else { throw YAMLCursor(node: keyNode, file: file, path: path).wrongType("a plain key") }
+            guard case .scalar(let k) = keyNode else {
+                throw YAMLCursor(node: keyNode, file: file, path: path).wrongType("a plain key")
+            }
             let keyLine = keyNode.mark?.line ?? line
             if !allowed.contains(k.string) {
-                throw ScenarioFileError.unknownKey(file: file, line: keyLine, key: k.string, context: "'\(path.isEmpty ? "the top level" : path)'", allowed: allowed)
+                throw ScenarioFileError.unknownKey(
+                    file: file, line: keyLine, key: k.string, context: "'\(path.isEmpty ? "the top level" : path)'",
+                    allowed: allowed)
             }
             if entries.contains(where: { $0.0 == k.string }) {
-                throw ScenarioFileError.duplicateKey(file: file, line: keyLine, key: k.string, context: "'\(path.isEmpty ? "the top level" : path)'")
+                throw ScenarioFileError.duplicateKey(
+                    file: file, line: keyLine, key: k.string, context: "'\(path.isEmpty ? "the top level" : path)'")
             }
             entries.append((k.string, child(value, k.string), keyLine))
         }
         for key in required where !entries.contains(where: { $0.0 == key }) {
-            throw ScenarioFileError.missingKey(file: file, line: line, key: key, context: "'\(path.isEmpty ? "the top level" : path)'")
+            throw ScenarioFileError.missingKey(
+                file: file, line: line, key: key, context: "'\(path.isEmpty ? "the top level" : path)'")
         }
         return YAMLMapping(cursor: self, entries: entries)
     }
@@ -69,9 +79,12 @@ struct YAMLCursor {
         guard case .mapping(let m) = node else { throw wrongType("a mapping (key: value lines)") }
         var out: [(key: String, value: YAMLCursor)] = []
         for (keyNode, value) in m {
-            guard let k = keyNode.scalar?.string else { throw YAMLCursor(node: keyNode, file: file, path: path).wrongType("a plain key") }
+            guard let k = keyNode.scalar?.string else {
+                throw YAMLCursor(node: keyNode, file: file, path: path).wrongType("a plain key")
+            }
             if out.contains(where: { $0.key == k }) {
-                throw ScenarioFileError.duplicateKey(file: file, line: keyNode.mark?.line ?? line, key: k, context: "'\(path)'")
+                throw ScenarioFileError.duplicateKey(
+                    file: file, line: keyNode.mark?.line ?? line, key: k, context: "'\(path)'")
             }
             out.append((k, child(value, k)))
         }
@@ -119,7 +132,8 @@ struct YAMLCursor {
         do {
             _ = try NSRegularExpression(pattern: pattern, options: [.dotMatchesLineSeparators])
         } catch {
-            throw ScenarioFileError.badRegex(file: file, line: line, pattern: pattern, reason: "\((error as NSError).localizedDescription)")
+            throw ScenarioFileError.badRegex(
+                file: file, line: line, pattern: pattern, reason: "\((error as NSError).localizedDescription)")
         }
         return pattern
     }
@@ -147,7 +161,9 @@ struct YAMLMapping {
     /// A key that must be present here (checked for presence, not shape).
     func required(_ key: String) throws -> YAMLCursor {
         guard let c = self[key] else {
-            throw ScenarioFileError.missingKey(file: cursor.file, line: cursor.line, key: key, context: "'\(cursor.path.isEmpty ? "the top level" : cursor.path)'")
+            throw ScenarioFileError.missingKey(
+                file: cursor.file, line: cursor.line, key: key,
+                context: "'\(cursor.path.isEmpty ? "the top level" : cursor.path)'")
         }
         return c
     }

@@ -18,9 +18,10 @@ public struct ArticleExperiment: Sendable {
 
     /// The model's view of one row: the article's client has no root.crt.
     public func scenario(_ mode: SSLMode) -> Scenario {
-        Scenario(server: ServerSide(chain: .rootSigned, names: .standard, hba: Self.hba),
-                 client: ClientSide(sslMode: mode, trust: .defaultAbsent, password: .right),
-                 user: user, database: database, storedPassword: .scram)
+        Scenario(
+            server: ServerSide(chain: .rootSigned, names: .standard, hba: Self.hba),
+            client: ClientSide(sslMode: mode, trust: .defaultAbsent, password: .right),
+            user: user, database: database, storedPassword: .scram)
     }
 
     /// Starts the cluster, runs psql for every sslmode, and always destroys the cluster.
@@ -28,8 +29,12 @@ public struct ArticleExperiment: Sendable {
         let home = scratch + "/article-home"
         try SecureFiles.makeDirectory(home, mode: 0o700)
         return try await Cluster.with(installation: installation) { cluster in
-            let cert = try cluster.writeServerFile("server.crt", Data(contentsOf: URL(fileURLWithPath: try pki.path(ImpostorPKI.certificateFile(ImpostorPKI.database)))))
-            let key = try cluster.writeServerFile("server.key", Data(contentsOf: URL(fileURLWithPath: try pki.path(ImpostorPKI.keyFile(ImpostorPKI.database)))))
+            let cert = try cluster.writeServerFile(
+                "server.crt",
+                Data(contentsOf: URL(fileURLWithPath: try pki.path(ImpostorPKI.certificateFile(ImpostorPKI.database)))))
+            let key = try cluster.writeServerFile(
+                "server.key",
+                Data(contentsOf: URL(fileURLWithPath: try pki.path(ImpostorPKI.keyFile(ImpostorPKI.database)))))
             try cluster.appendConf(.ssl(certFile: cert, keyFile: key))
             try cluster.setHBA(Self.hba.map(\.clusterRule))
             try await cluster.start()
@@ -62,15 +67,20 @@ public struct ArticleExperiment: Sendable {
             commandLine: "PGSSLMODE=\(mode) psql -c \"\(Self.query)\"", environment: shown,
             exitCode: result.exitCode, standardOutput: result.standardOutput, standardError: result.standardError,
             sslRow: result.succeeded ? Self.parseAligned(result.standardOutput) : nil,
-            milliseconds: Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000))
+            milliseconds: Int(
+                elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000))
     }
 
     /// psql's aligned output: header, dashes, one row. Column values are trimmed.
     static func parseAligned(_ text: String) -> [String: String]? {
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         guard lines.count >= 3 else { return nil }
-        let header = lines[0].split(separator: "|", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
-        let values = lines[2].split(separator: "|", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        let header = lines[0].split(separator: "|", omittingEmptySubsequences: false).map {
+            $0.trimmingCharacters(in: .whitespaces)
+        }
+        let values = lines[2].split(separator: "|", omittingEmptySubsequences: false).map {
+            $0.trimmingCharacters(in: .whitespaces)
+        }
         guard header.count == values.count, header.contains("ssl") else { return nil }
         return Dictionary(zip(header, values), uniquingKeysWith: { a, _ in a })
     }
@@ -84,16 +94,24 @@ public struct ArticleExperiment: Sendable {
         switch expectation.outcome {
         case .accepted(let encrypted, _):
             if !observed.connected {
-                problems.append("expected a connection (\(encrypted ? "ssl = t" : "ssl = f")); psql exited \(observed.exitCode.map(String.init) ?? "?"): \(observed.standardError.trimmingCharacters(in: .whitespacesAndNewlines))")
+                problems.append(
+                    "expected a connection (\(encrypted ? "ssl = t" : "ssl = f")); psql exited \(observed.exitCode.map(String.init) ?? "?"): \(observed.standardError.trimmingCharacters(in: .whitespacesAndNewlines))"
+                )
             } else if observed.encrypted != encrypted {
-                problems.append("expected ssl = \(encrypted ? "t" : "f"); pg_stat_ssl says ssl = \(observed.sslRow?["ssl"] ?? "?")")
+                problems.append(
+                    "expected ssl = \(encrypted ? "t" : "f"); pg_stat_ssl says ssl = \(observed.sslRow?["ssl"] ?? "?")")
             }
         case .rejected:
             let template = MessageTemplate("psql: error: ") + (expectation.libpqErrorMessage ?? "")
             expectedError = template.rendered(values)
-            if observed.exitCode != 2 { problems.append("expected psql to fail to connect (exit 2); it exited \(observed.exitCode.map(String.init) ?? "?")") }
+            if observed.exitCode != 2 {
+                problems.append(
+                    "expected psql to fail to connect (exit 2); it exited \(observed.exitCode.map(String.init) ?? "?")")
+            }
             if !template.filling(values).matches(observed.standardError) {
-                problems.append("expected stderr: \(template.rendered(values).debugDescription)\n  observed stderr: \(observed.standardError.debugDescription)")
+                problems.append(
+                    "expected stderr: \(template.rendered(values).debugDescription)\n  observed stderr: \(observed.standardError.debugDescription)"
+                )
             }
         case .serverFailsToStart(let log):
             problems.append("the model expects the server not to start: \(log.map(\.text))")
@@ -101,10 +119,13 @@ public struct ArticleExperiment: Sendable {
         // The article predates PostgreSQL 14: no "connection to server at" prefix, "SSL off".
         let then = Expectation.predict(scenario(mode), major: 13)
         var wordingThen: String?
-        if let old = then.libpqErrorMessage?.rendered(values), let new = expectation.libpqErrorMessage?.rendered(values), old != new {
+        if let old = then.libpqErrorMessage?.rendered(values),
+            let new = expectation.libpqErrorMessage?.rendered(values), old != new
+        {
             wordingThen = old
         }
-        return ArticleRow(sslMode: mode, expected: expectation.description, rules: expectation.rules, expectedError: expectedError,
-                          observed: observed, disagreements: problems, wordingThen: wordingThen)
+        return ArticleRow(
+            sslMode: mode, expected: expectation.description, rules: expectation.rules, expectedError: expectedError,
+            observed: observed, disagreements: problems, wordingThen: wordingThen)
     }
 }

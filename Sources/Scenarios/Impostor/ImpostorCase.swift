@@ -9,8 +9,10 @@ public struct ImpostorCase: Sendable, Hashable, Codable, CustomStringConvertible
     public var variant: ImpostorVariant
     public var request: ImpostorServer.AuthenticationRequest
 
-    public init(_ sslMode: SSLMode, rootCert: Bool = true, channelBinding: ChannelBinding = .prefer,
-                variant: ImpostorVariant, request: ImpostorServer.AuthenticationRequest = .cleartextPassword) {
+    public init(
+        _ sslMode: SSLMode, rootCert: Bool = true, channelBinding: ChannelBinding = .prefer,
+        variant: ImpostorVariant, request: ImpostorServer.AuthenticationRequest = .cleartextPassword
+    ) {
         self.sslMode = sslMode
         self.hasRootCert = rootCert
         self.channelBinding = channelBinding
@@ -39,9 +41,15 @@ public struct ImpostorCase: Sendable, Hashable, Codable, CustomStringConvertible
             }
         }
         cases.append(ImpostorCase(.require, rootCert: false, channelBinding: .require, variant: .untrustedCA))
-        cases.append(ImpostorCase(.require, rootCert: false, channelBinding: .require, variant: .untrustedCA, request: .scramWithoutChannelBinding))
-        cases.append(ImpostorCase(.verifyCA, channelBinding: .require, variant: .wrongHost, request: .scramWithoutChannelBinding))
-        cases.append(ImpostorCase(.require, rootCert: false, variant: .untrustedCA, request: .scramWithoutChannelBinding))
+        cases.append(
+            ImpostorCase(
+                .require, rootCert: false, channelBinding: .require, variant: .untrustedCA,
+                request: .scramWithoutChannelBinding))
+        cases.append(
+            ImpostorCase(.verifyCA, channelBinding: .require, variant: .wrongHost, request: .scramWithoutChannelBinding)
+        )
+        cases.append(
+            ImpostorCase(.require, rootCert: false, variant: .untrustedCA, request: .scramWithoutChannelBinding))
         return cases
     }
 }

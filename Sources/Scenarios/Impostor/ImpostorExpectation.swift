@@ -29,12 +29,14 @@ public struct ImpostorExpectation: Sendable, Hashable, Codable {
         let method: HBAMethod = c.request == .cleartextPassword ? .password : .scramSHA256
         let scenario = Scenario(
             server: ServerSide(chain: c.variant.chain, names: c.variant.names, hba: [HBAEntry(.host, method: method)]),
-            client: ClientSide(sslMode: c.sslMode, channelBinding: c.channelBinding,
-                               trust: c.hasRootCert ? .root : .missingFile, password: .wrong),
+            client: ClientSide(
+                sslMode: c.sslMode, channelBinding: c.channelBinding,
+                trust: c.hasRootCert ? .root : .missingFile, password: .wrong),
             user: user, storedPassword: .scram)
         let e = Expectation.predict(scenario, major: major)
         var rules = ["the impostor answers FATAL 28P01 after any password: the model's wrong-password case"] + e.rules
-        let authFailed = MessageCatalogue.text(.passwordAuthFailed, major: major).replacingOccurrences(of: "{user}", with: user)
+        let authFailed = MessageCatalogue.text(.passwordAuthFailed, major: major).replacingOccurrences(
+            of: "{user}", with: user)
         let impostorLine = MessageCatalogue.template(.serverErrorLine, major: major)
             .filling(["severity": "FATAL", "message": ImpostorServer.defaultErrorMessage]).text
         let serverLine = MessageCatalogue.template(.serverErrorLine, major: major)
@@ -44,16 +46,26 @@ public struct ImpostorExpectation: Sendable, Hashable, Codable {
             let text = a.libpqMessage.text
             if text.hasSuffix(serverLine) {
                 if a.ssl, c.request == .scramWithoutChannelBinding, c.channelBinding == .require {
-                    rules.append("the impostor offers SCRAM-SHA-256 without -PLUS: channel_binding=require stops before any SCRAM message, and that client-side failure ends the connection attempts (fe-auth.c pg_SASL_init)")
+                    rules.append(
+                        "the impostor offers SCRAM-SHA-256 without -PLUS: channel_binding=require stops before any SCRAM message, and that client-side failure ends the connection attempts (fe-auth.c pg_SASL_init)"
+                    )
                     let prefix = String(text.dropLast(serverLine.count))
-                    attempts.append(Attempt(encrypted: true, stage: .refusedAuthentication,
-                                            libpqMessage: MessageTemplate(prefix) + MessageCatalogue.template(.channelBindingNoPlusOffered, major: major)))
+                    attempts.append(
+                        Attempt(
+                            encrypted: true, stage: .refusedAuthentication,
+                            libpqMessage: MessageTemplate(prefix)
+                                + MessageCatalogue.template(.channelBindingNoPlusOffered, major: major)))
                     break
                 }
-                attempts.append(Attempt(encrypted: a.ssl, stage: .answered,
-                                        libpqMessage: MessageTemplate(String(text.dropLast(serverLine.count)) + impostorLine)))
+                attempts.append(
+                    Attempt(
+                        encrypted: a.ssl, stage: .answered,
+                        libpqMessage: MessageTemplate(String(text.dropLast(serverLine.count)) + impostorLine)))
             } else {
-                attempts.append(Attempt(encrypted: a.ssl, stage: stage(ofFailure: text, ssl: a.ssl, major: major), libpqMessage: a.libpqMessage))
+                attempts.append(
+                    Attempt(
+                        encrypted: a.ssl, stage: stage(ofFailure: text, ssl: a.ssl, major: major),
+                        libpqMessage: a.libpqMessage))
             }
         }
         return ImpostorExpectation(attempts: attempts, rules: rules)
@@ -67,8 +79,13 @@ public struct ImpostorExpectation: Sendable, Hashable, Codable {
             return text.contains(head)
         }
         if has(.channelBindingAuthRequestUnsupported) || has(.channelBindingNoSSL) || has(.channelBindingNoPlusOffered)
-            || has(.noPasswordSupplied) { return .refusedAuthentication }
-        if has(.nameMismatchOne) || has(.nameMismatchOthersSingular) || has(.noHostNameInCertificate) { return .closedAfterHandshake }
+            || has(.noPasswordSupplied)
+        {
+            return .refusedAuthentication
+        }
+        if has(.nameMismatchOne) || has(.nameMismatchOthersSingular) || has(.noHostNameInCertificate) {
+            return .closedAfterHandshake
+        }
         if ssl { return .tlsRefused }
         return .other
     }

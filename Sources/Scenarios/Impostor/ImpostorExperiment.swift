@@ -14,7 +14,8 @@ public struct ImpostorExperiment: Sendable {
 
     /// libpq keywords for one case, every one that matters explicit (nothing read from the
     /// environment or ~/.postgresql: no client certificate, a root certificate only when the case says so).
-    public func parameters(_ c: ImpostorCase, port: Int, pki: PKIMaterial, scratch: String) throws -> [(String, String)] {
+    public func parameters(_ c: ImpostorCase, port: Int, pki: PKIMaterial, scratch: String) throws -> [(String, String)]
+    {
         [
             ("host", ImpostorPKI.databaseHost), ("hostaddr", "127.0.0.1"), ("port", String(port)),
             ("user", user), ("dbname", database), ("password", password),
@@ -28,10 +29,11 @@ public struct ImpostorExperiment: Sendable {
 
     /// Runs one case against a fresh impostor endpoint (so captures belong to this client only).
     public func run(_ c: ImpostorCase, pki: PKIMaterial, scratch: String, major: Int) async throws -> ImpostorRow {
-        let impostor = try ImpostorServer.start(.init(
-            certificateChainFile: try pki.path(ImpostorPKI.certificateFile(c.variant.certificate)),
-            privateKeyFile: try pki.path(ImpostorPKI.keyFile(c.variant.certificate)),
-            request: c.request, ioTimeout: .seconds(5), lifetime: .seconds(30)))
+        let impostor = try ImpostorServer.start(
+            .init(
+                certificateChainFile: try pki.path(ImpostorPKI.certificateFile(c.variant.certificate)),
+                privateKeyFile: try pki.path(ImpostorPKI.keyFile(c.variant.certificate)),
+                request: c.request, ioTimeout: .seconds(5), lifetime: .seconds(30)))
         let params = try parameters(c, port: impostor.port, pki: pki, scratch: scratch)
         let start = ContinuousClock.now
         let outcome: (connected: Bool, message: String)
@@ -48,21 +50,29 @@ public struct ImpostorExperiment: Sendable {
         let elapsed = ContinuousClock.now - start
         let expected = ImpostorExpectation.predict(c, user: user, major: major)
         var problems: [String] = []
-        if outcome.connected { problems.append("libpq reports a working connection to the impostor, which never completes a login") }
+        if outcome.connected {
+            problems.append("libpq reports a working connection to the impostor, which never completes a login")
+        }
         let template = expected.libpqErrorMessage.filling(["port": String(impostor.port)])
         if !template.matches(outcome.message) {
-            problems.append("expected libpq: \(template.text.debugDescription)\n  observed libpq: \(outcome.message.debugDescription)")
+            problems.append(
+                "expected libpq: \(template.text.debugDescription)\n  observed libpq: \(outcome.message.debugDescription)"
+            )
         }
         let seen = captures.map { "\($0.sslRequested ? "tls" : "cleartext") \($0.stage.rawValue)" }
         let predicted = expected.attempts.map { "\($0.encrypted ? "tls" : "cleartext") \($0.stage.rawValue)" }
         if seen != predicted {
             problems.append("expected impostor to see: \(predicted)\n  observed impostor saw: \(seen)")
         }
-        for capture in captures where capture.stage == .answered && c.request == .cleartextPassword && capture.password != password {
-            problems.append("connection #\(capture.connection): captured password \(capture.password.debugDescription), the client's is \(password.debugDescription)")
+        for capture in captures
+        where capture.stage == .answered && c.request == .cleartextPassword && capture.password != password {
+            problems.append(
+                "connection #\(capture.connection): captured password \(capture.password.debugDescription), the client's is \(password.debugDescription)"
+            )
         }
-        return ImpostorRow(case: c, expected: expected, libpqMessage: outcome.message, captures: captures,
-                           disagreements: problems, milliseconds: elapsed.milliseconds)
+        return ImpostorRow(
+            case: c, expected: expected, libpqMessage: outcome.message, captures: captures,
+            disagreements: problems, milliseconds: elapsed.milliseconds)
     }
 
     /// Every case, one after the other (each takes a few milliseconds).
@@ -74,12 +84,16 @@ public struct ImpostorExperiment: Sendable {
 
     /// A real cluster as impostor: variant B's certificate (trusted root, other host name)
     /// and `hostssl all all all trust`. verify-ca lets the victim in; verify-full does not.
-    public func runRealCluster(installation: Installation, pki: PKIMaterial, scratch: String) async throws -> [RealImpostorRow] {
+    public func runRealCluster(
+        installation: Installation, pki: PKIMaterial, scratch: String
+    ) async throws -> [RealImpostorRow] {
         let hba = [HBAEntry(.hostssl, method: .trust)]
         return try await Cluster.with(installation: installation) { cluster in
             let source = ImpostorVariant.wrongHost.certificate
-            let cert = try cluster.writeServerFile("server.crt", Data(contentsOf: URL(fileURLWithPath: try pki.path(ImpostorPKI.certificateFile(source)))))
-            let key = try cluster.writeServerFile("server.key", Data(contentsOf: URL(fileURLWithPath: try pki.path(ImpostorPKI.keyFile(source)))))
+            let cert = try cluster.writeServerFile(
+                "server.crt", Data(contentsOf: URL(fileURLWithPath: try pki.path(ImpostorPKI.certificateFile(source)))))
+            let key = try cluster.writeServerFile(
+                "server.key", Data(contentsOf: URL(fileURLWithPath: try pki.path(ImpostorPKI.keyFile(source)))))
             try cluster.appendConf(.ssl(certFile: cert, keyFile: key))
             try cluster.setHBA(hba.map(\.clusterRule))
             try await cluster.start()
@@ -92,28 +106,42 @@ public struct ImpostorExperiment: Sendable {
                 let result = try await BlockingWork.run { () -> (Bool, String, String?, String?) in
                     let connection = PGConnection(parameters: params)
                     guard connection.isConnected else { return (false, connection.errorMessage, nil, nil) }
-                    let r = try? connection.execute("SELECT current_setting('cluster_name') AS cluster, ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()")
+                    let r = try? connection.execute(
+                        "SELECT current_setting('cluster_name') AS cluster, ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()"
+                    )
                     return (true, "", r?.value(0, "cluster"), r?.value(0, "ssl"))
                 }
                 let scenario = Scenario(
-                    server: ServerSide(chain: ImpostorVariant.wrongHost.chain, names: ImpostorVariant.wrongHost.names, hba: hba),
+                    server: ServerSide(
+                        chain: ImpostorVariant.wrongHost.chain, names: ImpostorVariant.wrongHost.names, hba: hba),
                     client: ClientSide(sslMode: mode, trust: .root), user: user, database: database)
                 let e = Expectation.predict(scenario, major: installation.major)
                 var problems: [String] = []
                 switch e.outcome {
                 case .accepted(let encrypted, _):
-                    if !result.0 { problems.append("expected the victim to get in; libpq: \(result.1.debugDescription)") }
-                    if result.0, (result.3 == "t") != encrypted { problems.append("expected ssl = \(encrypted ? "t" : "f"), observed \(result.3 ?? "?")") }
-                    if result.0, result.2 != cluster.name { problems.append("expected cluster_name \(cluster.name), observed \(result.2 ?? "?")") }
+                    if !result.0 {
+                        problems.append("expected the victim to get in; libpq: \(result.1.debugDescription)")
+                    }
+                    if result.0, (result.3 == "t") != encrypted {
+                        problems.append("expected ssl = \(encrypted ? "t" : "f"), observed \(result.3 ?? "?")")
+                    }
+                    if result.0, result.2 != cluster.name {
+                        problems.append("expected cluster_name \(cluster.name), observed \(result.2 ?? "?")")
+                    }
                 default:
                     let template = (e.libpqErrorMessage ?? "").filling(["port": String(cluster.port)])
-                    if result.0 { problems.append("expected a rejection, the victim got in") }
-                    else if !template.matches(result.1) {
-                        problems.append("expected libpq: \(template.text.debugDescription)\n  observed libpq: \(result.1.debugDescription)")
+                    if result.0 {
+                        problems.append("expected a rejection, the victim got in")
+                    } else if !template.matches(result.1) {
+                        problems.append(
+                            "expected libpq: \(template.text.debugDescription)\n  observed libpq: \(result.1.debugDescription)"
+                        )
                     }
                 }
-                rows.append(RealImpostorRow(sslMode: mode, expected: e.description, connected: result.0, clusterName: result.2,
-                                            ssl: result.3, libpqMessage: result.0 ? nil : result.1, disagreements: problems))
+                rows.append(
+                    RealImpostorRow(
+                        sslMode: mode, expected: e.description, connected: result.0, clusterName: result.2,
+                        ssl: result.3, libpqMessage: result.0 ? nil : result.1, disagreements: problems))
             }
             return rows
         }

@@ -23,10 +23,14 @@ public enum ImpostorPKI {
     public static var spec: PKISpec {
         var spec = PKISpec()
         for key in ["root-ca-key", "unrelated-ca-key", "db-key", "impostor-key"] { spec.addKey(KeySpec(name: key)) }
-        spec.addCertificate(.rootCA(name: rootCA, key: "root-ca-key",
-                                    subject: DistinguishedName([("O", "pg-ssl-matrix"), ("CN", "pg-ssl-matrix Root CA")])))
-        spec.addCertificate(.rootCA(name: unrelatedCA, key: "unrelated-ca-key",
-                                    subject: DistinguishedName([("O", "Impostor Ltd."), ("CN", "Impostor Root CA")])))
+        spec.addCertificate(
+            .rootCA(
+                name: rootCA, key: "root-ca-key",
+                subject: DistinguishedName([("O", "pg-ssl-matrix"), ("CN", "pg-ssl-matrix Root CA")])))
+        spec.addCertificate(
+            .rootCA(
+                name: unrelatedCA, key: "unrelated-ca-key",
+                subject: DistinguishedName([("O", "Impostor Ltd."), ("CN", "Impostor Root CA")])))
         func leaf(_ name: String, key: String, issuer: String, names: ServerNames) {
             let cn = names.commonName.map { [("CN", $0)] } ?? []
             let san: [SubjectAlternativeName] = names.subjectAltNames.map {
@@ -35,8 +39,10 @@ public enum ImpostorPKI {
                 case .ip(let a): .ipAddress(a)
                 }
             }
-            spec.addCertificate(.server(name: name, key: key, issuer: issuer,
-                                        subject: DistinguishedName([("O", "pg-ssl-matrix")] + cn), subjectAlternativeNames: san))
+            spec.addCertificate(
+                .server(
+                    name: name, key: key, issuer: issuer,
+                    subject: DistinguishedName([("O", "pg-ssl-matrix")] + cn), subjectAlternativeNames: san))
             spec.addFile(OutputFileSpec(name: certificateFile(name), contents: [.certificate(name)], owner: .client))
             spec.addFile(OutputFileSpec(name: keyFile(name), contents: [.privateKey(key)], owner: .client))
         }

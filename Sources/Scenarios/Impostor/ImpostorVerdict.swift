@@ -22,29 +22,41 @@ public struct ImpostorVerdict: Sendable, Hashable, Codable {
 
     public static func derive(article: [ArticleRow], impostor: [ImpostorRow]) -> [ImpostorVerdict] {
         SSLMode.allCases.map { mode in
-            let rows = impostor.filter { $0.case.sslMode == mode && $0.case.channelBinding == .prefer && $0.case.request == .cleartextPassword }
+            let rows = impostor.filter {
+                $0.case.sslMode == mode && $0.case.channelBinding == .prefer && $0.case.request == .cleartextPassword
+            }
             let withRoot = rows.filter(\.case.hasRootCert)
             let withoutRoot = rows.filter { !$0.case.hasRootCert }
             let captures = rows.flatMap(\.captures)
             let sentCleartext = captures.contains { !$0.sslRequested && !$0.startupParameters.isEmpty }
-            func stops(_ v: ImpostorVariant) -> Bool { withRoot.filter { $0.case.variant == v }.allSatisfy { !$0.answeredImpostor } }
+            func stops(_ v: ImpostorVariant) -> Bool {
+                withRoot.filter { $0.case.variant == v }.allSatisfy { !$0.answeredImpostor }
+            }
             let articleRow = article.first { $0.sslMode == mode }
-            let alwaysEncrypts = !sentCleartext && (articleRow?.observed.connected == false || articleRow?.observed.encrypted == true)
+            let alwaysEncrypts =
+                !sentCleartext && (articleRow?.observed.connected == false || articleRow?.observed.encrypted == true)
             var v = ImpostorVerdict(
                 sslMode: mode, alwaysEncrypts: alwaysEncrypts, sentCleartext: sentCleartext,
                 stopsUntrustedCA: stops(.untrustedCA), stopsWrongHost: stops(.wrongHost),
                 leaksPassword: withRoot.contains { !$0.capturedPasswords.isEmpty },
-                leaksPasswordWithoutRootCert: withoutRoot.isEmpty ? nil : withoutRoot.contains { !$0.capturedPasswords.isEmpty },
+                leaksPasswordWithoutRootCert: withoutRoot.isEmpty
+                    ? nil : withoutRoot.contains { !$0.capturedPasswords.isEmpty },
                 modelRequiresSSL: mode.requiresSSL, modelVerifiesServer: mode.verifiesServer, disagreements: [])
             // Cross-checks with the model's properties.
             if v.alwaysEncrypts != mode.requiresSSL {
-                v.disagreements.append("observed \(v.alwaysEncrypts ? "always" : "not always") encrypted; model requiresSSL = \(mode.requiresSSL)")
+                v.disagreements.append(
+                    "observed \(v.alwaysEncrypts ? "always" : "not always") encrypted; model requiresSSL = \(mode.requiresSSL)"
+                )
             }
             if mode != .require, v.stopsUntrustedCA != mode.verifiesServer {
-                v.disagreements.append("observed impostor A \(v.stopsUntrustedCA ? "stopped" : "not stopped"); model verifiesServer = \(mode.verifiesServer)")
+                v.disagreements.append(
+                    "observed impostor A \(v.stopsUntrustedCA ? "stopped" : "not stopped"); model verifiesServer = \(mode.verifiesServer)"
+                )
             }
             if v.stopsWrongHost != (mode == .verifyFull) {
-                v.disagreements.append("observed impostor B \(v.stopsWrongHost ? "stopped" : "not stopped"); only verify-full checks the host name")
+                v.disagreements.append(
+                    "observed impostor B \(v.stopsWrongHost ? "stopped" : "not stopped"); only verify-full checks the host name"
+                )
             }
             return v
         }

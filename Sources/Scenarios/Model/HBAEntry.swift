@@ -40,8 +40,10 @@ public struct HBAEntry: Sendable, Hashable, Codable, CustomStringConvertible {
     /// `map=` option naming an entry set in pg_ident.conf.
     public var map: String?
 
-    public init(_ type: HBAConnectionType, user: String = "all", database: String = "all", method: HBAMethod,
-                clientCert: HBAClientCertOption? = nil, clientName: HBAClientName? = nil, map: String? = nil) {
+    public init(
+        _ type: HBAConnectionType, user: String = "all", database: String = "all", method: HBAMethod,
+        clientCert: HBAClientCertOption? = nil, clientName: HBAClientName? = nil, map: String? = nil
+    ) {
         self.type = type
         self.user = user
         self.database = database

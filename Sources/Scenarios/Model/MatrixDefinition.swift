@@ -1,4 +1,5 @@
 import ClusterKit
+
 /// Scenarios that can share one cluster (same `ServerSide`).
 public struct MatrixGroup: Sendable, Hashable, Codable, CustomStringConvertible {
     public var id: String
@@ -41,7 +42,10 @@ public enum MatrixDefinition {
                     for mode in SSLMode.allCases {
                         for trust in ClientTrust.allCases {
                             let cert: ClientCertificate = rule.method == .cert ? .validCNUser : .none
-                            out.append(Scenario(server: server, client: ClientSide(sslMode: mode, trust: trust, certificate: cert), user: rule.user))
+                            out.append(
+                                Scenario(
+                                    server: server, client: ClientSide(sslMode: mode, trust: trust, certificate: cert),
+                                    user: rule.user))
                         }
                     }
                 }
@@ -55,7 +59,8 @@ public enum MatrixDefinition {
         let methods: [HBAMethod] = [.trust, .password, .scramSHA256, .cert]
         var hba: [HBAEntry] = []
         for m in methods {
-            for (i, cc) in [nil, HBAClientCertOption.verifyCA, .verifyFull].enumerated() where !(m == .cert && cc == .verifyCA) {
+            for (i, cc) in [nil, HBAClientCertOption.verifyCA, .verifyFull].enumerated()
+            where !(m == .cert && cc == .verifyCA) {
                 hba.append(HBAEntry(.hostssl, user: roleName(.hostssl, m, "_cc\(i)"), method: m, clientCert: cc))
             }
         }
@@ -71,12 +76,16 @@ public enum MatrixDefinition {
             IdentMapEntry(map: "dnmap", systemUser: "/^CN=(.*)$", databaseUser: "\\1"),
         ]
         var out: [Scenario] = []
-        for (caFile, crl) in [(ServerCAFile.root, ServerCRL.none), (.root, .file), (.rootAndIntermediate, .none), (.none, .none)] {
+        for (caFile, crl) in [
+            (ServerCAFile.root, ServerCRL.none), (.root, .file), (.rootAndIntermediate, .none), (.none, .none),
+        ] {
             let server = ServerSide(tls: ServerTLS(caFile: caFile, crl: crl), hba: hba + mapRules, ident: ident)
             for rule in hba + mapRules {
                 for cert in ClientCertificate.allCases {
                     for mode in [SSLMode.verifyFull, .prefer] {
-                        out.append(Scenario(server: server, client: ClientSide(sslMode: mode, certificate: cert), user: rule.user))
+                        out.append(
+                            Scenario(
+                                server: server, client: ClientSide(sslMode: mode, certificate: cert), user: rule.user))
                     }
                 }
             }
@@ -99,7 +108,10 @@ public enum MatrixDefinition {
             for crl in ClientCRL.allCases where crl != .none {
                 for trust in [ClientTrust.root, .rootAndIntermediate] {
                     for mode in [SSLMode.prefer, .verifyCA, .verifyFull] {
-                        out.append(Scenario(server: server, client: ClientSide(sslMode: mode, trust: trust, crl: crl), user: "u_hostssl_trust"))
+                        out.append(
+                            Scenario(
+                                server: server, client: ClientSide(sslMode: mode, trust: trust, crl: crl),
+                                user: "u_hostssl_trust"))
                     }
                 }
             }
@@ -110,7 +122,9 @@ public enum MatrixDefinition {
     /// channel_binding x passwords x stored type x method x sslmode.
     static var passwordProduct: [Scenario] {
         let base = mainHBA.filter { [.password, .md5, .scramSHA256, .trust].contains($0.method) && $0.type != .local }
-        let md5Stored = base.map { r -> HBAEntry in var r = r; r.user += "_md5stored"; return r }
+        let md5Stored = base.map { r -> HBAEntry in
+            var r = r; r.user += "_md5stored"; return r
+        }
         let server = ServerSide(hba: mainHBA + md5Stored)
         var out: [Scenario] = []
         for rule in base {
@@ -119,7 +133,10 @@ public enum MatrixDefinition {
                     for pw in ClientPassword.allCases {
                         for stored in StoredPassword.allCases {
                             let user = rule.user + (stored == .md5 ? "_md5stored" : "")
-                            out.append(Scenario(server: server, client: ClientSide(sslMode: mode, channelBinding: cb, password: pw), user: user, storedPassword: stored))
+                            out.append(
+                                Scenario(
+                                    server: server, client: ClientSide(sslMode: mode, channelBinding: cb, password: pw),
+                                    user: user, storedPassword: stored))
                         }
                     }
                 }
@@ -131,12 +148,18 @@ public enum MatrixDefinition {
     /// Server TLS settings and client protocol ranges; invalid hba sets; Unix socket.
     static var settingsProduct: [Scenario] {
         var out: [Scenario] = []
-        let hba = [HBAEntry(.host, user: "u_host_trust", method: .trust), HBAEntry(.hostssl, user: "u_hostssl_trust", method: .trust)]
+        let hba = [
+            HBAEntry(.host, user: "u_host_trust", method: .trust),
+            HBAEntry(.hostssl, user: "u_hostssl_trust", method: .trust),
+        ]
         let settings: [ServerTLS] = [
             ServerTLS(ssl: false),
-            ServerTLS(minProtocol: .tls13), ServerTLS(maxProtocol: .tls12), ServerTLS(minProtocol: .tls13, maxProtocol: .tls12),
-            ServerTLS(ciphers: .strict), ServerTLS(maxProtocol: .tls12, ciphers: .strict), ServerTLS(preferServerCiphers: false),
-            ServerTLS(ecdhCurve: "secp384r1"), ServerTLS(passphrase: .commandRight), ServerTLS(passphrase: .commandRightReload),
+            ServerTLS(minProtocol: .tls13), ServerTLS(maxProtocol: .tls12),
+            ServerTLS(minProtocol: .tls13, maxProtocol: .tls12),
+            ServerTLS(ciphers: .strict), ServerTLS(maxProtocol: .tls12, ciphers: .strict),
+            ServerTLS(preferServerCiphers: false),
+            ServerTLS(ecdhCurve: "secp384r1"), ServerTLS(passphrase: .commandRight),
+            ServerTLS(passphrase: .commandRightReload),
             ServerTLS(passphrase: .commandWrong),
         ]
         let ranges: [(TLSVersion?, TLSVersion?)] = [(nil, nil), (.tls13, nil), (nil, .tls12), (.tls13, .tls12)]
@@ -145,7 +168,10 @@ public enum MatrixDefinition {
             for user in ["u_host_trust", "u_hostssl_trust"] {
                 for mode in SSLMode.allCases {
                     for (lo, hi) in ranges {
-                        out.append(Scenario(server: server, client: ClientSide(sslMode: mode, minProtocol: lo, maxProtocol: hi), user: user))
+                        out.append(
+                            Scenario(
+                                server: server, client: ClientSide(sslMode: mode, minProtocol: lo, maxProtocol: hi),
+                                user: user))
                     }
                 }
             }
@@ -165,7 +191,10 @@ public enum MatrixDefinition {
         let localServer = ServerSide(hba: mainHBA)
         for rule in mainHBA where rule.type == .local {
             for mode in SSLMode.allCases {
-                out.append(Scenario(server: localServer, client: ClientSide(sslMode: mode, transport: .unixSocket), user: rule.user))
+                out.append(
+                    Scenario(
+                        server: localServer, client: ClientSide(sslMode: mode, transport: .unixSocket), user: rule.user)
+                )
             }
         }
         return out
@@ -174,7 +203,9 @@ public enum MatrixDefinition {
     /// Every scenario of the built-in matrix, ids unique.
     public static var scenarios: [Scenario] {
         var seen = Set<String>()
-        return (chainProduct + clientCertProduct + namesAndCRLProduct + passwordProduct + settingsProduct).filter { seen.insert($0.id).inserted }
+        return (chainProduct + clientCertProduct + namesAndCRLProduct + passwordProduct + settingsProduct).filter {
+            seen.insert($0.id).inserted
+        }
     }
 
     /// Scenarios grouped by server side, in a stable order.

@@ -51,7 +51,9 @@ public struct MessageTemplate: Sendable, Hashable, Codable, CustomStringConverti
             pattern += NSRegularExpression.escapedPattern(for: String(rest[..<open]))
             let name = rest[rest.index(after: open)..<close]
             if name.hasPrefix("one_of:") {
-                let alternatives = name.dropFirst("one_of:".count).split(separator: "|").map { NSRegularExpression.escapedPattern(for: String($0)) }
+                let alternatives = name.dropFirst("one_of:".count).split(separator: "|").map {
+                    NSRegularExpression.escapedPattern(for: String($0))
+                }
                 pattern += "(?:" + alternatives.joined(separator: "|") + ")"
             } else if !name.isEmpty, name.allSatisfy({ $0.isLetter || $0 == "_" }) {
                 pattern += name == "port" ? "[0-9]+" : ".*?"
@@ -66,9 +68,13 @@ public struct MessageTemplate: Sendable, Hashable, Codable, CustomStringConverti
 
     /// Whether `actual` matches this template.
     public func matches(_ actual: String) -> Bool {
-        guard let re = try? NSRegularExpression(pattern: regex, options: [.dotMatchesLineSeparators]) else { return false }
+        guard let re = try? NSRegularExpression(pattern: regex, options: [.dotMatchesLineSeparators]) else {
+            return false
+        }
         return re.firstMatch(in: actual, range: NSRange(actual.startIndex..., in: actual)) != nil
     }
 
-    public static func + (a: MessageTemplate, b: MessageTemplate) -> MessageTemplate { MessageTemplate(a.text + b.text) }
+    public static func + (a: MessageTemplate, b: MessageTemplate) -> MessageTemplate {
+        MessageTemplate(a.text + b.text)
+    }
 }

@@ -6,12 +6,18 @@ extension Predictor {
     mutating func serverStartFailure() -> [MessageTemplate]? {
         let tls = s.server.tls
         if tls.ssl, major >= 13, tls.effectiveMin > tls.effectiveMax {
-            rule("ssl_min_protocol_version above ssl_max_protocol_version: be_tls_init fails, FATAL at server start (be-secure-openssl.c be_tls_init)")
+            rule(
+                "ssl_min_protocol_version above ssl_max_protocol_version: be_tls_init fails, FATAL at server start (be-secure-openssl.c be_tls_init)"
+            )
             return ["FATAL:  " + msg(.protocolRangeServer), "DETAIL:  " + msg(.protocolRangeServerDetail)]
         }
         if tls.ssl, tls.passphrase == .commandWrong {
-            rule("ssl_passphrase_command returning a wrong passphrase: the key cannot be decrypted, FATAL at server start (be-secure-openssl.c be_tls_init)")
-            return ["FATAL:  " + msg(.serverKeyLoadFailed, ["detail": MessageCatalogue.wrongPassphraseDetail(major: major)])]
+            rule(
+                "ssl_passphrase_command returning a wrong passphrase: the key cannot be decrypted, FATAL at server start (be-secure-openssl.c be_tls_init)"
+            )
+            return [
+                "FATAL:  " + msg(.serverKeyLoadFailed, ["detail": MessageCatalogue.wrongPassphraseDetail(major: major)])
+            ]
         }
         var log: [MessageTemplate] = []
         for (i, r) in s.server.hba.enumerated() {
@@ -19,11 +25,15 @@ extension Predictor {
             if let err = parseError(r) {
                 log += ["LOG:  " + err, context]
             } else if r.type == .hostssl, !tls.ssl {
-                rule("hostssl line with ssl=off: logged, the line still loads but can never match (hba.c parse_hba_line, no 'return NULL')")
+                rule(
+                    "hostssl line with ssl=off: logged, the line still loads but can never match (hba.c parse_hba_line, no 'return NULL')"
+                )
             }
         }
         if !log.isEmpty {
-            rule("an invalid pg_hba.conf line makes load_hba fail; at server start that is FATAL (postmaster.c, hba.c parse_hba_line / parse_hba_auth_opt)")
+            rule(
+                "an invalid pg_hba.conf line makes load_hba fail; at server start that is FATAL (postmaster.c, hba.c parse_hba_line / parse_hba_auth_opt)"
+            )
             return log + ["FATAL:  " + msg(.couldNotLoadHBA)]
         }
         return nil
@@ -59,9 +69,14 @@ extension Predictor {
     /// Server side after the startup packet: hba.c check_hba (first match) and auth.c ClientAuthentication.
     mutating func serverAuthentication(ssl: Bool, peerCertValid: Bool) -> AttemptEnd {
         let enc = msg(ssl ? .encryptionSSL : .encryptionNone).text
-        let hostValues = ["addr": s.client.transport == .unixSocket ? "[local]" : "127.0.0.1", "user": s.user, "db": s.database, "enc": enc]
+        let hostValues = [
+            "addr": s.client.transport == .unixSocket ? "[local]" : "127.0.0.1", "user": s.user, "db": s.database,
+            "enc": enc,
+        ]
         guard let r = s.server.hba.first(where: { ruleMatches($0, ssl: ssl) }) else {
-            rule("pg_hba.conf: no line matches a \(ssl ? "SSL" : "non-SSL") \(s.client.transport) connection (SSL matches host/hostssl, non-SSL host/hostnossl, local only Unix sockets) -> implicit reject (auth.c uaImplicitReject)")
+            rule(
+                "pg_hba.conf: no line matches a \(ssl ? "SSL" : "non-SSL") \(s.client.transport) connection (SSL matches host/hostssl, non-SSL host/hostnossl, local only Unix sockets) -> implicit reject (auth.c uaImplicitReject)"
+            )
             return serverFatal(msg(.hbaNoEntry, hostValues))
         }
         rule("pg_hba.conf first match: '\(r.line)' (hba.c check_hba)")
@@ -75,11 +90,15 @@ extension Predictor {
         if r.method == .cert { clientCert = .verifyFull }
         if clientCert != nil {
             if s.server.tls.caFile == .none {
-                rule("clientcert/cert without ssl_ca_file: FATAL (auth.c ClientAuthentication, secure_loaded_verify_locations)")
+                rule(
+                    "clientcert/cert without ssl_ca_file: FATAL (auth.c ClientAuthentication, secure_loaded_verify_locations)"
+                )
                 return serverFatal(msg(.clientCertNoRootStore))
             }
             if !peerCertValid {
-                rule("clientcert/cert and no verified client certificate: FATAL before the method runs (auth.c ClientAuthentication)")
+                rule(
+                    "clientcert/cert and no verified client certificate: FATAL before the method runs (auth.c ClientAuthentication)"
+                )
                 return serverFatal(msg(.clientCertRequired))
             }
         }
@@ -97,7 +116,9 @@ extension Predictor {
             if let fail = checkCertAuth(r, method: .cert) { return fail }
         case .password, .md5:
             if cb == .require {
-                rule("channel_binding=require refuses a \(method == .password ? "cleartext" : "MD5") password request (fe-auth.c check_expected_areq)")
+                rule(
+                    "channel_binding=require refuses a \(method == .password ? "cleartext" : "MD5") password request (fe-auth.c check_expected_areq)"
+                )
                 return .failed(body: msg(.channelBindingAuthRequestUnsupported), log: [], kind: .client)
             }
             if let fail = passwordOutcome(storedUsable: true) { return fail }
@@ -107,18 +128,27 @@ extension Predictor {
                 return .failed(body: msg(.channelBindingNoSSL), log: [], kind: .client)
             }
             if s.storedPassword == .md5, s.client.password != .none {
-                rule("scram-sha-256 method with an MD5-stored password: the server runs a mock SCRAM exchange that always fails (auth-scram.c)")
+                rule(
+                    "scram-sha-256 method with an MD5-stored password: the server runs a mock SCRAM exchange that always fails (auth-scram.c)"
+                )
             }
             if let fail = passwordOutcome(storedUsable: s.storedPassword == .scram) { return fail }
             channelBound = ssl && cb != .disable
-            rule(channelBound ? "SCRAM over SSL selects SCRAM-SHA-256-PLUS (channel binding tls-server-end-point) unless channel_binding=disable (fe-auth.c pg_SASL_init)" : "SCRAM without channel binding")
+            rule(
+                channelBound
+                    ? "SCRAM over SSL selects SCRAM-SHA-256-PLUS (channel binding tls-server-end-point) unless channel_binding=disable (fe-auth.c pg_SASL_init)"
+                    : "SCRAM without channel binding")
         }
         if clientCert == .verifyFull, r.method != .cert {
-            rule("clientcert=verify-full: after the method succeeds, the certificate CN (or DN) must match the user (auth.c CheckCertAuth)")
+            rule(
+                "clientcert=verify-full: after the method succeeds, the certificate CN (or DN) must match the user (auth.c CheckCertAuth)"
+            )
             if let fail = checkCertAuth(r, method: r.method) { return fail }
         }
         if cb == .require, !channelBound {
-            rule("channel_binding=require but the server finished authentication without SCRAM-PLUS (fe-auth.c check_expected_areq AUTH_REQ_OK)")
+            rule(
+                "channel_binding=require but the server finished authentication without SCRAM-PLUS (fe-auth.c check_expected_areq AUTH_REQ_OK)"
+            )
             return .failed(body: msg(.channelBindingNotUsed), log: [], kind: .client)
         }
         rule("authentication succeeds")
@@ -143,7 +173,8 @@ extension Predictor {
     /// auth.c CheckCertAuth + hba.c check_usermap; nil when the certificate name is accepted.
     mutating func checkCertAuth(_ r: HBAEntry, method: HBAMethod) -> AttemptEnd? {
         let useDN = r.clientName == .dn
-        let authUser = useDN ? s.client.certificate.distinguishedName(for: s.user) : s.client.certificate.commonName(for: s.user)
+        let authUser =
+            useDN ? s.client.certificate.distinguishedName(for: s.user) : s.client.certificate.commonName(for: s.user)
         var log: [MessageTemplate] = []
         let failedMessage: MessageTemplate
         switch method {
@@ -157,18 +188,24 @@ extension Predictor {
         var ok: Bool
         if let map = r.map {
             ok = identMapMatches(map: map, authUser: authUser)
-            rule("map=\(map): pg_ident.conf must map '\(authUser)' to '\(s.user)' (hba.c check_usermap/check_ident_usermap)")
+            rule(
+                "map=\(map): pg_ident.conf must map '\(authUser)' to '\(s.user)' (hba.c check_usermap/check_ident_usermap)"
+            )
             if !ok { log.append("LOG:  " + msg(.usermapNoMatch, ["map": map, "user": s.user, "auth_user": authUser])) }
         } else {
             ok = authUser == s.user
-            rule("no map: the certificate \(useDN ? "DN" : "CN") '\(authUser)' must equal the user (hba.c check_usermap)")
+            rule(
+                "no map: the certificate \(useDN ? "DN" : "CN") '\(authUser)' must equal the user (hba.c check_usermap)"
+            )
             if !ok { log.append("LOG:  " + msg(.userNameMismatch, ["user": s.user, "auth_user": authUser])) }
         }
         if ok { return nil }
         if method != .cert {
             log.append("LOG:  " + msg(useDN ? .clientCertVerifyFullDN : .clientCertVerifyFullCN, ["user": s.user]))
         }
-        rule("the client sees the method's auth_failed message; the reason is only in the server log (auth.c auth_failed)")
+        rule(
+            "the client sees the method's auth_failed message; the reason is only in the server log (auth.c auth_failed)"
+        )
         return serverFatal(failedMessage, extraLog: log)
     }
 
@@ -177,7 +214,8 @@ extension Predictor {
             if e.systemUser.hasPrefix("/") {
                 let pattern = String(e.systemUser.dropFirst())
                 guard let re = try? NSRegularExpression(pattern: pattern),
-                      let m = re.firstMatch(in: authUser, range: NSRange(authUser.startIndex..., in: authUser)) else { continue }
+                    let m = re.firstMatch(in: authUser, range: NSRange(authUser.startIndex..., in: authUser))
+                else { continue }
                 var pg = e.databaseUser
                 if m.numberOfRanges > 1, let g = Range(m.range(at: 1), in: authUser) {
                     pg = pg.replacingOccurrences(of: "\\1", with: String(authUser[g]))

@@ -24,12 +24,19 @@ extension Predictor {
         let verifying = c.trust.fileExists
         if !verifying {
             if c.sslMode.verifiesServer {
-                rule("sslmode=\(c.sslMode) with no root certificate file: libpq fails before the handshake (fe-secure-openssl.c initialize_SSL; libpq docs 34.19.1)")
-                return .failed(body: msg(.rootCertMissing, ["rootcert": c.trust.pathPlaceholder]), log: [], kind: .sslSetup)
+                rule(
+                    "sslmode=\(c.sslMode) with no root certificate file: libpq fails before the handshake (fe-secure-openssl.c initialize_SSL; libpq docs 34.19.1)"
+                )
+                return .failed(
+                    body: msg(.rootCertMissing, ["rootcert": c.trust.pathPlaceholder]), log: [], kind: .sslSetup)
             }
-            rule("no root certificate file: libpq does not verify the server certificate in sslmode=\(c.sslMode) (initialize_SSL)")
+            rule(
+                "no root certificate file: libpq does not verify the server certificate in sslmode=\(c.sslMode) (initialize_SSL)"
+            )
         } else if !c.sslMode.verifiesServer {
-            rule("root certificate file exists: libpq verifies the chain in any sslmode (require acts like verify-ca; libpq docs 34.19.1, initialize_SSL SSL_VERIFY_PEER)")
+            rule(
+                "root certificate file exists: libpq verifies the chain in any sslmode (require acts like verify-ca; libpq docs 34.19.1, initialize_SSL SSL_VERIFY_PEER)"
+            )
         }
         // 1b. client certificate and key
         if let fail = clientKeyFailure() { return fail }
@@ -37,33 +44,53 @@ extension Predictor {
         let tls = s.server.tls
         let lo = max(c.effectiveMin, tls.effectiveMin), hi = min(c.effectiveMax, tls.effectiveMax)
         if lo > hi {
-            rule("client range \(c.effectiveMin)-\(c.effectiveMax) and server range \(tls.effectiveMin)-\(tls.effectiveMax) do not overlap: the server sends a protocol_version alert (OpenSSL ssl_choose_server_version; libpq adds its hint)")
-            let body = msg(.sslError, ["detail": msg(.osslAlertProtocolVersion).text])
-                + msg(.protocolRangeHint, ["min": c.minProtocol?.rawValue ?? "TLSv1.2", "max": c.maxProtocol?.rawValue ?? "TLSv1.3"])
-            return .failed(body: body, log: ["LOG:  " + msg(.acceptSSLFailed, ["detail": msg(.osslUnsupportedProtocol).text])], kind: .sslSetup)
+            rule(
+                "client range \(c.effectiveMin)-\(c.effectiveMax) and server range \(tls.effectiveMin)-\(tls.effectiveMax) do not overlap: the server sends a protocol_version alert (OpenSSL ssl_choose_server_version; libpq adds its hint)"
+            )
+            let body =
+                msg(.sslError, ["detail": msg(.osslAlertProtocolVersion).text])
+                + msg(
+                    .protocolRangeHint,
+                    ["min": c.minProtocol?.rawValue ?? "TLSv1.2", "max": c.maxProtocol?.rawValue ?? "TLSv1.3"])
+            return .failed(
+                body: body, log: ["LOG:  " + msg(.acceptSSLFailed, ["detail": msg(.osslUnsupportedProtocol).text])],
+                kind: .sslSetup)
         }
         let version = hi
-        rule("negotiated \(version) (highest common version); ssl_ciphers only restricts TLS <= 1.2 suites and both lists keep ECDHE-ECDSA-AES-GCM; ssl_ecdh_curve \(tls.ecdhCurve) is offered by OpenSSL 3 clients; ssl_prefer_server_ciphers changes order only (be-secure-openssl.c be_tls_init)")
+        rule(
+            "negotiated \(version) (highest common version); ssl_ciphers only restricts TLS <= 1.2 suites and both lists keep ECDHE-ECDSA-AES-GCM; ssl_ecdh_curve \(tls.ecdhCurve) is offered by OpenSSL 3 clients; ssl_prefer_server_ciphers changes order only (be-secure-openssl.c be_tls_init)"
+        )
         // 3. server chain, verified by the client
         if verifying {
             if let f = serverChainFailure() {
-                rule("OpenSSL chain check failed (\(f)): libpq reports 'certificate verify failed'; the server logs the alert the client sent (verify_cb keeps OpenSSL's verdict)")
-                return .failed(body: msg(.sslError, ["detail": msg(.osslCertificateVerifyFailed).text]),
-                               log: ["LOG:  " + msg(.acceptSSLFailed, ["detail": msg(f.alert).text])], kind: .sslSetup)
+                rule(
+                    "OpenSSL chain check failed (\(f)): libpq reports 'certificate verify failed'; the server logs the alert the client sent (verify_cb keeps OpenSSL's verdict)"
+                )
+                return .failed(
+                    body: msg(.sslError, ["detail": msg(.osslCertificateVerifyFailed).text]),
+                    log: ["LOG:  " + msg(.acceptSSLFailed, ["detail": msg(f.alert).text])], kind: .sslSetup)
             }
-            rule("server chain verifies against sslrootcert (trust anchors only from sslrootcert, intermediates from the handshake or that file)")
+            rule(
+                "server chain verifies against sslrootcert (trust anchors only from sslrootcert, intermediates from the handshake or that file)"
+            )
         }
         // 4. client certificate, verified by the server
         let sendsCert = c.certificate != .none && tls.caFile != .none
         if c.certificate != .none, tls.caFile == .none {
-            rule("no ssl_ca_file: the server does not request a client certificate, so none is sent (be_tls_init SSL_CTX_set_verify only with ssl_ca_file)")
+            rule(
+                "no ssl_ca_file: the server does not request a client certificate, so none is sent (be_tls_init SSL_CTX_set_verify only with ssl_ca_file)"
+            )
         }
         var postHandshakeFailure: AttemptEnd?
         if sendsCert, let f = clientChainFailure() {
             let body = msg(.sslError, ["detail": msg(f.alert).text])
-            let log: [MessageTemplate] = ["LOG:  " + msg(.acceptSSLFailed, ["detail": msg(.osslCertificateVerifyFailed).text])]
+            let log: [MessageTemplate] = [
+                "LOG:  " + msg(.acceptSSLFailed, ["detail": msg(.osslCertificateVerifyFailed).text])
+            ]
             if version == .tls13 {
-                rule("TLS 1.3: the client's handshake completes before the server rejects its certificate (\(f)); libpq sees the alert on its first read, after sending the startup packet, so prefer does not retry (pgtls_read SSL_ERROR_SSL)")
+                rule(
+                    "TLS 1.3: the client's handshake completes before the server rejects its certificate (\(f)); libpq sees the alert on its first read, after sending the startup packet, so prefer does not retry (pgtls_read SSL_ERROR_SSL)"
+                )
                 postHandshakeFailure = .failed(body: body, log: log, kind: .client)
             } else {
                 rule("TLS 1.2: the server's alert (\(f)) arrives inside SSL_connect (open_client_SSL)")
@@ -72,7 +99,10 @@ extension Predictor {
         }
         // 5. host name (verify-full), after SSL_connect
         if c.sslMode == .verifyFull, let body = nameCheckFailure() {
-            return .failed(body: body, log: postHandshakeFailure.map { if case .failed(_, let l, _) = $0 { return l } else { return [] } } ?? [], kind: .sslSetup)
+            return .failed(
+                body: body,
+                log: postHandshakeFailure.map { if case .failed(_, let l, _) = $0 { return l } else { return [] } }
+                    ?? [], kind: .sslSetup)
         }
         if let postHandshakeFailure { return postHandshakeFailure }
         return serverAuthentication(ssl: true, peerCertValid: sendsCert)
@@ -83,21 +113,37 @@ extension Predictor {
         let key = ["sslkey": "{sslkey}"]
         switch s.client.certificate {
         case .keyWorldReadable, .keyGroupReadableUser:
-            rule("libpq refuses a key file with group/world access (0600, or 0640 if owned by root) (fe-secure-openssl.c initialize_SSL)")
+            rule(
+                "libpq refuses a key file with group/world access (0600, or 0640 if owned by root) (fe-secure-openssl.c initialize_SSL)"
+            )
             return .failed(body: msg(.keyGroupWorldAccess, key), log: [], kind: .sslSetup)
         case .keyGroupReadableRoot:
             rule("a root-owned key file with mode 0640 is accepted (initialize_SSL, 2022 minor releases)")
         case .encryptedKeyWrongPassword:
             rule("wrong sslpassword: PEM decryption fails (initialize_SSL SSL_use_PrivateKey_file)")
-            return .failed(body: msg(.keyLoadFailed, key.merging(["detail": MessageCatalogue.wrongPassphraseDetail(major: major)]) { a, _ in a }), log: [], kind: .sslSetup)
+            return .failed(
+                body: msg(
+                    .keyLoadFailed,
+                    key.merging(["detail": MessageCatalogue.wrongPassphraseDetail(major: major)]) { a, _ in a }),
+                log: [], kind: .sslSetup)
         case .encryptedKeyNoPassword:
-            rule("no sslpassword: the harness installs libpq's own default key-password hook (PQsetSSLKeyPassHook_OpenSSL(PQdefaultSSLKeyPassHook_OpenSSL)) so OpenSSL never prompts on a terminal; the hook hands OpenSSL an empty passphrase and decryption fails (PEM/PKCS#8 'bad decrypt'). A client without the hook and without a terminal gets 'processing error' from OpenSSL's UI; with a terminal it would wait for input")
-            return .failed(body: msg(.keyLoadFailed, key.merging(["detail": MessageCatalogue.wrongPassphraseDetail(major: major)]) { a, _ in a }), log: [], kind: .sslSetup)
+            rule(
+                "no sslpassword: the harness installs libpq's own default key-password hook (PQsetSSLKeyPassHook_OpenSSL(PQdefaultSSLKeyPassHook_OpenSSL)) so OpenSSL never prompts on a terminal; the hook hands OpenSSL an empty passphrase and decryption fails (PEM/PKCS#8 'bad decrypt'). A client without the hook and without a terminal gets 'processing error' from OpenSSL's UI; with a terminal it would wait for input"
+            )
+            return .failed(
+                body: msg(
+                    .keyLoadFailed,
+                    key.merging(["detail": MessageCatalogue.wrongPassphraseDetail(major: major)]) { a, _ in a }),
+                log: [], kind: .sslSetup)
         case .encryptedKeyRightPassword:
             rule("sslpassword is handed to OpenSSL by libpq's PQdefaultSSLKeyPassHook_OpenSSL")
         case .mismatchedKey:
-            rule("OpenSSL 3 checks the key against the loaded certificate inside SSL_use_PrivateKey_file (ssl_set_pkey -> X509_check_private_key)")
-            return .failed(body: msg(.keyLoadFailed, key.merging(["detail": msg(.osslKeyValuesMismatch).text]) { a, _ in a }), log: [], kind: .sslSetup)
+            rule(
+                "OpenSSL 3 checks the key against the loaded certificate inside SSL_use_PrivateKey_file (ssl_set_pkey -> X509_check_private_key)"
+            )
+            return .failed(
+                body: msg(.keyLoadFailed, key.merging(["detail": msg(.osslKeyValuesMismatch).text]) { a, _ in a }),
+                log: [], kind: .sslSetup)
         default:
             break
         }
@@ -136,7 +182,9 @@ extension Predictor {
         let cert = s.client.certificate
         let ca = s.server.tls.caFile
         if cert == .untrustedCA { return .unknownIssuer("client issuer not in ssl_ca_file") }
-        if cert == .intermediateLeafOnly, ca != .rootAndIntermediate { return .unknownIssuer("intermediate not sent nor in ssl_ca_file") }
+        if cert == .intermediateLeafOnly, ca != .rootAndIntermediate {
+            return .unknownIssuer("intermediate not sent nor in ssl_ca_file")
+        }
         if s.server.tls.crl != .none {
             if cert.issuedByIntermediate { return .crlMissing }
             if cert == .revoked { return .revoked }
@@ -176,12 +224,16 @@ extension Predictor {
             if first == nil { first = cn }
             matched = Self.hostNameMatches(cn, host)
         }
-        rule("verify-full: SANs of the host's type (DNS or IP) suppress the CN check; wildcard only as the whole leftmost label; IP hosts match iPAddress SANs (PG 14+) or an IP CN (fe-secure-openssl.c pgtls_verify_peer_name_matches_certificate_guts)")
+        rule(
+            "verify-full: SANs of the host's type (DNS or IP) suppress the CN check; wildcard only as the whole leftmost label; IP hosts match iPAddress SANs (PG 14+) or an IP CN (fe-secure-openssl.c pgtls_verify_peer_name_matches_certificate_guts)"
+        )
         if matched { return nil }
         if examined == 0 { return msg(.noHostNameInCertificate) }
         if examined == 1 { return msg(.nameMismatchOne, ["first_name": first!, "host": host]) }
         let others = examined - 1
-        return msg(others == 1 ? .nameMismatchOthersSingular : .nameMismatchOthersPlural, ["first_name": first!, "others": String(others), "host": host])
+        return msg(
+            others == 1 ? .nameMismatchOthersSingular : .nameMismatchOthersPlural,
+            ["first_name": first!, "others": String(others), "host": host])
     }
 
     /// pq_verify_peer_name_matches_certificate_name + wildcard_certificate_match.

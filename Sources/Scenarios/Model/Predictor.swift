@@ -50,7 +50,9 @@ struct Predictor {
             return Expectation(outcome: .serverFailsToStart(log: log), rules: rules, major: major)
         }
         if major >= 13, s.client.effectiveMin > s.client.effectiveMax {
-            rule("libpq checks ssl_min_protocol_version <= ssl_max_protocol_version before connecting, for every sslmode (fe-connect.c connectOptions2 sslVerifyProtocolRange)")
+            rule(
+                "libpq checks ssl_min_protocol_version <= ssl_max_protocol_version before connecting, for every sslmode (fe-connect.c connectOptions2 sslVerifyProtocolRange)"
+            )
             let a = ExpectedAttempt(ssl: false, libpqMessage: msg(.invalidProtocolRange))
             return Expectation(outcome: .rejected(attempts: [a]), rules: rules, major: major)
         }
@@ -58,7 +60,9 @@ struct Predictor {
         func finish(_ end: AttemptEnd, ssl: Bool) -> Expectation? {
             switch end {
             case .accepted:
-                return Expectation(outcome: .accepted(encrypted: ssl, user: s.user), failedAttemptsBeforeSuccess: attempts, rules: rules, major: major)
+                return Expectation(
+                    outcome: .accepted(encrypted: ssl, user: s.user), failedAttemptsBeforeSuccess: attempts,
+                    rules: rules, major: major)
             case .failed(let body, let log, _):
                 attempts.append(ExpectedAttempt(ssl: ssl, libpqMessage: prefix + body, serverLog: log))
                 return nil
@@ -70,7 +74,9 @@ struct Predictor {
         }
 
         if s.client.transport == .unixSocket {
-            rule("libpq never requests SSL over a Unix socket, whatever sslmode says (fe-connect.c CONNECTION_MADE: IS_AF_UNIX -> allow_ssl_try = false)")
+            rule(
+                "libpq never requests SSL over a Unix socket, whatever sslmode says (fe-connect.c CONNECTION_MADE: IS_AF_UNIX -> allow_ssl_try = false)"
+            )
             let end = plainAttempt()
             if let e = finish(end, ssl: false) { return e }
             return rejected(attempts)
@@ -82,15 +88,21 @@ struct Predictor {
             let end = plainAttempt()
             if let e = finish(end, ssl: false) { return e }
         case .allow:
-            rule("libpq sslmode=allow: non-SSL first; retry with SSL only if the server answers the first attempt with an error (fe-connect.c CONNECTION_AWAITING_RESPONSE, wait_ssl_try)")
+            rule(
+                "libpq sslmode=allow: non-SSL first; retry with SSL only if the server answers the first attempt with an error (fe-connect.c CONNECTION_AWAITING_RESPONSE, wait_ssl_try)"
+            )
             let first = plainAttempt()
             if let e = finish(first, ssl: false) { return e }
             guard kind(first) == .serverError else {
-                rule("allow does not retry after a client-side failure (fe_sendauth / channel binding go to error_return)")
+                rule(
+                    "allow does not retry after a client-side failure (fe_sendauth / channel binding go to error_return)"
+                )
                 break
             }
             if !s.server.tls.ssl {
-                rule("retry sends SSLRequest; ssl=off answers 'N' and allow continues without SSL on that connection (CONNECTION_SSL_STARTUP)")
+                rule(
+                    "retry sends SSLRequest; ssl=off answers 'N' and allow continues without SSL on that connection (CONNECTION_SSL_STARTUP)"
+                )
                 let second = plainAttempt()
                 if let e = finish(second, ssl: false) { return e }
             } else {
@@ -98,9 +110,13 @@ struct Predictor {
                 if let e = finish(second, ssl: true) { return e }
             }
         case .prefer:
-            rule("libpq sslmode=prefer: SSL first; on an SSL setup/handshake failure or a server error, one retry without SSL (libpq docs 34.19.1, fe-connect.c)")
+            rule(
+                "libpq sslmode=prefer: SSL first; on an SSL setup/handshake failure or a server error, one retry without SSL (libpq docs 34.19.1, fe-connect.c)"
+            )
             if !s.server.tls.ssl {
-                rule("ssl=off: the server answers 'N' to SSLRequest; prefer continues without SSL on the same connection (CONNECTION_SSL_STARTUP)")
+                rule(
+                    "ssl=off: the server answers 'N' to SSLRequest; prefer continues without SSL on the same connection (CONNECTION_SSL_STARTUP)"
+                )
                 let end = plainAttempt()
                 if let e = finish(end, ssl: false) { return e }
                 break

@@ -1,4 +1,5 @@
 import ClusterKit
+
 /// The password the client sends.
 public enum ClientPassword: String, Sendable, Hashable, Codable, CaseIterable, CustomStringConvertible {
     case right, wrong, none
@@ -30,8 +31,10 @@ public struct ServerSide: Sendable, Hashable, Codable, CustomStringConvertible {
     public var hba: [HBAEntry]
     public var ident: [IdentMapEntry]
 
-    public init(chain: ServerChain = .rootSigned, names: ServerNames = .standard, tls: ServerTLS = .default,
-                hba: [HBAEntry], ident: [IdentMapEntry] = []) {
+    public init(
+        chain: ServerChain = .rootSigned, names: ServerNames = .standard, tls: ServerTLS = .default,
+        hba: [HBAEntry], ident: [IdentMapEntry] = []
+    ) {
         self.chain = chain
         self.names = names
         self.tls = tls
@@ -60,9 +63,11 @@ public struct ClientSide: Sendable, Hashable, Codable {
     public var maxProtocol: TLSVersion?
     public var transport: Transport
 
-    public init(sslMode: SSLMode, channelBinding: ChannelBinding = .prefer, trust: ClientTrust = .root,
-                crl: ClientCRL = .none, certificate: ClientCertificate = .none, password: ClientPassword = .right,
-                minProtocol: TLSVersion? = nil, maxProtocol: TLSVersion? = nil, transport: Transport = .tcp) {
+    public init(
+        sslMode: SSLMode, channelBinding: ChannelBinding = .prefer, trust: ClientTrust = .root,
+        crl: ClientCRL = .none, certificate: ClientCertificate = .none, password: ClientPassword = .right,
+        minProtocol: TLSVersion? = nil, maxProtocol: TLSVersion? = nil, transport: Transport = .tcp
+    ) {
         self.sslMode = sslMode
         self.channelBinding = channelBinding
         self.trust = trust
@@ -86,8 +91,10 @@ public struct Scenario: Sendable, Hashable, Codable, CustomStringConvertible {
     public var database: String
     public var storedPassword: StoredPassword
 
-    public init(server: ServerSide, client: ClientSide, user: String, database: String = "postgres",
-                storedPassword: StoredPassword = .scram) {
+    public init(
+        server: ServerSide, client: ClientSide, user: String, database: String = "postgres",
+        storedPassword: StoredPassword = .scram
+    ) {
         self.server = server
         self.client = client
         self.user = user
@@ -97,7 +104,8 @@ public struct Scenario: Sendable, Hashable, Codable, CustomStringConvertible {
 
     /// The first rule naming this user (or `all`), whatever its connection type: used for ids.
     public var primaryRule: HBAEntry? {
-        server.hba.first { $0.user == user && $0 != HBAEntry.rejectNonSSL } ?? server.hba.first { $0.user == user || $0.user == "all" }
+        server.hba.first { $0.user == user && $0 != HBAEntry.rejectNonSSL }
+            ?? server.hba.first { $0.user == user || $0.user == "all" }
     }
 
     /// Stable id, e.g. `verify-full / hostssl scram / intermediate-unbundled / trust root`,

@@ -61,10 +61,12 @@ public struct ServerTLS: Sendable, Hashable, Codable, CustomStringConvertible {
     public var caFile: ServerCAFile
     public var crl: ServerCRL
 
-    public init(ssl: Bool = true, minProtocol: TLSVersion? = nil, maxProtocol: TLSVersion? = nil,
-                ciphers: CipherList = .postgresDefault, preferServerCiphers: Bool = true,
-                ecdhCurve: String = "prime256v1", passphrase: ServerKeyPassphrase = .none,
-                caFile: ServerCAFile = .root, crl: ServerCRL = .none) {
+    public init(
+        ssl: Bool = true, minProtocol: TLSVersion? = nil, maxProtocol: TLSVersion? = nil,
+        ciphers: CipherList = .postgresDefault, preferServerCiphers: Bool = true,
+        ecdhCurve: String = "prime256v1", passphrase: ServerKeyPassphrase = .none,
+        caFile: ServerCAFile = .root, crl: ServerCRL = .none
+    ) {
         self.ssl = ssl
         self.minProtocol = minProtocol
         self.maxProtocol = maxProtocol

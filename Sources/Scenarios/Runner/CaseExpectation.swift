@@ -33,8 +33,10 @@ public struct DeclaredExpectation: Sendable, Hashable, Codable {
     /// "file.yaml:12" for reports.
     public var source: String?
 
-    public init(kind: Kind, ssl: Bool? = nil, protocol: String? = nil, user: String? = nil,
-                message: String? = nil, serverLog: String? = nil, source: String? = nil) {
+    public init(
+        kind: Kind, ssl: Bool? = nil, protocol: String? = nil, user: String? = nil,
+        message: String? = nil, serverLog: String? = nil, source: String? = nil
+    ) {
         self.kind = kind
         self.ssl = ssl
         self.protocol = `protocol`

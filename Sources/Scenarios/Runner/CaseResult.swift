@@ -25,8 +25,10 @@ public struct CaseResult: Sendable, Codable {
     /// Dimension values for report tables ("sslmode", "hba", "chain", "trust").
     public var labels: [String: String] = [:]
 
-    public init(id: String, group: String, verdict: Verdict, differences: [String], expected: String,
-                rules: [String], observed: ObservedSummary?) {
+    public init(
+        id: String, group: String, verdict: Verdict, differences: [String], expected: String,
+        rules: [String], observed: ObservedSummary?
+    ) {
         self.id = id
         self.group = group
         self.verdict = verdict
@@ -56,8 +58,10 @@ public struct ObservedSummary: Sendable, Codable, Hashable {
     public var serverLog: [String]
     public var attempts: Int
 
-    public init(kind: Kind, encrypted: Bool? = nil, protocol: String? = nil, cipher: String? = nil, user: String? = nil,
-                message: String? = nil, serverLog: [String] = [], attempts: Int = 0) {
+    public init(
+        kind: Kind, encrypted: Bool? = nil, protocol: String? = nil, cipher: String? = nil, user: String? = nil,
+        message: String? = nil, serverLog: [String] = [], attempts: Int = 0
+    ) {
         self.kind = kind
         self.encrypted = encrypted
         self.protocol = `protocol`

@@ -38,7 +38,8 @@ public struct ClientTemplate: Sendable, Hashable, Codable {
         transport: Transport = .tcp, host: String = "127.0.0.1", dbname: String = "postgres", user: String,
         password: String? = nil, sslmode: String, sslrootcert: FileRef = .none, sslcert: FileRef = .none,
         sslkey: FileRef = .none, sslpassword: String? = nil, sslcrl: FileRef = .none, sslcrldir: FileRef = .none,
-        sslMinProtocolVersion: String = "TLSv1.2", sslMaxProtocolVersion: String? = nil, channelBinding: String = "prefer"
+        sslMinProtocolVersion: String = "TLSv1.2", sslMaxProtocolVersion: String? = nil,
+        channelBinding: String = "prefer"
     ) {
         self.transport = transport
         self.host = host
@@ -58,7 +59,9 @@ public struct ClientTemplate: Sendable, Hashable, Codable {
     }
 
     /// Concrete parameters for a running cluster and the material written for it.
-    public func parameters(cluster: Cluster, material: PKIMaterial, applicationName: String) throws -> ConnectionParameters {
+    public func parameters(
+        cluster: Cluster, material: PKIMaterial, applicationName: String
+    ) throws -> ConnectionParameters {
         func file(_ ref: FileRef) throws -> ConnectionParameters.File {
             switch ref {
             case .pki(let name): return .path(try material.path(name))

@@ -46,7 +46,9 @@ enum MatrixPKI {
         String(s.map { $0.isLetter || $0.isNumber || $0 == "-" ? $0 : "_" })
     }
 
-    static func leafName(_ chain: ServerChain, _ names: ServerNames) -> String { "server-\(chain.rawValue)-\(names.rawValue)" }
+    static func leafName(_ chain: ServerChain, _ names: ServerNames) -> String {
+        "server-\(chain.rawValue)-\(names.rawValue)"
+    }
 
     static func spec(server: ServerSide, clientCertificates: Set<ClientIdentity>) -> PKISpec {
         var spec = PKISpec()
@@ -55,7 +57,9 @@ enum MatrixPKI {
         spec.addKey(KeySpec(name: "client-key"))
         spec.addKey(KeySpec(name: "other-client-key"))
         spec.addCertificate(.rootCA(name: root, key: "ca-key", subject: .commonName("pg-ssl-matrix root CA")))
-        spec.addCertificate(.intermediateCA(name: intermediate, key: "ca-key", issuer: root, subject: .commonName("pg-ssl-matrix intermediate CA")))
+        spec.addCertificate(
+            .intermediateCA(
+                name: intermediate, key: "ca-key", issuer: root, subject: .commonName("pg-ssl-matrix intermediate CA")))
         spec.addCertificate(.rootCA(name: unrelated, key: "ca-key", subject: .commonName("unrelated CA")))
         spec.addCertificate(.rootCA(name: trustOnly, key: "ca-key", subject: .commonName("trust-only CA")))
 
@@ -71,66 +75,91 @@ enum MatrixPKI {
         case .expired: issuer = root; validity = .expired
         case .notYetValid: issuer = root; validity = .notYetValid
         }
-        let subject = server.names.commonName.map { DistinguishedName.commonName($0) } ?? DistinguishedName([("O", "pg-ssl-matrix")])
+        let subject =
+            server.names.commonName.map { DistinguishedName.commonName($0) }
+            ?? DistinguishedName([("O", "pg-ssl-matrix")])
         let sans: [ClusterKit.SubjectAlternativeName] = server.names.subjectAltNames.map {
             switch $0 {
             case .dns(let n): .dns(n)
             case .ip(let a): .ipAddress(a)
             }
         }
-        spec.addCertificate(.server(name: leaf, key: "server-key", issuer: issuer, subject: subject,
-                                    subjectAlternativeNames: sans, validity: validity))
+        spec.addCertificate(
+            .server(
+                name: leaf, key: "server-key", issuer: issuer, subject: subject,
+                subjectAlternativeNames: sans, validity: validity))
 
         // Client leaves this group uses.
         var revokedByRoot: [String] = server.chain == .revoked ? [leaf] : []
-        for identity in clientCertificates.sorted(by: { ($0.user, $0.variant.rawValue) < ($1.user, $1.variant.rawValue) }) {
+        for identity in clientCertificates.sorted(by: {
+            ($0.user, $0.variant.rawValue) < ($1.user, $1.variant.rawValue)
+        }) {
             let name = "client-\(identity.user)-\(fileSafe(identity.variant.rawValue))"
             let v = identity.variant
             let cn = v.commonName(for: identity.user) ?? identity.user
             let clientIssuer = v == .untrustedCA ? unrelated : (v.issuedByIntermediate ? intermediate : root)
-            spec.addCertificate(.client(name: name, key: "client-key", issuer: clientIssuer, subject: .commonName(cn),
-                                        validity: v == .expired ? .expired : .current()))
+            spec.addCertificate(
+                .client(
+                    name: name, key: "client-key", issuer: clientIssuer, subject: .commonName(cn),
+                    validity: v == .expired ? .expired : .current()))
             if v == .revoked { revokedByRoot.append(name) }
-            let certContents: [OutputFileSpec.Object] = v == .leafPlusIntermediate
+            let certContents: [OutputFileSpec.Object] =
+                v == .leafPlusIntermediate
                 ? [.certificate(name), .certificate(intermediate)] : [.certificate(name)]
             spec.addFile(OutputFileSpec(name: clientCertFile(identity.user, v), contents: certContents))
             let keyObject = v == .mismatchedKey ? "other-client-key" : "client-key"
-            let encoding: PrivateKeyEncoding = v.rawValue.hasPrefix("encrypted-key") ? .pkcs8Encrypted(passphrase: passphrase) : .pkcs8
-            let mode: UInt16 = switch v {
-            case .keyWorldReadable: 0o644
-            case .keyGroupReadableUser, .keyGroupReadableRoot: 0o640
-            default: 0o600
-            }
-            spec.addFile(OutputFileSpec(name: clientKeyFile(identity.user, v), contents: [.privateKey(keyObject)],
-                                        keyEncoding: encoding, mode: mode, owner: .client))
+            let encoding: PrivateKeyEncoding =
+                v.rawValue.hasPrefix("encrypted-key") ? .pkcs8Encrypted(passphrase: passphrase) : .pkcs8
+            let mode: UInt16 =
+                switch v {
+                case .keyWorldReadable: 0o644
+                case .keyGroupReadableUser, .keyGroupReadableRoot: 0o640
+                default: 0o600
+                }
+            spec.addFile(
+                OutputFileSpec(
+                    name: clientKeyFile(identity.user, v), contents: [.privateKey(keyObject)],
+                    keyEncoding: encoding, mode: mode, owner: .client))
         }
 
         spec.addCRL(CRLSpec(name: "root-crl", issuer: root, revoked: revokedByRoot))
         spec.addCRL(CRLSpec(name: "intermediate-crl", issuer: intermediate, revoked: []))
 
         // Server files.
-        let serverContents: [OutputFileSpec.Object] = server.chain == .intermediateBundled
+        let serverContents: [OutputFileSpec.Object] =
+            server.chain == .intermediateBundled
             ? [.certificate(leaf), .certificate(intermediate)] : [.certificate(leaf)]
         spec.addFile(OutputFileSpec(name: serverCert, contents: serverContents, owner: .server))
         spec.addFile(OutputFileSpec(name: serverKey, contents: [.privateKey("server-key")], owner: .server))
-        spec.addFile(OutputFileSpec(name: serverKeyEncrypted, contents: [.privateKey("server-key")],
-                                    keyEncoding: .pkcs8Encrypted(passphrase: passphrase), owner: .server))
+        spec.addFile(
+            OutputFileSpec(
+                name: serverKeyEncrypted, contents: [.privateKey("server-key")],
+                keyEncoding: .pkcs8Encrypted(passphrase: passphrase), owner: .server))
         spec.addFile(OutputFileSpec(name: serverCAFileRoot, contents: [.certificate(root)], owner: .server))
-        spec.addFile(OutputFileSpec(name: serverCAFileBundle, contents: [.certificate(root), .certificate(intermediate)], owner: .server))
+        spec.addFile(
+            OutputFileSpec(
+                name: serverCAFileBundle, contents: [.certificate(root), .certificate(intermediate)], owner: .server))
         spec.addFile(OutputFileSpec(name: serverCRLFile, contents: [.crl("root-crl")], owner: .server))
-        spec.addFile(OutputFileSpec(name: serverCRLDir, contents: [.crl("root-crl")], format: .hashedDirectory, owner: .server))
+        spec.addFile(
+            OutputFileSpec(name: serverCRLDir, contents: [.crl("root-crl")], format: .hashedDirectory, owner: .server))
 
         // Client trust stores and CRLs.
         spec.addFile(OutputFileSpec(name: clientRoot, contents: [.certificate(root)]))
-        spec.addFile(OutputFileSpec(name: clientRootAndIntermediate, contents: [.certificate(root), .certificate(intermediate)]))
+        spec.addFile(
+            OutputFileSpec(name: clientRootAndIntermediate, contents: [.certificate(root), .certificate(intermediate)]))
         spec.addFile(OutputFileSpec(name: clientIntermediate, contents: [.certificate(intermediate)]))
         spec.addFile(OutputFileSpec(name: clientUnrelated, contents: [.certificate(trustOnly)]))
         spec.addFile(OutputFileSpec(name: clientCRLRoot, contents: [.crl("root-crl")]))
         spec.addFile(OutputFileSpec(name: clientCRLIntermediate, contents: [.crl("intermediate-crl")]))
         spec.addFile(OutputFileSpec(name: clientCRLAll, contents: [.crl("root-crl"), .crl("intermediate-crl")]))
         spec.addFile(OutputFileSpec(name: clientCRLDirRoot, contents: [.crl("root-crl")], format: .hashedDirectory))
-        spec.addFile(OutputFileSpec(name: clientCRLDirIntermediate, contents: [.crl("intermediate-crl")], format: .hashedDirectory))
-        spec.addFile(OutputFileSpec(name: clientCRLDirAll, contents: [.crl("root-crl"), .crl("intermediate-crl")], format: .hashedDirectory))
+        spec.addFile(
+            OutputFileSpec(
+                name: clientCRLDirIntermediate, contents: [.crl("intermediate-crl")], format: .hashedDirectory))
+        spec.addFile(
+            OutputFileSpec(
+                name: clientCRLDirAll, contents: [.crl("root-crl"), .crl("intermediate-crl")], format: .hashedDirectory)
+        )
         return spec
     }
 }

@@ -12,7 +12,8 @@ public enum MatrixRealizer {
     public static let wrongPassword = "not-the-password"
     public static let wrongKeyPassphrase = "not-the-passphrase"
 
-    public static func realize(_ group: MatrixGroup, major: Int, runningAsRoot: Bool = geteuid() == 0) -> RunnableGroup {
+    public static func realize(_ group: MatrixGroup, major: Int, runningAsRoot: Bool = geteuid() == 0) -> RunnableGroup
+    {
         let server = group.server
         var identities = Set<ClientIdentity>()
         for scenario in group.scenarios where scenario.client.certificate != .none {
@@ -24,10 +25,12 @@ public enum MatrixRealizer {
             let expectation = Expectation.predict(scenario, major: major)
             var skip: String? = nil
             if runningAsRoot, scenario.client.certificate == .keyGroupReadableUser {
-                skip = "needs a 0640 key owned by the (non-root) user running the client; this run's client is root, and a root-owned 0640 key is the separate key-0640-root case"
+                skip =
+                    "needs a 0640 key owned by the (non-root) user running the client; this run's client is root, and a root-owned 0640 key is the separate key-0640-root case"
             }
-            return CaseSpec(id: scenario.id, client: client(scenario), expectation: .model(expectation), skipReason: skip,
-                            labels: labels(scenario))
+            return CaseSpec(
+                id: scenario.id, client: client(scenario), expectation: .model(expectation), skipReason: skip,
+                labels: labels(scenario))
         }
         // Every scenario of a group shares the server side, so a start failure is predicted for all.
         var startExpectation: CaseExpectation? = nil
@@ -96,8 +99,9 @@ public enum MatrixRealizer {
         if let cn = entry.clientName { options.append(.init("clientname", cn.rawValue)) }
         if let map = entry.map { options.append(.init("map", map)) }
         let type = HBARule.ConnectionType(rawValue: entry.type.rawValue)!
-        return HBARule(type, database: entry.database, user: entry.user, address: "all",
-                       method: entry.method.rawValue, options: options)
+        return HBARule(
+            type, database: entry.database, user: entry.user, address: "all",
+            method: entry.method.rawValue, options: options)
     }
 
     /// One role per user named by a rule or a scenario, stored as the scenarios say.
@@ -106,8 +110,9 @@ public enum MatrixRealizer {
         for scenario in group.scenarios { stored[scenario.user] = stored[scenario.user] ?? scenario.storedPassword }
         for rule in group.server.hba where rule.user != "all" { stored[rule.user] = stored[rule.user] ?? .scram }
         return stored.keys.sorted().map { user in
-            RoleSpec(name: user, password: password(for: user),
-                     passwordEncryption: stored[user] == .md5 ? "md5" : "scram-sha-256")
+            RoleSpec(
+                name: user, password: password(for: user),
+                passwordEncryption: stored[user] == .md5 ? "md5" : "scram-sha-256")
         }
     }
 
@@ -115,29 +120,32 @@ public enum MatrixRealizer {
 
     static func client(_ scenario: Scenario) -> ClientTemplate {
         let c = scenario.client
-        let password: String? = switch c.password {
-        case .right: password(for: scenario.user)
-        case .wrong: wrongPassword
-        case .none: nil
-        }
+        let password: String? =
+            switch c.password {
+            case .right: password(for: scenario.user)
+            case .wrong: wrongPassword
+            case .none: nil
+            }
         var t = ClientTemplate(
             transport: c.transport == .tcp ? .tcp : .unixSocket, host: scenario.server.names.clientHost,
             dbname: scenario.database, user: scenario.user, password: password, sslmode: c.sslMode.rawValue,
             sslMinProtocolVersion: (c.minProtocol ?? .tls12).rawValue, sslMaxProtocolVersion: c.maxProtocol?.rawValue,
             channelBinding: c.channelBinding.rawValue)
-        t.sslrootcert = switch c.trust {
-        case .missingFile: .none
-        case .root: .pki(MatrixPKI.clientRoot)
-        case .rootAndIntermediate: .pki(MatrixPKI.clientRootAndIntermediate)
-        case .intermediateOnly: .pki(MatrixPKI.clientIntermediate)
-        case .unrelatedCA: .pki(MatrixPKI.clientUnrelated)
-        case .defaultAbsent: .libpqDefault
-        }
+        t.sslrootcert =
+            switch c.trust {
+            case .missingFile: .none
+            case .root: .pki(MatrixPKI.clientRoot)
+            case .rootAndIntermediate: .pki(MatrixPKI.clientRootAndIntermediate)
+            case .intermediateOnly: .pki(MatrixPKI.clientIntermediate)
+            case .unrelatedCA: .pki(MatrixPKI.clientUnrelated)
+            case .defaultAbsent: .libpqDefault
+            }
         let viaIntermediate = scenario.server.chain.issuedByIntermediate
         switch c.crl {
         case .none: break
         case .issuerFile: t.sslcrl = .pki(viaIntermediate ? MatrixPKI.clientCRLIntermediate : MatrixPKI.clientCRLRoot)
-        case .issuerDir: t.sslcrldir = .pki(viaIntermediate ? MatrixPKI.clientCRLDirIntermediate : MatrixPKI.clientCRLDirRoot)
+        case .issuerDir:
+            t.sslcrldir = .pki(viaIntermediate ? MatrixPKI.clientCRLDirIntermediate : MatrixPKI.clientCRLDirRoot)
         case .allFile: t.sslcrl = .pki(MatrixPKI.clientCRLAll)
         case .allDir: t.sslcrldir = .pki(MatrixPKI.clientCRLDirAll)
         }

@@ -68,8 +68,10 @@ public struct CaseSpec: Sendable {
     /// Dimension values for report tables: "sslmode", "hba", "chain", "trust", ...
     public var labels: [String: String]
 
-    public init(id: String, client: ClientTemplate, expectation: CaseExpectation, skipReason: String? = nil,
-                labels: [String: String] = [:]) {
+    public init(
+        id: String, client: ClientTemplate, expectation: CaseExpectation, skipReason: String? = nil,
+        labels: [String: String] = [:]
+    ) {
         self.id = id
         self.client = client
         self.expectation = expectation

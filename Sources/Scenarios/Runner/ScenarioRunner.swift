@@ -11,8 +11,10 @@ public struct ScenarioRunner: Sendable {
     /// Called after every case (done, total); used for the live progress line.
     public var progress: (@Sendable (Int, Int) -> Void)?
 
-    public init(installation: Installation, groupParallelism: Int = 3, probeParallelism: Int = 8,
-                progress: (@Sendable (Int, Int) -> Void)? = nil) {
+    public init(
+        installation: Installation, groupParallelism: Int = 3, probeParallelism: Int = 8,
+        progress: (@Sendable (Int, Int) -> Void)? = nil
+    ) {
         self.installation = installation
         self.groupParallelism = groupParallelism
         self.probeParallelism = probeParallelism
@@ -45,7 +47,9 @@ public struct ScenarioRunner: Sendable {
     }
 
     /// One group on its own cluster.
-    public func runGroup(_ group: RunnableGroup, tick: @escaping @Sendable (Int) -> Void = { _ in }) async -> [CaseResult] {
+    public func runGroup(
+        _ group: RunnableGroup, tick: @escaping @Sendable (Int) -> Void = { _ in }
+    ) async -> [CaseResult] {
         let labels = Dictionary(group.cases.map { ($0.id, $0.labels) }, uniquingKeysWith: { a, _ in a })
         return await runGroupUnlabelled(group, tick: tick).map { r in
             var r = r
@@ -54,12 +58,15 @@ public struct ScenarioRunner: Sendable {
         }
     }
 
-    private func runGroupUnlabelled(_ group: RunnableGroup, tick: @escaping @Sendable (Int) -> Void) async -> [CaseResult] {
+    private func runGroupUnlabelled(
+        _ group: RunnableGroup, tick: @escaping @Sendable (Int) -> Void
+    ) async -> [CaseResult] {
         let runnable = group.cases.filter { $0.skipReason == nil }
         var results = group.cases.compactMap { c -> CaseResult? in
             guard let reason = c.skipReason else { return nil }
-            return CaseResult(id: c.id, group: group.id, verdict: .skipped, differences: [reason],
-                              expected: Self.describe(c.expectation), rules: c.expectation.rules, observed: nil)
+            return CaseResult(
+                id: c.id, group: group.id, verdict: .skipped, differences: [reason],
+                expected: Self.describe(c.expectation), rules: c.expectation.rules, observed: nil)
         }
         tick(results.count)
         let cluster: Cluster
@@ -70,7 +77,8 @@ public struct ScenarioRunner: Sendable {
             return results + runnable.map { errorResult($0, group, "could not create a cluster: \(error)") }
         }
         do {
-            let material = try PKI.materialize(group.pki, into: cluster.filesDirectory, serverAccount: cluster.workspace.account)
+            let material = try PKI.materialize(
+                group.pki, into: cluster.filesDirectory, serverAccount: cluster.workspace.account)
             try cluster.configure(Self.resolve(group.settings, files: material.directory))
             try cluster.setHBA(group.hba)
             try cluster.setIdent(group.ident)
@@ -106,8 +114,10 @@ public struct ScenarioRunner: Sendable {
         return results
     }
 
-    private func probeAll(_ cases: [CaseSpec], _ group: RunnableGroup, _ cluster: Cluster, _ material: PKIMaterial,
-                          tick: @escaping @Sendable (Int) -> Void) async -> [CaseResult] {
+    private func probeAll(
+        _ cases: [CaseSpec], _ group: RunnableGroup, _ cluster: Cluster, _ material: PKIMaterial,
+        tick: @escaping @Sendable (Int) -> Void
+    ) async -> [CaseResult] {
         let probe = Probe(cluster: cluster)
         let socketLock = SerialLock()
         var results: [CaseResult] = []
@@ -121,7 +131,8 @@ public struct ScenarioRunner: Sendable {
                 taskGroup.addTask {
                     // The server logs Unix-socket clients as [local], without a port: one at a
                     // time, so their log lines pair unambiguously.
-                    let r = c.client.transport == .unixSocket
+                    let r =
+                        c.client.transport == .unixSocket
                         ? await socketLock.run { await runCase(c, serial: serial, group, cluster, material, probe) }
                         : await runCase(c, serial: serial, group, cluster, material, probe)
                     tick(1)
@@ -138,11 +149,14 @@ public struct ScenarioRunner: Sendable {
         return results.sorted { (order[$0.id] ?? 0) < (order[$1.id] ?? 0) }
     }
 
-    private func runCase(_ c: CaseSpec, serial: Int, _ group: RunnableGroup, _ cluster: Cluster,
-                         _ material: PKIMaterial, _ probe: Probe) async -> CaseResult {
+    private func runCase(
+        _ c: CaseSpec, serial: Int, _ group: RunnableGroup, _ cluster: Cluster,
+        _ material: PKIMaterial, _ probe: Probe
+    ) async -> CaseResult {
         let parameters: ConnectionParameters
         do {
-            parameters = try c.client.parameters(cluster: cluster, material: material, applicationName: "sslmatrix-\(serial)")
+            parameters = try c.client.parameters(
+                cluster: cluster, material: material, applicationName: "sslmatrix-\(serial)")
         } catch {
             return errorResult(c, group, "client files: \(error)")
         }
@@ -157,8 +171,10 @@ public struct ScenarioRunner: Sendable {
 
     // MARK: Start-up expectations
 
-    private func compareStart(_ expectation: CaseExpectation, _ started: Result<Void, any Error>, _ group: RunnableGroup,
-                              _ cases: [CaseSpec], _ cluster: Cluster, _ material: PKIMaterial) -> [CaseResult] {
+    private func compareStart(
+        _ expectation: CaseExpectation, _ started: Result<Void, any Error>, _ group: RunnableGroup,
+        _ cases: [CaseSpec], _ cluster: Cluster, _ material: PKIMaterial
+    ) -> [CaseResult] {
         let norm = normalizer(cluster)
         let values = Self.serverValues(cluster).merging(["files": material.directory]) { a, _ in a }
         var diffs: [String] = []
@@ -169,8 +185,10 @@ public struct ScenarioRunner: Sendable {
             observed = ObservedSummary(kind: .accepted, message: "server started")
         case .failure(let error):
             let lines = Self.logLines(of: error)
-            observed = ObservedSummary(kind: .serverDidNotStart, message: norm(lines.first { $0.hasPrefix("FATAL") } ?? lines.last ?? "\(error)"),
-                                       serverLog: lines.map(norm))
+            observed = ObservedSummary(
+                kind: .serverDidNotStart,
+                message: norm(lines.first { $0.hasPrefix("FATAL") } ?? lines.last ?? "\(error)"),
+                serverLog: lines.map(norm))
             let expectedLines: [MessageTemplate]
             switch expectation {
             case .model(let e):
@@ -178,23 +196,30 @@ public struct ScenarioRunner: Sendable {
             case .declared(let d):
                 expectedLines = []
                 if let p = d.message, !lines.contains(where: { OutcomeComparison.search(p, in: $0) }) {
-                    diffs.append("expected a start-up line matching /\(p)/; observed:\n\(OutcomeComparison.indent(lines.joined(separator: "\n")))")
+                    diffs.append(
+                        "expected a start-up line matching /\(p)/; observed:\n\(OutcomeComparison.indent(lines.joined(separator: "\n")))"
+                    )
                 }
                 // A start failure has no client message: server_log is one more pattern over the same lines.
                 if let p = d.serverLog, !lines.contains(where: { OutcomeComparison.search(p, in: $0) }) {
-                    diffs.append("expected a server log line matching /\(p)/; observed:\n\(OutcomeComparison.indent(lines.joined(separator: "\n")))")
+                    diffs.append(
+                        "expected a server log line matching /\(p)/; observed:\n\(OutcomeComparison.indent(lines.joined(separator: "\n")))"
+                    )
                 }
             }
             for template in expectedLines {
                 let filled = template.filling(values)
                 if !lines.contains(where: { $0 == filled.text || filled.matches($0) }) {
-                    diffs.append("expected start-up log line: \(filled.text)\nobserved:\n\(OutcomeComparison.indent(lines.joined(separator: "\n")))")
+                    diffs.append(
+                        "expected start-up log line: \(filled.text)\nobserved:\n\(OutcomeComparison.indent(lines.joined(separator: "\n")))"
+                    )
                 }
             }
         }
         return cases.map {
-            CaseResult(id: $0.id, group: group.id, verdict: diffs.isEmpty ? .agree : .disagree, differences: diffs,
-                       expected: Self.describe(expectation), rules: expectation.rules, observed: observed)
+            CaseResult(
+                id: $0.id, group: group.id, verdict: diffs.isEmpty ? .agree : .disagree, differences: diffs,
+                expected: Self.describe(expectation), rules: expectation.rules, observed: observed)
         }
     }
 
@@ -221,19 +246,23 @@ public struct ScenarioRunner: Sendable {
     // MARK: Helpers
 
     private func errorResult(_ c: CaseSpec, _ group: RunnableGroup, _ text: String) -> CaseResult {
-        CaseResult(id: c.id, group: group.id, verdict: .error, differences: [text],
-                   expected: Self.describe(c.expectation), rules: c.expectation.rules, observed: nil)
+        CaseResult(
+            id: c.id, group: group.id, verdict: .error, differences: [text],
+            expected: Self.describe(c.expectation), rules: c.expectation.rules, observed: nil)
     }
 
-    private func runValues(_ p: ConnectionParameters, _ cluster: Cluster, _ material: PKIMaterial, _ probe: Probe) -> OutcomeComparison.RunValues {
-        OutcomeComparison.RunValues(values: [
-            "port": String(cluster.port),
-            "rootcert": p.path(of: "sslrootcert", p.sslrootcert, clientDirectory: probe.clientDirectory),
-            "sslkey": p.path(of: "sslkey", p.sslkey, clientDirectory: probe.clientDirectory),
-            "home": ConnectionParameters.libpqHomeDirectory ?? "~",
-            // libpq names the socket file itself (emitHostIdentityInfo uses the peer address).
-            "socket": "\(cluster.socketDirectory)/.s.PGSQL.\(cluster.port)",
-        ].merging(Self.serverValues(cluster)) { a, _ in a })
+    private func runValues(
+        _ p: ConnectionParameters, _ cluster: Cluster, _ material: PKIMaterial, _ probe: Probe
+    ) -> OutcomeComparison.RunValues {
+        OutcomeComparison.RunValues(
+            values: [
+                "port": String(cluster.port),
+                "rootcert": p.path(of: "sslrootcert", p.sslrootcert, clientDirectory: probe.clientDirectory),
+                "sslkey": p.path(of: "sslkey", p.sslkey, clientDirectory: probe.clientDirectory),
+                "home": ConnectionParameters.libpqHomeDirectory ?? "~",
+                // libpq names the socket file itself (emitHostIdentityInfo uses the peer address).
+                "socket": "\(cluster.socketDirectory)/.s.PGSQL.\(cluster.port)",
+            ].merging(Self.serverValues(cluster)) { a, _ in a })
     }
 
     /// Replaces what differs per run (ports, temp paths, pids) so reports and baselines compare:
@@ -250,11 +279,13 @@ public struct ScenarioRunner: Sendable {
         }.map { normalizer($0.description) }
         switch outcome.result {
         case .accepted(let s):
-            return ObservedSummary(kind: .accepted, encrypted: s.client.encrypted, protocol: s.client.protocol,
-                                   cipher: s.client.cipher, user: s.sessionUser, serverLog: decisive, attempts: outcome.sockets.count)
+            return ObservedSummary(
+                kind: .accepted, encrypted: s.client.encrypted, protocol: s.client.protocol,
+                cipher: s.client.cipher, user: s.sessionUser, serverLog: decisive, attempts: outcome.sockets.count)
         case .rejected(let r):
-            return ObservedSummary(kind: .rejected, message: normalizer(OutcomeComparison.trimmed(r.errorMessage)),
-                                   serverLog: decisive, attempts: r.attempts.count)
+            return ObservedSummary(
+                kind: .rejected, message: normalizer(OutcomeComparison.trimmed(r.errorMessage)),
+                serverLog: decisive, attempts: r.attempts.count)
         case .notAttempted(let reason):
             return ObservedSummary(kind: .notAttempted, message: reason)
         }

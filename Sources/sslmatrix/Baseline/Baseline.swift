@@ -33,7 +33,8 @@ struct Baseline: Codable, Sendable, Equatable {
         var cases: [String: BaselineCase] = [:]
         for r in results { cases[r.id] = BaselineCase(r) }
         self.cases = cases
-        header = Header(format: Self.formatVersion, versions: versions, filter: filter, cases: cases.count, sources: sources)
+        header = Header(
+            format: Self.formatVersion, versions: versions, filter: filter, cases: cases.count, sources: sources)
     }
 
     /// The cases a run with `filter` would include (the matrix's filter: group id or case id contains it).
@@ -78,8 +79,10 @@ struct BaselineCase: Codable, Sendable, Hashable {
     var message: String?
     var serverLog: [String]
 
-    init(group: String, outcome: String, encrypted: Bool? = nil, protocol: String? = nil, cipher: String? = nil,
-         user: String? = nil, message: String? = nil, serverLog: [String] = []) {
+    init(
+        group: String, outcome: String, encrypted: Bool? = nil, protocol: String? = nil, cipher: String? = nil,
+        user: String? = nil, message: String? = nil, serverLog: [String] = []
+    ) {
         self.group = group
         self.outcome = outcome
         self.encrypted = encrypted
@@ -92,9 +95,10 @@ struct BaselineCase: Codable, Sendable, Hashable {
 
     init(_ r: CaseResult) {
         if let o = r.observed {
-            self.init(group: r.group, outcome: o.kind.rawValue, encrypted: o.encrypted, protocol: o.protocol,
-                      cipher: o.cipher, user: o.user, message: o.message.map(BaselineNormalizer.normalize),
-                      serverLog: o.serverLog.map(BaselineNormalizer.normalize))
+            self.init(
+                group: r.group, outcome: o.kind.rawValue, encrypted: o.encrypted, protocol: o.protocol,
+                cipher: o.cipher, user: o.user, message: o.message.map(BaselineNormalizer.normalize),
+                serverLog: o.serverLog.map(BaselineNormalizer.normalize))
         } else {
             self.init(group: r.group, outcome: r.verdict.rawValue, message: r.differences.first)
         }
@@ -118,7 +122,8 @@ enum BaselineError: Error, CustomStringConvertible {
 
     var description: String {
         switch self {
-        case .unreadable(let path): return "cannot read baseline \(path): record one with `sslmatrix baseline record --output \(path)`"
+        case .unreadable(let path):
+            return "cannot read baseline \(path): record one with `sslmatrix baseline record --output \(path)`"
         case .malformed(let path, let reason): return "baseline \(path) is not a baseline file (\(reason))"
         case .wrongFormat(let path, let found, let expected):
             return "baseline \(path) has format \(found), this sslmatrix reads format \(expected): record it again"

@@ -38,7 +38,8 @@ struct BaselineCommand: AsyncParsableCommand {
             discussion: "Default file: baselines/pg<major>-openssl<x.y>.json (relative to the current directory).")
         @OptionGroup var installation: InstallationOptions
         @OptionGroup var run: MatrixRunOptions
-        @Option(help: "Where to write the baseline (default: baselines/pg<major>-openssl<x.y>.json).") var output: String?
+        @Option(help: "Where to write the baseline (default: baselines/pg<major>-openssl<x.y>.json).") var output:
+            String?
 
         func run() async throws {
             do {
@@ -47,7 +48,9 @@ struct BaselineCommand: AsyncParsableCommand {
                 let path = output ?? Baseline.defaultPath(for: baseline.header.versions)
                 try emit(baseline.json, to: path)
                 let notRun = baseline.cases.values.filter { $0.outcome == "error" }.count
-                print("recorded \(baseline.cases.count) cases to \(path)\(notRun > 0 ? " (\(notRun) harness errors recorded as such)" : "")")
+                print(
+                    "recorded \(baseline.cases.count) cases to \(path)\(notRun > 0 ? " (\(notRun) harness errors recorded as such)" : "")"
+                )
                 print(MatrixReport.versionLine(baseline.header.versions))
             } catch let error as ClusterKitError {
                 throw failClearly(error)
@@ -87,7 +90,10 @@ struct BaselineCommand: AsyncParsableCommand {
                 throw failClearly(error)
             }
             switch format {
-            case .text: print(diff.render(baselinePath: baseline, baseline: diff.baselineVersions!, now: now.header.versions), terminator: "")
+            case .text:
+                print(
+                    diff.render(baselinePath: baseline, baseline: diff.baselineVersions!, now: now.header.versions),
+                    terminator: "")
             case .json: print(JSONReport.render(diff), terminator: "")
             }
             if !diff.isEmpty { throw ExitCode(1) }

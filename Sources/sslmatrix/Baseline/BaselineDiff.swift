@@ -59,8 +59,10 @@ struct BaselineDiff: Codable, Sendable {
 
     /// Text for the terminal: a summary line, then per kind every case with before and after.
     func render(baselinePath: String, baseline: VersionInfo, now: VersionInfo) -> String {
-        var out = ["baseline \(baselinePath)", "  recorded with: \(MatrixReport.versionLine(baseline))",
-                   "  this run:      \(MatrixReport.versionLine(now))"]
+        var out = [
+            "baseline \(baselinePath)", "  recorded with: \(MatrixReport.versionLine(baseline))",
+            "  this run:      \(MatrixReport.versionLine(now))",
+        ]
         if isEmpty {
             out.append("no drift: \(compared) cases observed as recorded")
             return out.joined(separator: "\n") + "\n"
@@ -101,8 +103,11 @@ struct BaselineDiff: Codable, Sendable {
     }
 
     static func fields(_ c: BaselineCase) -> [(String, String)] {
-        [("outcome", c.outcomeDescription), ("protocol", c.protocol ?? "-"), ("cipher", c.cipher ?? "-"),
-         ("user", c.user ?? "-"), ("message", c.message.map { $0.replacingOccurrences(of: "\n", with: " | ") } ?? "-"),
-         ("server log", c.serverLog.isEmpty ? "-" : c.serverLog.joined(separator: " | "))]
+        [
+            ("outcome", c.outcomeDescription), ("protocol", c.protocol ?? "-"), ("cipher", c.cipher ?? "-"),
+            ("user", c.user ?? "-"),
+            ("message", c.message.map { $0.replacingOccurrences(of: "\n", with: " | ") } ?? "-"),
+            ("server log", c.serverLog.isEmpty ? "-" : c.serverLog.joined(separator: " | ")),
+        ]
     }
 }

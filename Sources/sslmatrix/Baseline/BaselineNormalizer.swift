@@ -13,13 +13,14 @@ enum BaselineNormalizer {
     }
 
     static let rules: [Rule] = [
-        Rule(pattern: #"(could not load private key file "[^"]*": )(bad decrypt|unsupported)"#,
-             replacement: "$1<bad decrypt|unsupported>",
-             why: """
+        Rule(
+            pattern: #"(could not load private key file "[^"]*": )(bad decrypt|unsupported)"#,
+            replacement: "$1<bad decrypt|unsupported>",
+            why: """
                 a wrong passphrase decrypts a freshly generated key (random salt and IV) to garbage: OpenSSL says \
                 'bad decrypt' when the padding check fails and 'unsupported' when it happens to pass and the \
                 decoder then fails; which one is chance, per run
-                """),
+                """)
     ]
 
     static func normalize(_ text: String) -> String {

@@ -36,14 +36,19 @@ struct ScenarioFileSource: BaselineSource {
         var out: [CaseResult] = []
         for path in paths {
             let file = try ScenarioFile.load(path: path)
-            let results = await ScenarioRunner(installation: installation, groupParallelism: options.groups,
-                                               probeParallelism: options.probes).run(file.groups)
+            let results = await ScenarioRunner(
+                installation: installation, groupParallelism: options.groups,
+                probeParallelism: options.probes
+            ).run(file.groups)
             let prefix = "file:\((path as NSString).lastPathComponent)/"
             for r in results {
-                var prefixed = CaseResult(id: prefix + r.group + "/" + r.id, group: prefix + r.group, verdict: r.verdict,
-                                          differences: r.differences, expected: r.expected, rules: r.rules, observed: r.observed)
+                var prefixed = CaseResult(
+                    id: prefix + r.group + "/" + r.id, group: prefix + r.group, verdict: r.verdict,
+                    differences: r.differences, expected: r.expected, rules: r.rules, observed: r.observed)
                 prefixed.labels = r.labels
-                if let filter = options.filter, !prefixed.id.contains(filter), !prefixed.group.contains(filter) { continue }
+                if let filter = options.filter, !prefixed.id.contains(filter), !prefixed.group.contains(filter) {
+                    continue
+                }
                 out.append(prefixed)
             }
         }

@@ -8,7 +8,9 @@ import Scenarios
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Benchmark: matrix throughput vs pgbench -C, cluster readiness vs pg_virtualenv and initdb+pg_ctl, PKI cold/cached.")
+        abstract:
+            "Benchmark: matrix throughput vs pgbench -C, cluster readiness vs pg_virtualenv and initdb+pg_ctl, PKI cold/cached."
+    )
 
     @OptionGroup var installation: InstallationOptions
     @Option(help: "Runs per cluster-readiness measurement (medians are reported).") var runs = 5
@@ -42,19 +44,23 @@ struct BenchCommand: AsyncParsableCommand {
                 },
                 tlsAccepts: { cluster in
                     try await cluster.query("CREATE ROLE bench_trust LOGIN")
-                    let outcome = await Probe(cluster: cluster).connect(ConnectionParameters(
-                        host: BenchTLS.host, hostaddr: "127.0.0.1", port: cluster.port, user: "bench_trust", sslmode: "require"))
+                    let outcome = await Probe(cluster: cluster).connect(
+                        ConnectionParameters(
+                            host: BenchTLS.host, hostaddr: "127.0.0.1", port: cluster.port, user: "bench_trust",
+                            sslmode: "require"))
                     return outcome.session?.client.encrypted == true
                 }
             ).run(progress: say)
             say("connection rates (\(seconds) s each, \(clients) in flight)")
-            let rates = try await ConnectionRateBenchmark(installation: inst, seconds: seconds, clients: clients).run(progress: say)
+            let rates = try await ConnectionRateBenchmark(installation: inst, seconds: seconds, clients: clients).run(
+                progress: say)
             say("PKI for the whole matrix")
             let pki = try PKIMatrixBenchmark(major: inst.major).run()
             var results = Results(versions: versions, cluster: cluster, connectionRates: rates, pki: pki)
             if !skipMatrix {
                 say("full matrix")
-                let report = try await MatrixRun.run(installation: inst, filter: nil, groupParallelism: 3, probeParallelism: 8)
+                let report = try await MatrixRun.run(
+                    installation: inst, filter: nil, groupParallelism: 3, probeParallelism: 8)
                 results.matrixCases = report.results.count
                 results.matrixSeconds = report.elapsed
                 results.matrixCasesPerSecond = report.casesPerSecond
@@ -96,15 +102,23 @@ enum BenchTable {
         ]
         for rate in r.connectionRates {
             let name = rate.setting.padding(toLength: 34, withPad: " ", startingAt: 0)
-            lines.append("  " + name + String(format: "%8.0f/s %8.0f/s   %6.2f", rate.pgbenchPerSecond, rate.probePerSecond, rate.ratio))
+            lines.append(
+                "  " + name
+                    + String(format: "%8.0f/s %8.0f/s   %6.2f", rate.pgbenchPerSecond, rate.probePerSecond, rate.ratio))
         }
         lines.append("")
-        lines.append(String(format: "PKI for %d matrix groups: cold %.1f ms, cached %.1f ms (%.1fx)", r.pki.groups,
-                            r.pki.coldMilliseconds, r.pki.cachedMilliseconds, r.pki.coldMilliseconds / max(r.pki.cachedMilliseconds, 0.001)))
+        lines.append(
+            String(
+                format: "PKI for %d matrix groups: cold %.1f ms, cached %.1f ms (%.1fx)", r.pki.groups,
+                r.pki.coldMilliseconds, r.pki.cachedMilliseconds,
+                r.pki.coldMilliseconds / max(r.pki.cachedMilliseconds, 0.001)))
         if let cps = r.matrixCasesPerSecond, let n = r.matrixCases, let s = r.matrixSeconds {
             lines.append(String(format: "matrix: %d cases in %.1f s = %.0f cases/s", n, s, cps))
             for rate in r.connectionRates {
-                lines.append(String(format: "  matrix cases/s / pgbench -C (%@): %.2f", rate.setting as NSString, cps / rate.pgbenchPerSecond))
+                lines.append(
+                    String(
+                        format: "  matrix cases/s / pgbench -C (%@): %.2f", rate.setting as NSString,
+                        cps / rate.pgbenchPerSecond))
             }
         }
         return lines.joined(separator: "\n")

@@ -13,8 +13,12 @@ enum BenchTLS {
         spec.addKey(KeySpec(name: "server"))
         spec.addKey(KeySpec(name: "client"))
         spec.addCertificate(.rootCA(name: "root", key: "ca", subject: .commonName("bench root")))
-        spec.addCertificate(.server(name: "leaf", key: "server", issuer: "root", subject: .commonName(host), subjectAlternativeNames: [.dns(host)]))
-        spec.addCertificate(.client(name: "bench_cert", key: "client", issuer: "root", subject: .commonName("bench_cert")))
+        spec.addCertificate(
+            .server(
+                name: "leaf", key: "server", issuer: "root", subject: .commonName(host),
+                subjectAlternativeNames: [.dns(host)]))
+        spec.addCertificate(
+            .client(name: "bench_cert", key: "client", issuer: "root", subject: .commonName("bench_cert")))
         spec.addFile(OutputFileSpec(name: "root.crt", contents: [.certificate("root")]))
         spec.addFile(OutputFileSpec(name: "server.crt", contents: [.certificate("leaf")], owner: .server))
         spec.addFile(OutputFileSpec(name: "server.key", contents: [.privateKey("server")], owner: .server))
@@ -28,8 +32,9 @@ enum BenchTLS {
     @discardableResult
     static func configure(_ cluster: Cluster) throws -> PKIMaterial {
         let material = try PKI.materialize(spec, into: cluster.filesDirectory, serverAccount: cluster.workspace.account)
-        var settings = ServerSettings.ssl(certFile: try material.path("server.crt"), keyFile: try material.path("server.key"),
-                                          caFile: try material.path("ca.crt"))
+        var settings = ServerSettings.ssl(
+            certFile: try material.path("server.crt"), keyFile: try material.path("server.key"),
+            caFile: try material.path("ca.crt"))
         settings["max_connections"] = .int(100)
         try cluster.configure(settings)
         try cluster.setHBA([
@@ -41,7 +46,8 @@ enum BenchTLS {
     }
 
     static func createRoles(_ cluster: Cluster) async throws {
-        try await cluster.query("""
+        try await cluster.query(
+            """
             CREATE ROLE bench_scram LOGIN PASSWORD '\(password)'; CREATE ROLE bench_cert LOGIN; CREATE ROLE bench_trust LOGIN;
             """)
     }
@@ -72,7 +78,8 @@ enum BenchTLS {
     static func environment(_ s: Setting, _ cluster: Cluster, _ material: PKIMaterial) throws -> [String: String] {
         var env = Command.cleanEnvironment(adding: [
             "PGHOST": host, "PGHOSTADDR": "127.0.0.1", "PGPORT": String(cluster.port), "PGUSER": s.user,
-            "PGDATABASE": "postgres", "PGSSLMODE": s.sslmode, "PGGSSENCMODE": "disable", "HOME": cluster.workspace.clientDirectory,
+            "PGDATABASE": "postgres", "PGSSLMODE": s.sslmode, "PGGSSENCMODE": "disable",
+            "HOME": cluster.workspace.clientDirectory,
         ])
         if s.method == "scram" { env["PGPASSWORD"] = password }
         if s.sslmode != "require" { env["PGSSLROOTCERT"] = try material.path("root.crt") }

@@ -32,10 +32,15 @@ struct ClusterBenchmark {
             // initdb alone, the cost the template saves per cluster.
             let dir = "\(ws.runDirectory)/bench-initdb-\(i)"
             try SecureFiles.makeDirectory(dir, mode: 0o700, owner: ws.account)
-            result.initdb.add(try await Stopwatch.time {
-                try await Command.check(installation.tool("initdb"), ["-D", dir + "/data", "-U", "postgres", "--auth=trust",
-                                                                       "--no-sync", "--encoding=UTF8", "--locale=C"], as: ws.account)
-            })
+            result.initdb.add(
+                try await Stopwatch.time {
+                    try await Command.check(
+                        installation.tool("initdb"),
+                        [
+                            "-D", dir + "/data", "-U", "postgres", "--auth=trust",
+                            "--no-sync", "--encoding=UTF8", "--locale=C",
+                        ], as: ws.account)
+                })
             SecureFiles.remove(dir)
 
             // Ours: template copy + start + the first TLS connection accepted.
@@ -59,10 +64,12 @@ struct ClusterBenchmark {
 
             // Debian's pg_virtualenv: creates, starts, runs `true`, drops.
             if FileManager.default.isExecutableFile(atPath: "/usr/bin/pg_virtualenv") {
-                result.readinessPgVirtualenv.add(try await Stopwatch.time {
-                    try await Command.check("/usr/bin/pg_virtualenv", ["-v", String(installation.major), "true"],
-                                            environment: Command.cleanEnvironment(adding: ["HOME": "/root"]))
-                })
+                result.readinessPgVirtualenv.add(
+                    try await Stopwatch.time {
+                        try await Command.check(
+                            "/usr/bin/pg_virtualenv", ["-v", String(installation.major), "true"],
+                            environment: Command.cleanEnvironment(adding: ["HOME": "/root"]))
+                    })
             }
         }
         return result
@@ -73,8 +80,12 @@ struct ClusterBenchmark {
         let t0 = Stopwatch.now()
         let cluster = try await Cluster.create(installation: installation)
         SecureFiles.remove(cluster.dataDirectory)
-        try await Command.check(installation.tool("initdb"), ["-D", cluster.dataDirectory, "-U", "postgres", "--auth=trust",
-                                                              "--no-sync", "--encoding=UTF8", "--locale=C"], as: ws.account)
+        try await Command.check(
+            installation.tool("initdb"),
+            [
+                "-D", cluster.dataDirectory, "-U", "postgres", "--auth=trust",
+                "--no-sync", "--encoding=UTF8", "--locale=C",
+            ], as: ws.account)
         try "include 'pg-ssl-matrix.conf'\n".appendingToFile(cluster.dataDirectory + "/postgresql.conf")
         try cluster.configure(try await tls(cluster))
         try await cluster.start()
@@ -90,7 +101,8 @@ enum BenchError: Error, CustomStringConvertible {
     case tool(String)
     var description: String {
         switch self {
-        case .tlsNotAccepted(let what): "the \(what) server did not accept a TLS connection; the benchmark measures nothing useful"
+        case .tlsNotAccepted(let what):
+            "the \(what) server did not accept a TLS connection; the benchmark measures nothing useful"
         case .tool(let text): text
         }
     }

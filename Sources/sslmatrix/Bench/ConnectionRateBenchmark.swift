@@ -26,9 +26,12 @@ struct ConnectionRateBenchmark {
             for setting in BenchTLS.settings {
                 progress("pgbench -C \(setting)")
                 let env = try BenchTLS.environment(setting, cluster, material)
-                let result = try await Command.run(installation.tool("pgbench"), [
-                    "-n", "-C", "-f", script, "-c", String(clients), "-j", String(min(clients, 2)), "-T", String(seconds),
-                ], environment: env)
+                let result = try await Command.run(
+                    installation.tool("pgbench"),
+                    [
+                        "-n", "-C", "-f", script, "-c", String(clients), "-j", String(min(clients, 2)), "-T",
+                        String(seconds),
+                    ], environment: env)
                 guard result.succeeded, let tps = Self.tps(result.standardOutput) else {
                     throw BenchError.tool("pgbench failed for \(setting): \(result.combinedOutput)")
                 }
@@ -41,7 +44,9 @@ struct ConnectionRateBenchmark {
     }
 
     /// Our probes, `clients` in flight, for the same wall time as pgbench.
-    private func probeRate(_ setting: BenchTLS.Setting, _ cluster: Cluster, _ material: PKIMaterial) async throws -> Double {
+    private func probeRate(
+        _ setting: BenchTLS.Setting, _ cluster: Cluster, _ material: PKIMaterial
+    ) async throws -> Double {
         let parameters = try BenchTLS.parameters(setting, cluster, material)
         let probe = Probe(cluster: cluster)
         let deadline = Date().addingTimeInterval(Double(seconds))

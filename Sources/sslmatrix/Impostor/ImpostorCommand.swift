@@ -8,7 +8,9 @@ import Scenarios
 struct ImpostorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "impostor",
-        abstract: "Reproduce \"How to Spot an Impostor\" (sslmode x hostssl/hostnossl) and show what an impostor captures per sslmode.")
+        abstract:
+            "Reproduce \"How to Spot an Impostor\" (sslmode x hostssl/hostnossl) and show what an impostor captures per sslmode."
+    )
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case terminal, markdown, json }
 

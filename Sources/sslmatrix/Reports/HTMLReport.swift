@@ -13,26 +13,39 @@ enum HTMLReport {
         var body: [String] = ["<h1>pg-ssl-matrix</h1>"]
         body.append(#"<section class="versions">"#)
         for (name, r) in zip(names, set.runs) {
-            body.append(#"<div class="run"><h2>\#(h(name))</h2><p>\#(h(r.installation))</p><p class="v">\#(h(r.versionLine))</p>"#)
+            body.append(
+                #"<div class="run"><h2>\#(h(name))</h2><p>\#(h(r.installation))</p><p class="v">\#(h(r.versionLine))</p>"#
+            )
             if let s = r.settingsLine { body.append(#"<p class="warn">\#(h(s))</p>"#) }
             body.append(#"<p class="\#(r.modelKnowsVersion ? "headline" : "warn")">\#(h(r.headline))</p></div>"#)
         }
         body.append("</section>")
-        body.append(#"<p class="legend"><span class="c enc">E</span> accepted, encrypted <span class="c plain">P</span> accepted, plaintext <span class="c rej">R</span> rejected <span class="c nostart">X</span> server did not start <span class="c skip">s</span> skipped <span class="c enc bad">!</span> model and reality disagree. Hover a cell for the message; click it for the details.</p>"#)
+        body.append(
+            #"<p class="legend"><span class="c enc">E</span> accepted, encrypted <span class="c plain">P</span> accepted, plaintext <span class="c rej">R</span> rejected <span class="c nostart">X</span> server did not start <span class="c skip">s</span> skipped <span class="c enc bad">!</span> model and reality disagree. Hover a cell for the message; click it for the details.</p>"#
+        )
 
         let tables = set.runs.map { Cell.tables($0.results, judged: $0.modelKnowsVersion) }
         for (i, table) in (tables.first ?? []).enumerated() {
-            body.append(#"<section class="chain"><h2>server chain: \#(h(table.title)) <small>(client trusts root)</small></h2><div class="side">"#)
+            body.append(
+                #"<section class="chain"><h2>server chain: \#(h(table.title)) <small>(client trusts root)</small></h2><div class="side">"#
+            )
             for (runIndex, ts) in tables.enumerated() where i < ts.count {
-                body.append(heatmap(ts[i], name: names[runIndex], run: runIndex, judged: set.runs[runIndex].modelKnowsVersion))
+                body.append(
+                    heatmap(ts[i], name: names[runIndex], run: runIndex, judged: set.runs[runIndex].modelKnowsVersion))
             }
             body.append("</div>")
-            body.append(details(tables.enumerated().compactMap { $0.element.count > i ? ($0.offset, names[$0.offset], $0.element[i]) : nil }))
+            body.append(
+                details(
+                    tables.enumerated().compactMap {
+                        $0.element.count > i ? ($0.offset, names[$0.offset], $0.element[i]) : nil
+                    }))
             body.append("</section>")
         }
         if set.runs.count > 1 { body.append(cross(set)) }
         for (name, r) in zip(names, set.runs) {
-            if let diff = r.baselineDiff, let path = r.baselinePath { body.append(diffView(diff, path: path, name: name, report: r)) }
+            if let diff = r.baselineDiff, let path = r.baselinePath {
+                body.append(diffView(diff, path: path, name: name, report: r))
+            }
         }
         return """
             <!doctype html>
@@ -55,7 +68,9 @@ enum HTMLReport {
             for col in t.columns {
                 guard let r = t.results[row]?[col] else { out.append(#"<td class="c none">-</td>"#); continue }
                 let bad = judged && (r.verdict == .disagree || r.verdict == .error)
-                out.append(##"<td class="c \##(cssClass(r))\##(bad ? " bad" : "")" title="\##(h(hover(r)))"><a href="#\##(anchor(run, r.id))">\##(h(Cell.symbol(r, judged: judged)))</a></td>"##)
+                out.append(
+                    ##"<td class="c \##(cssClass(r))\##(bad ? " bad" : "")" title="\##(h(hover(r)))"><a href="#\##(anchor(run, r.id))">\##(h(Cell.symbol(r, judged: judged)))</a></td>"##
+                )
             }
             out.append("</tr>")
         }
@@ -64,12 +79,16 @@ enum HTMLReport {
     }
 
     static func details(_ runs: [(Int, String, Cell.Table)]) -> String {
-        var out = [#"<details class="msgs"><summary>every cell's outcome and exact message</summary><input class="find" placeholder="filter"><dl>"#]
+        var out = [
+            #"<details class="msgs"><summary>every cell's outcome and exact message</summary><input class="find" placeholder="filter"><dl>"#
+        ]
         for (run, name, t) in runs {
             for row in t.rows {
                 for col in t.columns {
                     guard let r = t.results[row]?[col] else { continue }
-                    out.append(#"<dt id="\#(anchor(run, r.id))"><span class="c \#(cssClass(r))">\#(h(Cell.symbol(r)))</span> \#(h(name)) · \#(h(row)) · \#(h(col)) <code>\#(h(r.id))</code></dt>"#)
+                    out.append(
+                        #"<dt id="\#(anchor(run, r.id))"><span class="c \#(cssClass(r))">\#(h(Cell.symbol(r)))</span> \#(h(name)) · \#(h(row)) · \#(h(col)) <code>\#(h(r.id))</code></dt>"#
+                    )
                     out.append("<dd><pre>\(h(hover(r)))</pre></dd>")
                 }
             }
@@ -82,8 +101,12 @@ enum HTMLReport {
         let diffs = set.crossDifferences
         var out = [#"<section><h2>Observed differently between installations (\#(diffs.count))</h2>"#]
         if !diffs.isEmpty {
-            out.append("<table class=\"diff\"><tr><th>case</th>" + set.names.map { "<th>\(h($0))</th>" }.joined() + "</tr>")
-            for d in diffs { out.append("<tr><td><code>\(h(d.id))</code></td>" + d.observed.map { "<td>\(h($0))</td>" }.joined() + "</tr>") }
+            out.append(
+                "<table class=\"diff\"><tr><th>case</th>" + set.names.map { "<th>\(h($0))</th>" }.joined() + "</tr>")
+            for d in diffs {
+                out.append(
+                    "<tr><td><code>\(h(d.id))</code></td>" + d.observed.map { "<td>\(h($0))</td>" }.joined() + "</tr>")
+            }
             out.append("</table>")
         }
         out.append("</section>")
@@ -92,19 +115,25 @@ enum HTMLReport {
 
     static func diffView(_ diff: BaselineDiff, path: String, name: String, report: MatrixReport) -> String {
         var out = [#"<section class="drift"><h2>Drift from baseline <code>\#(h(path))</code> (\#(h(name)))</h2>"#]
-        out.append(#"<p class="v">recorded with: \#(h(MatrixReport.versionLine(diff.baselineVersions ?? report.versions)))</p>"#)
+        out.append(
+            #"<p class="v">recorded with: \#(h(MatrixReport.versionLine(diff.baselineVersions ?? report.versions)))</p>"#
+        )
         if diff.isEmpty {
             out.append(#"<p class="headline">no drift: \#(diff.compared) cases observed as recorded</p>"#)
         }
         for kind in BaselineDiff.Kind.allCases {
             let list = diff.changes(kind)
             guard !list.isEmpty else { continue }
-            out.append(#"<h3>\#(h(kind.rawValue)) (\#(list.count))</h3><table class="diff"><tr><th>case</th><th>before</th><th>after</th></tr>"#)
+            out.append(
+                #"<h3>\#(h(kind.rawValue)) (\#(list.count))</h3><table class="diff"><tr><th>case</th><th>before</th><th>after</th></tr>"#
+            )
             for c in list {
                 let sides = BaselineDiff.sides(c)
                 let before = sides.filter { $0.hasPrefix("before") }.map { String($0.dropFirst(7)) }
                 let after = sides.filter { $0.hasPrefix("after") }.map { String($0.dropFirst(7)) }
-                out.append(#"<tr><td><code>\#(h(c.id))</code></td><td class="b">\#(h(before.joined(separator: "\n")))</td><td class="a">\#(h(after.joined(separator: "\n")))</td></tr>"#)
+                out.append(
+                    #"<tr><td><code>\#(h(c.id))</code></td><td class="b">\#(h(before.joined(separator: "\n")))</td><td class="a">\#(h(after.joined(separator: "\n")))</td></tr>"#
+                )
             }
             out.append("</table>")
         }
@@ -126,7 +155,9 @@ enum HTMLReport {
         var lines = [r.id, r.observed?.shortDescription ?? "not run: \(r.differences.first ?? "")"]
         if let o = r.observed, o.kind != .rejected, let m = o.message { lines.append(m) }
         if let log = r.observed?.serverLog, !log.isEmpty { lines.append("server log:"); lines += log.map { "  " + $0 } }
-        if r.verdict == .disagree || r.verdict == .error { lines.append("model: \(r.expected)"); lines += r.differences }
+        if r.verdict == .disagree || r.verdict == .error {
+            lines.append("model: \(r.expected)"); lines += r.differences
+        }
         return lines.joined(separator: "\n")
     }
 

@@ -13,8 +13,10 @@ enum JUnitReport {
         let errors = set.runs.reduce(0) { $0 + $1.errors }
         let skipped = set.runs.reduce(0) { $0 + $1.skipped }
         let time = set.runs.reduce(0) { $0 + $1.elapsed }
-        var out = [#"<?xml version="1.0" encoding="UTF-8"?>"#,
-                   #"<testsuites name="pg-ssl-matrix" tests="\#(tests)" failures="\#(failures)" errors="\#(errors)" skipped="\#(skipped)" time="\#(String(format: "%.3f", time))">"#]
+        var out = [
+            #"<?xml version="1.0" encoding="UTF-8"?>"#,
+            #"<testsuites name="pg-ssl-matrix" tests="\#(tests)" failures="\#(failures)" errors="\#(errors)" skipped="\#(skipped)" time="\#(String(format: "%.3f", time))">"#,
+        ]
         for (name, report) in zip(set.names, set.runs) {
             out += suites(report, prefix: set.runs.count > 1 ? "\(name): " : "")
         }
@@ -36,9 +38,12 @@ enum JUnitReport {
             let failures = judged ? rs.filter { $0.verdict == .disagree }.count : 0
             let errors = rs.filter { $0.verdict == .error }.count
             let skipped = rs.filter { $0.verdict == .skipped }.count
-            out.append(#"  <testsuite name="\#(xml(prefix + group))" tests="\#(rs.count)" failures="\#(failures)" errors="\#(errors)" skipped="\#(skipped)">"#)
+            out.append(
+                #"  <testsuite name="\#(xml(prefix + group))" tests="\#(rs.count)" failures="\#(failures)" errors="\#(errors)" skipped="\#(skipped)">"#
+            )
             if !judged {
-                out.append(#"    <properties><property name="model" value="unknown version, observed only"/></properties>"#)
+                out.append(
+                    #"    <properties><property name="model" value="unknown version, observed only"/></properties>"#)
             }
             for r in rs {
                 let observed = r.observed?.shortDescription ?? "(not run)"
@@ -47,7 +52,9 @@ enum JUnitReport {
                 case .agree: break
                 case .disagree where !judged: break
                 case .disagree:
-                    out.append(#"      <failure message="model and reality disagree">\#(xml(r.differences.joined(separator: "\n") + "\nrules:\n" + r.rules.joined(separator: "\n")))</failure>"#)
+                    out.append(
+                        #"      <failure message="model and reality disagree">\#(xml(r.differences.joined(separator: "\n") + "\nrules:\n" + r.rules.joined(separator: "\n")))</failure>"#
+                    )
                 case .error: out.append(#"      <error message="\#(xml(r.differences.first ?? "error"))"/>"#)
                 case .skipped: out.append(#"      <skipped message="\#(xml(r.differences.first ?? ""))"/>"#)
                 }
@@ -61,9 +68,11 @@ enum JUnitReport {
 
     /// Escapes text for XML attributes and content; drops characters XML 1.0 forbids.
     static func xml(_ s: String) -> String {
-        let allowed = String(String.UnicodeScalarView(s.unicodeScalars.filter {
-            $0 == "\t" || $0 == "\n" || $0 == "\r" || $0.value >= 0x20
-        }))
+        let allowed = String(
+            String.UnicodeScalarView(
+                s.unicodeScalars.filter {
+                    $0 == "\t" || $0 == "\n" || $0 == "\r" || $0.value >= 0x20
+                }))
         return allowed.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
             .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
     }

@@ -15,7 +15,9 @@ enum MarkdownReport {
             if let s = r.settingsLine { out += ["_\(s)_", ""] }
             out += ["**\(r.headline)**", ""]
         }
-        out.append("E accepted+encrypted, P accepted plaintext, R rejected, X server did not start, ! model and reality disagree")
+        out.append(
+            "E accepted+encrypted, P accepted plaintext, R rejected, X server did not start, ! model and reality disagree"
+        )
         if set.runs.count > 1 { out.append("; each cell: " + names.joined(separator: " · ")) }
         let tables = set.runs.map { Cell.tables($0.results, judged: $0.modelKnowsVersion) }
         for (i, table) in (tables.first ?? []).enumerated() {
@@ -40,8 +42,11 @@ enum MarkdownReport {
         }
         for (name, r) in zip(names, set.runs) {
             if let diff = r.baselineDiff, let path = r.baselinePath {
-                out += ["", "## Drift from baseline \(path)\(set.runs.count > 1 ? " (\(name))" : "")", "", "```",
-                        diff.render(baselinePath: path, baseline: diff.baselineVersions ?? r.versions, now: r.versions), "```"]
+                out += [
+                    "", "## Drift from baseline \(path)\(set.runs.count > 1 ? " (\(name))" : "")", "", "```",
+                    diff.render(baselinePath: path, baseline: diff.baselineVersions ?? r.versions, now: r.versions),
+                    "```",
+                ]
             }
             guard r.modelKnowsVersion else { continue }
             let bad = r.results.filter { $0.verdict == .disagree || $0.verdict == .error }

@@ -41,21 +41,27 @@ struct MatrixReport: Codable, Sendable {
 
     var headline: String {
         if !modelKnowsVersion {
-            return String(format: "PostgreSQL %d: unknown version, observed only (the model knows %d-%d); %d cases observed, %d skipped, %d errors; %.1f s",
-                          versions.major, MessageCatalogue.supportedMajors.lowerBound, MessageCatalogue.supportedMajors.upperBound,
-                          results.count - skipped - errors, skipped, errors, elapsed)
+            return String(
+                format:
+                    "PostgreSQL %d: unknown version, observed only (the model knows %d-%d); %d cases observed, %d skipped, %d errors; %.1f s",
+                versions.major, MessageCatalogue.supportedMajors.lowerBound,
+                MessageCatalogue.supportedMajors.upperBound,
+                results.count - skipped - errors, skipped, errors, elapsed)
         }
-        return String(format: "%d cases: %d agree, %d disagree, %d skipped, %d errors; %.1f s (%.0f cases/s)",
-                      results.count, agreements, disagreements, skipped, errors, elapsed, casesPerSecond)
+        return String(
+            format: "%d cases: %d agree, %d disagree, %d skipped, %d errors; %.1f s (%.0f cases/s)",
+            results.count, agreements, disagreements, skipped, errors, elapsed, casesPerSecond)
     }
 
     var versionLine: String { Self.versionLine(versions) }
 
     static func versionLine(_ v: VersionInfo) -> String {
-        let serverSSL = v.serverOpenSSL.map { s in
-            [s.version, s.package.map { "package \($0)" }].compactMap { $0 }.joined(separator: ", ")
-        } ?? v.serverSSLLibrary ?? "?"
-        return "PostgreSQL \(v.server) (server OpenSSL: \(serverSSL)), libpq \(v.libpq) (OpenSSL: \(v.libpqSSLLibrary ?? "?")), openssl CLI: \(v.opensslCLI ?? "?")"
+        let serverSSL =
+            v.serverOpenSSL.map { s in
+                [s.version, s.package.map { "package \($0)" }].compactMap { $0 }.joined(separator: ", ")
+            } ?? v.serverSSLLibrary ?? "?"
+        return
+            "PostgreSQL \(v.server) (server OpenSSL: \(serverSSL)), libpq \(v.libpq) (OpenSSL: \(v.libpqSSLLibrary ?? "?")), openssl CLI: \(v.opensslCLI ?? "?")"
     }
 
     /// A short name for side-by-side columns: "15.18", or "15.18 #2" for a repeated installation.
@@ -86,7 +92,8 @@ enum Cell {
     static func isTableCase(_ r: CaseResult) -> Bool {
         r.labels["trust"] == "root" && r.labels["names"] == "standard" && r.labels["tls"] == "tls-default"
             && r.labels["certificate"].map({ $0 == "none" || $0 == "cn=user" }) ?? false && r.labels["hardened"] == nil
-            && !r.id.contains("password-") && !r.id.contains("channel_binding") && !r.id.contains("stored-") && !r.id.contains("crl")
+            && !r.id.contains("password-") && !r.id.contains("channel_binding") && !r.id.contains("stored-")
+            && !r.id.contains("crl")
     }
 
     struct Table {

@@ -20,7 +20,8 @@ struct ReportSet: Codable, Sendable {
 
     func render(_ format: ReportFormat, showDisagreements: Int = 20) -> String {
         switch format {
-        case .text: return runs.map { TextReport.render($0, show: showDisagreements) }.joined(separator: "\n") + crossText
+        case .text:
+            return runs.map { TextReport.render($0, show: showDisagreements) }.joined(separator: "\n") + crossText
         case .json: return runs.count == 1 ? JSONReport.render(runs[0]) : JSONReport.render(self)
         case .markdown: return MarkdownReport.render(self)
         case .junit: return JUnitReport.render(self)
@@ -43,7 +44,9 @@ struct ReportSet: Codable, Sendable {
     private var crossText: String {
         guard runs.count > 1 else { return "" }
         let diffs = crossDifferences
-        var out = ["", "Between installations (\(names.joined(separator: " | "))): \(diffs.count) cases observed differently"]
+        var out = [
+            "", "Between installations (\(names.joined(separator: " | "))): \(diffs.count) cases observed differently",
+        ]
         for d in diffs.prefix(50) {
             out.append("  \(d.id)")
             for (name, o) in zip(names, d.observed) { out.append("    \(name): \(o)") }
@@ -56,6 +59,8 @@ struct ReportSet: Codable, Sendable {
 struct BaselineComparable: Hashable {
     var kind: ObservedSummary.Kind, encrypted: Bool?, proto: String?, cipher: String?, message: String?, log: [String]
     init(_ o: ObservedSummary) {
-        (kind, encrypted, proto, cipher, message, log) = (o.kind, o.encrypted, o.protocol, o.cipher, o.message, o.serverLog)
+        (kind, encrypted, proto, cipher, message, log) = (
+            o.kind, o.encrypted, o.protocol, o.cipher, o.message, o.serverLog
+        )
     }
 }

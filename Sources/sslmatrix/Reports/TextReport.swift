@@ -7,20 +7,28 @@ enum TextReport {
         var out = ["pg-ssl-matrix: \(report.installation)", report.versionLine]
         if let settings = report.settingsLine { out.append(settings) }
         out += [report.headline, ""]
-        out.append("E accepted+encrypted, P accepted plaintext, R rejected, X server did not start, ! model and reality disagree")
+        out.append(
+            "E accepted+encrypted, P accepted plaintext, R rejected, X server did not start, ! model and reality disagree"
+        )
         for table in Cell.tables(report.results, judged: report.modelKnowsVersion) {
             out.append("")
             out.append("server chain: \(table.title) (client trusts root)")
             let width = max(12, table.columns.map(\.count).max() ?? 0)
             out.append("sslmode      " + table.columns.map { pad($0, width) }.joined(separator: " "))
             for row in table.rows {
-                out.append(pad(row, 12) + " " + table.columns.map { pad(table.cells[row]?[$0] ?? "-", width) }.joined(separator: " "))
+                out.append(
+                    pad(row, 12) + " "
+                        + table.columns.map { pad(table.cells[row]?[$0] ?? "-", width) }.joined(separator: " "))
             }
         }
-        let bad = report.results.filter { $0.verdict == .error || ($0.verdict == .disagree && report.modelKnowsVersion) }
+        let bad = report.results.filter {
+            $0.verdict == .error || ($0.verdict == .disagree && report.modelKnowsVersion)
+        }
         if let diff = report.baselineDiff, let path = report.baselinePath {
             out.append("")
-            out.append(diff.render(baselinePath: path, baseline: diff.baselineVersions ?? report.versions, now: report.versions))
+            out.append(
+                diff.render(
+                    baselinePath: path, baseline: diff.baselineVersions ?? report.versions, now: report.versions))
         }
         if !bad.isEmpty {
             out.append("")
@@ -36,6 +44,10 @@ enum TextReport {
         return out.joined(separator: "\n") + "\n"
     }
 
-    static func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
-    static func indent(_ s: String) -> String { s.split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }.joined(separator: "\n") }
+    static func pad(_ s: String, _ n: Int) -> String {
+        s.count >= n ? s : s + String(repeating: " ", count: n - s.count)
+    }
+    static func indent(_ s: String) -> String {
+        s.split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }.joined(separator: "\n")
+    }
 }

@@ -1,6 +1,7 @@
-@testable import ClusterKit
 import Foundation
 import Testing
+
+@testable import ClusterKit
 
 @Suite("Cluster: several at once, and nothing left behind", .tags(.liveServer))
 struct ClusterConcurrencyTests {
@@ -34,7 +35,9 @@ struct ClusterConcurrencyTests {
 
         kill(pid, SIGKILL)
         for _ in 0..<100 where ProcessIdentity.isRunning(pid) { try await Task.sleep(nanoseconds: 10_000_000) }
-        #expect(ProcessIdentity.isRunning(postmaster), "the server outlives a kill -9 of its run; that is what reaping is for")
+        #expect(
+            ProcessIdentity.isRunning(postmaster),
+            "the server outlives a kill -9 of its run; that is what reaping is for")
 
         let reaped = Workspace.reapOrphans(in: ws.base)
         let runDir = ((dataDir as NSString).deletingLastPathComponent as NSString).deletingLastPathComponent
@@ -58,8 +61,11 @@ struct ClusterConcurrencyTests {
     /// its pid and the data directory it printed once ready.
     func startSeparateRun(_ ws: Workspace) async throws -> (Int32, String) {
         let out = "\(ws.clientDirectory)/separate-run-\(UUID()).out"
-        let launch = try await Command.check("/bin/sh", ["-c", "\(PackagePaths.sslmatrix) cluster up > \(out) 2>&1 & echo $!"],
-                                             environment: Command.cleanEnvironment(adding: ["PGSSLMATRIX_TMPDIR": (ws.base as NSString).deletingLastPathComponent]))
+        let launch = try await Command.check(
+            "/bin/sh", ["-c", "\(PackagePaths.sslmatrix) cluster up > \(out) 2>&1 & echo $!"],
+            environment: Command.cleanEnvironment(adding: [
+                "PGSSLMATRIX_TMPDIR": (ws.base as NSString).deletingLastPathComponent
+            ]))
         let pid = try #require(Int32(launch.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)))
         var text = ""
         for _ in 0..<600 where !text.contains("ready") {
@@ -67,8 +73,9 @@ struct ClusterConcurrencyTests {
             text = (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
         }
         #expect(text.contains("ready"), "sslmatrix cluster up said: \(text)")
-        let dataDir = try #require(text.split(separator: "\n").first { $0.hasPrefix("data directory: ") }
-            .map { String($0.dropFirst("data directory: ".count)) })
+        let dataDir = try #require(
+            text.split(separator: "\n").first { $0.hasPrefix("data directory: ") }
+                .map { String($0.dropFirst("data directory: ".count)) })
         return (pid, dataDir)
     }
 }

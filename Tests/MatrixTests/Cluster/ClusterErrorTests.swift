@@ -1,6 +1,7 @@
-@testable import ClusterKit
 import Foundation
 import Testing
+
+@testable import ClusterKit
 
 /// Bad input gets one clear error naming the problem and the fix, and leaves nothing behind.
 @Suite("Cluster: bad input gets one clear error")

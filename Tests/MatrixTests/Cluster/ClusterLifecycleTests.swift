@@ -51,8 +51,9 @@ struct ClusterLifecycleTests {
 }
 
 func postmasterPID(_ cluster: Cluster) throws -> Int32 {
-    try #require(try String(contentsOfFile: cluster.dataDirectory + "/postmaster.pid", encoding: .utf8)
-        .split(separator: "\n").first.flatMap { Int32($0) })
+    try #require(
+        try String(contentsOfFile: cluster.dataDirectory + "/postmaster.pid", encoding: .utf8)
+            .split(separator: "\n").first.flatMap { Int32($0) })
 }
 
 extension Tag {

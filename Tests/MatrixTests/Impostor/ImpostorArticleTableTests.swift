@@ -24,7 +24,8 @@ struct ImpostorArticleTableTests {
                 // The first matching line is the explicit `hostnossl ... reject`.
                 let hba = MessageCatalogue.template(.hbaRejects, major: major).rendered([
                     "addr": "127.0.0.1", "user": experiment.user, "db": experiment.database,
-                    "enc": MessageCatalogue.text(.encryptionNone, major: major)])
+                    "enc": MessageCatalogue.text(.encryptionNone, major: major),
+                ])
                 #expect(row.observed.exitCode == 2)
                 #expect(stderr.hasSuffix("FATAL:  " + hba + "\n"), "\(stderr)")
                 #expect(stderr.contains("no encryption"))

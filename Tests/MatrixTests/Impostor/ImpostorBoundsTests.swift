@@ -7,13 +7,16 @@ import Testing
 struct ImpostorBoundsTests {
     @Test("a client that connects and says nothing is dropped after ioTimeout")
     func silentClient() async throws {
-        let impostor = try ImpostorServer.start(.init(
-            certificateChainFile: nil, privateKeyFile: nil, request: .cleartextPassword,
-            ioTimeout: .milliseconds(300), lifetime: .seconds(10)))
+        let impostor = try ImpostorServer.start(
+            .init(
+                certificateChainFile: nil, privateKeyFile: nil, request: .cleartextPassword,
+                ioTimeout: .milliseconds(300), lifetime: .seconds(10)))
         let start = ContinuousClock.now
         // bash's /dev/tcp: a TCP client that sends nothing and holds the connection for 1 s.
         async let client = Command.run("/bin/bash", ["-c", "exec 3<>/dev/tcp/127.0.0.1/\(impostor.port); sleep 1"])
-        while impostor.captured.isEmpty, ContinuousClock.now - start < .seconds(5) { try await Task.sleep(for: .milliseconds(20)) }
+        while impostor.captured.isEmpty, ContinuousClock.now - start < .seconds(5) {
+            try await Task.sleep(for: .milliseconds(20))
+        }
         let captures = impostor.stop()
         _ = try await client
         let capture = try #require(captures.first)
@@ -24,8 +27,10 @@ struct ImpostorBoundsTests {
 
     @Test("the accept loop ends by itself after its lifetime")
     func lifetime() async throws {
-        let impostor = try ImpostorServer.start(.init(
-            certificateChainFile: nil, privateKeyFile: nil, request: .cleartextPassword, lifetime: .milliseconds(200)))
+        let impostor = try ImpostorServer.start(
+            .init(
+                certificateChainFile: nil, privateKeyFile: nil, request: .cleartextPassword,
+                lifetime: .milliseconds(200)))
         try await Task.sleep(for: .milliseconds(400))
         let start = ContinuousClock.now
         #expect(impostor.stop().isEmpty)

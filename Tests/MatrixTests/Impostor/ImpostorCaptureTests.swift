@@ -16,8 +16,9 @@ struct ImpostorCaptureTests {
         }
     }
 
-    @Test("require without a root certificate (the article's client) hands the password to either impostor",
-          arguments: ImpostorVariant.allCases)
+    @Test(
+        "require without a root certificate (the article's client) hands the password to either impostor",
+        arguments: ImpostorVariant.allCases)
     func requireLeaks(_ variant: ImpostorVariant) async throws {
         let row = try await run(ImpostorCase(.require, rootCert: false, variant: variant))
         #expect(row.agrees, "\(row.disagreements)")
@@ -43,21 +44,25 @@ struct ImpostorCaptureTests {
         #expect(a.agrees, "\(a.disagreements)")
         #expect(a.capturedPasswords.isEmpty)
         #expect(a.captures.map(\.stage) == [.tlsRefused])
-        #expect(a.libpqMessage.hasSuffix(MessageCatalogue.template(.sslError, major: major)
-            .rendered(["detail": MessageCatalogue.text(.osslCertificateVerifyFailed, major: major)])))
+        #expect(
+            a.libpqMessage.hasSuffix(
+                MessageCatalogue.template(.sslError, major: major)
+                    .rendered(["detail": MessageCatalogue.text(.osslCertificateVerifyFailed, major: major)])))
 
         let b = try await run(ImpostorCase(.verifyCA, variant: .wrongHost))
         #expect(b.agrees, "\(b.disagreements)")
         #expect(b.capturedPasswords == [experiment.password])
     }
 
-    @Test("channel_binding=require refuses to send the password, whichever request the impostor makes",
-          arguments: [
+    @Test(
+        "channel_binding=require refuses to send the password, whichever request the impostor makes",
+        arguments: [
             (ImpostorServer.AuthenticationRequest.cleartextPassword, MessageKey.channelBindingAuthRequestUnsupported),
             (.scramWithoutChannelBinding, .channelBindingNoPlusOffered),
-          ])
+        ])
     func channelBinding(_ request: ImpostorServer.AuthenticationRequest, _ key: MessageKey) async throws {
-        let row = try await run(ImpostorCase(.require, rootCert: false, channelBinding: .require, variant: .untrustedCA, request: request))
+        let row = try await run(
+            ImpostorCase(.require, rootCert: false, channelBinding: .require, variant: .untrustedCA, request: request))
         #expect(row.agrees, "\(row.disagreements)")
         #expect(row.capturedPasswords.isEmpty)
         #expect(!row.answeredImpostor)
@@ -67,7 +72,8 @@ struct ImpostorCaptureTests {
 
     @Test("a SCRAM request yields only the client-first-message, never the password")
     func scramWithoutBinding() async throws {
-        let row = try await run(ImpostorCase(.require, rootCert: false, variant: .untrustedCA, request: .scramWithoutChannelBinding))
+        let row = try await run(
+            ImpostorCase(.require, rootCert: false, variant: .untrustedCA, request: .scramWithoutChannelBinding))
         #expect(row.agrees, "\(row.disagreements)")
         let capture = try #require(row.captures.first)
         #expect(capture.saslMechanism == "SCRAM-SHA-256")
@@ -75,7 +81,9 @@ struct ImpostorCaptureTests {
         #expect(capture.saslFirstMessage?.contains(experiment.password) == false)
     }
 
-    @Test("a real cluster with the wrong-host certificate from the trusted CA is accepted by verify-ca, refused by verify-full")
+    @Test(
+        "a real cluster with the wrong-host certificate from the trusted CA is accepted by verify-ca, refused by verify-full"
+    )
     func realClusterImpostor() async throws {
         let installation = try Installation.discover()
         let rows = try await withImpostorScratch { pki, scratch in

@@ -6,8 +6,9 @@ import Testing
 /// answers the impostor.
 @Suite("Impostor: model predictions")
 struct ImpostorModelTests {
-    @Test("the client answers the impostor exactly when the mode does not check what the certificate says",
-          arguments: ImpostorCase.standard.filter { $0.channelBinding == .prefer && $0.request == .cleartextPassword })
+    @Test(
+        "the client answers the impostor exactly when the mode does not check what the certificate says",
+        arguments: ImpostorCase.standard.filter { $0.channelBinding == .prefer && $0.request == .cleartextPassword })
     func answersUnlessVerified(_ c: ImpostorCase) {
         let e = ImpostorExpectation.predict(c, user: "alice")
         let checksCA = c.sslMode.verifiesServer || (c.sslMode == .require && c.hasRootCert)

@@ -26,13 +26,15 @@ struct MatrixTests {
             // Said, never silent: the reason names why this machine cannot realise the case.
             #expect(!result.differences.isEmpty)
         case .disagree, .error:
-            Issue.record(Comment(rawValue: """
-                \(result.verdict == .error ? "could not run" : "model and reality disagree"): \(scenario.id)
-                \(result.differences.joined(separator: "\n"))
-                expected: \(result.expected)
-                rules that predicted it:
-                \(result.rules.map { "  - " + $0 }.joined(separator: "\n"))
-                """))
+            Issue.record(
+                Comment(
+                    rawValue: """
+                        \(result.verdict == .error ? "could not run" : "model and reality disagree"): \(scenario.id)
+                        \(result.differences.joined(separator: "\n"))
+                        expected: \(result.expected)
+                        rules that predicted it:
+                        \(result.rules.map { "  - " + $0 }.joined(separator: "\n"))
+                        """))
         }
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Scenarios
 
 /// PG 15 texts must appear verbatim (per line, format directives in place) in the installed binaries.
@@ -7,16 +8,21 @@ import Testing
 struct ModelMessageCatalogueTests {
     static let libpq = "/usr/lib/x86_64-linux-gnu/libpq.so.5"
     static let postgres = "/usr/lib/postgresql/15/bin/postgres"
-    static let installed = FileManager.default.fileExists(atPath: libpq) && FileManager.default.fileExists(atPath: postgres)
+    static let installed =
+        FileManager.default.fileExists(atPath: libpq) && FileManager.default.fileExists(atPath: postgres)
 
     /// Printable runs of the binaries (like `strings -n 6`).
     static let binaryStrings: Set<String> = {
         var out = Set<String>()
-        for path in [libpq, postgres, "/usr/lib/x86_64-linux-gnu/libssl.so.3", "/usr/lib/x86_64-linux-gnu/libcrypto.so.3"] {
+        for path in [
+            libpq, postgres, "/usr/lib/x86_64-linux-gnu/libssl.so.3", "/usr/lib/x86_64-linux-gnu/libcrypto.so.3",
+        ] {
             guard let data = FileManager.default.contents(atPath: path) else { continue }
             var cur: [UInt8] = []
             for b in data {
-                if b >= 0x20 && b < 0x7f || b == 0x09 { cur.append(b) } else {
+                if b >= 0x20 && b < 0x7f || b == 0x09 {
+                    cur.append(b)
+                } else {
                     if cur.count >= 4, let s = String(bytes: cur, encoding: .ascii) { out.insert(s) }
                     cur.removeAll(keepingCapacity: true)
                 }
@@ -28,10 +34,14 @@ struct ModelMessageCatalogueTests {
     /// Catalogue placeholders back to printf directives, split at newlines.
     static func printfLines(_ text: String) -> [String] {
         var t = text
-        for (name, directive) in [("others", "%d"), ("line", "%d"), ("port", "%s")] { t = t.replacingOccurrences(of: "{\(name)}", with: directive) }
+        for (name, directive) in [("others", "%d"), ("line", "%d"), ("port", "%s")] {
+            t = t.replacingOccurrences(of: "{\(name)}", with: directive)
+        }
         t = t.replacingOccurrences(of: "\\{[a-z_]+\\}", with: "%s", options: .regularExpression)
         // GUC names passed as %s arguments (be_tls_init errdetail)
-        t = t.replacingOccurrences(of: "\"ssl_min_protocol_version\" cannot be higher than \"ssl_max_protocol_version\"", with: "\"%s\" cannot be higher than \"%s\"")
+        t = t.replacingOccurrences(
+            of: "\"ssl_min_protocol_version\" cannot be higher than \"ssl_max_protocol_version\"",
+            with: "\"%s\" cannot be higher than \"%s\"")
         return t.split(separator: "\n").map { String($0) }.filter { !$0.isEmpty }
     }
 
@@ -51,7 +61,8 @@ struct ModelMessageCatalogueTests {
         #expect(MessageCatalogue.text(.encryptionNone, major: 13) == "SSL off")
         #expect(MessageCatalogue.text(.encryptionNone, major: 14) == "no encryption")
         #expect(MessageCatalogue.text(.prefixTCP, major: 13) == "")
-        #expect(MessageCatalogue.text(.rootCertMissing, major: 15) != MessageCatalogue.text(.rootCertMissing, major: 16))
+        #expect(
+            MessageCatalogue.text(.rootCertMissing, major: 15) != MessageCatalogue.text(.rootCertMissing, major: 16))
         for key in MessageKey.allCases { #expect(!MessageCatalogue.source(key).isEmpty) }
     }
 

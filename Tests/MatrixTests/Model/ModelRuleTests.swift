@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Scenarios
 
 /// Properties the model must have by construction, over the whole built-in matrix.
@@ -36,16 +37,23 @@ struct ModelRuleTests {
 
     @Test(arguments: [ServerNames.mismatch, .mismatchMultiple, .noNames])
     func verifyFullNeverAcceptsAMismatchedName(names: ServerNames) {
-        let s = Scenario(server: ServerSide(names: names, hba: [HBAEntry(.hostssl, method: .trust)]),
-                         client: ClientSide(sslMode: .verifyFull), user: "u")
+        let s = Scenario(
+            server: ServerSide(names: names, hba: [HBAEntry(.hostssl, method: .trust)]),
+            client: ClientSide(sslMode: .verifyFull), user: "u")
         let e = Expectation.predict(s)
         #expect(!e.isAccepted)
         let text = e.libpqErrorMessage?.text ?? ""
         switch names {
         case .mismatch:
-            #expect(text == "connection to server at \"127.0.0.1\", port {port} failed: server certificate for \"other.example.test\" does not match host name \"db.example.test\"\n")
+            #expect(
+                text
+                    == "connection to server at \"127.0.0.1\", port {port} failed: server certificate for \"other.example.test\" does not match host name \"db.example.test\"\n"
+            )
         case .mismatchMultiple:
-            #expect(text.hasSuffix("server certificate for \"other.example.test\" (and 1 other name) does not match host name \"db.example.test\"\n"))
+            #expect(
+                text.hasSuffix(
+                    "server certificate for \"other.example.test\" (and 1 other name) does not match host name \"db.example.test\"\n"
+                ))
         default:
             #expect(text.hasSuffix("could not get server's host name from server certificate\n"))
         }
@@ -53,70 +61,98 @@ struct ModelRuleTests {
 
     @Test(arguments: [ServerNames.standard, .cnOnly, .sanDNS, .wildcardSAN, .sanIP, .cnIP])
     func verifyFullAcceptsMatchingNames(names: ServerNames) {
-        let s = Scenario(server: ServerSide(names: names, hba: [HBAEntry(.hostssl, method: .trust)]),
-                         client: ClientSide(sslMode: .verifyFull), user: "u")
+        let s = Scenario(
+            server: ServerSide(names: names, hba: [HBAEntry(.hostssl, method: .trust)]),
+            client: ClientSide(sslMode: .verifyFull), user: "u")
         #expect(Expectation.predict(s).outcome == .accepted(encrypted: true, user: "u"))
     }
 
     @Test func hostnosslOnlyWithRequireGivesNoEncryptionEntryMessage() {
-        let s = Scenario(server: ServerSide(hba: [HBAEntry(.hostnossl, method: .trust)]),
-                         client: ClientSide(sslMode: .require), user: "u", database: "d")
+        let s = Scenario(
+            server: ServerSide(hba: [HBAEntry(.hostnossl, method: .trust)]),
+            client: ClientSide(sslMode: .require), user: "u", database: "d")
         let e = Expectation.predict(s)
-        #expect(e.libpqErrorMessage?.text == "connection to server at \"127.0.0.1\", port {port} failed: FATAL:  no pg_hba.conf entry for host \"127.0.0.1\", user \"u\", database \"d\", SSL encryption\n")
-        #expect(e.attempts.first?.serverLog == ["FATAL:  no pg_hba.conf entry for host \"127.0.0.1\", user \"u\", database \"d\", SSL encryption"])
+        #expect(
+            e.libpqErrorMessage?.text
+                == "connection to server at \"127.0.0.1\", port {port} failed: FATAL:  no pg_hba.conf entry for host \"127.0.0.1\", user \"u\", database \"d\", SSL encryption\n"
+        )
+        #expect(
+            e.attempts.first?.serverLog == [
+                "FATAL:  no pg_hba.conf entry for host \"127.0.0.1\", user \"u\", database \"d\", SSL encryption"
+            ])
     }
 
     @Test func preferFallsBackAfterHardenedRejectWithBothMessages() {
-        let s = Scenario(server: ServerSide(hba: [.rejectNonSSL, HBAEntry(.hostnossl, user: "u", method: .trust)]),
-                         client: ClientSide(sslMode: .prefer), user: "u", database: "d")
+        let s = Scenario(
+            server: ServerSide(hba: [.rejectNonSSL, HBAEntry(.hostnossl, user: "u", method: .trust)]),
+            client: ClientSide(sslMode: .prefer), user: "u", database: "d")
         let e = Expectation.predict(s)
         #expect(e.attempts.map(\.ssl) == [true, false])
-        #expect(e.libpqErrorMessage?.text ==
-            "connection to server at \"127.0.0.1\", port {port} failed: FATAL:  no pg_hba.conf entry for host \"127.0.0.1\", user \"u\", database \"d\", SSL encryption\n"
-            + "connection to server at \"127.0.0.1\", port {port} failed: FATAL:  pg_hba.conf rejects connection for host \"127.0.0.1\", user \"u\", database \"d\", no encryption\n")
+        #expect(
+            e.libpqErrorMessage?.text
+                == "connection to server at \"127.0.0.1\", port {port} failed: FATAL:  no pg_hba.conf entry for host \"127.0.0.1\", user \"u\", database \"d\", SSL encryption\n"
+                + "connection to server at \"127.0.0.1\", port {port} failed: FATAL:  pg_hba.conf rejects connection for host \"127.0.0.1\", user \"u\", database \"d\", no encryption\n"
+        )
     }
 
     @Test func allowRetriesWithSSLOnlyAfterServerError() {
         let hba = [HBAEntry(.hostssl, user: "u", method: .trust)]
-        let ok = Expectation.predict(Scenario(server: ServerSide(hba: hba), client: ClientSide(sslMode: .allow), user: "u"))
+        let ok = Expectation.predict(
+            Scenario(server: ServerSide(hba: hba), client: ClientSide(sslMode: .allow), user: "u"))
         #expect(ok.outcome == .accepted(encrypted: true, user: "u"))
         #expect(ok.failedAttemptsBeforeSuccess.count == 1)
-        let noPw = Expectation.predict(Scenario(server: ServerSide(hba: [HBAEntry(.host, user: "u", method: .scramSHA256)]),
-                                                client: ClientSide(sslMode: .allow, password: .none), user: "u"))
+        let noPw = Expectation.predict(
+            Scenario(
+                server: ServerSide(hba: [HBAEntry(.host, user: "u", method: .scramSHA256)]),
+                client: ClientSide(sslMode: .allow, password: .none), user: "u"))
         #expect(noPw.attempts.count == 1)
         #expect(noPw.libpqErrorMessage?.text.hasSuffix("fe_sendauth: no password supplied\n") == true)
     }
 
     @Test(arguments: [SSLMode.verifyCA, .verifyFull])
     func missingRootFileFailsVerifyModes(mode: SSLMode) {
-        let s = Scenario(server: ServerSide(hba: [HBAEntry(.host, method: .trust)]),
-                         client: ClientSide(sslMode: mode, trust: .defaultAbsent), user: "u")
-        #expect(Expectation.predict(s).libpqErrorMessage?.text ==
-            "connection to server at \"127.0.0.1\", port {port} failed: root certificate file \"{home}/.postgresql/root.crt\" does not exist\nEither provide the file or change sslmode to disable server certificate verification.\n")
+        let s = Scenario(
+            server: ServerSide(hba: [HBAEntry(.host, method: .trust)]),
+            client: ClientSide(sslMode: mode, trust: .defaultAbsent), user: "u")
+        #expect(
+            Expectation.predict(s).libpqErrorMessage?.text
+                == "connection to server at \"127.0.0.1\", port {port} failed: root certificate file \"{home}/.postgresql/root.crt\" does not exist\nEither provide the file or change sslmode to disable server certificate verification.\n"
+        )
         #expect(Expectation.predict(s, major: 16).libpqErrorMessage?.text.contains("sslrootcert=system") == true)
     }
 
     @Test(arguments: [ClientTrust.intermediateOnly, .unrelatedCA])
     func requireWithExistingRootFileVerifies(trust: ClientTrust) {
-        let s = Scenario(server: ServerSide(chain: .intermediateBundled, hba: [HBAEntry(.host, method: .trust)]),
-                         client: ClientSide(sslMode: .require, trust: trust), user: "u")
-        #expect(Expectation.predict(s).libpqErrorMessage?.text.hasSuffix("SSL error: certificate verify failed\n") == true)
+        let s = Scenario(
+            server: ServerSide(chain: .intermediateBundled, hba: [HBAEntry(.host, method: .trust)]),
+            client: ClientSide(sslMode: .require, trust: trust), user: "u")
+        #expect(
+            Expectation.predict(s).libpqErrorMessage?.text.hasSuffix("SSL error: certificate verify failed\n") == true)
     }
 
     @Test func channelBindingRequireNeedsScramOverSSL() {
         func predict(_ m: HBAMethod, _ mode: SSLMode) -> Scenarios.Expectation {
-            Expectation.predict(Scenario(server: ServerSide(hba: [HBAEntry(.host, user: "u", method: m)]),
-                                         client: ClientSide(sslMode: mode, channelBinding: .require), user: "u"))
+            Expectation.predict(
+                Scenario(
+                    server: ServerSide(hba: [HBAEntry(.host, user: "u", method: m)]),
+                    client: ClientSide(sslMode: mode, channelBinding: .require), user: "u"))
         }
         #expect(predict(.scramSHA256, .require).outcome == .accepted(encrypted: true, user: "u"))
-        #expect(predict(.scramSHA256, .disable).libpqErrorMessage?.text.hasSuffix("channel binding required, but SSL not in use\n") == true)
-        #expect(predict(.trust, .require).libpqErrorMessage?.text.hasSuffix("channel binding required, but server authenticated client without channel binding\n") == true)
-        #expect(predict(.password, .require).libpqErrorMessage?.text.hasSuffix("channel binding required but not supported by server's authentication request\n") == true)
+        #expect(
+            predict(.scramSHA256, .disable).libpqErrorMessage?.text.hasSuffix(
+                "channel binding required, but SSL not in use\n") == true)
+        #expect(
+            predict(.trust, .require).libpqErrorMessage?.text.hasSuffix(
+                "channel binding required, but server authenticated client without channel binding\n") == true)
+        #expect(
+            predict(.password, .require).libpqErrorMessage?.text.hasSuffix(
+                "channel binding required but not supported by server's authentication request\n") == true)
     }
 
     @Test func clientCertRejectedUnderTLS13DoesNotFallBack() {
-        let s = Scenario(server: ServerSide(hba: [HBAEntry(.host, user: "u", method: .trust)]),
-                         client: ClientSide(sslMode: .prefer, certificate: .untrustedCA), user: "u")
+        let s = Scenario(
+            server: ServerSide(hba: [HBAEntry(.host, user: "u", method: .trust)]),
+            client: ClientSide(sslMode: .prefer, certificate: .untrustedCA), user: "u")
         let e = Expectation.predict(s)
         #expect(e.attempts.count == 1)
         #expect(e.libpqErrorMessage?.text.hasSuffix("SSL error: tlsv1 alert unknown ca\n") == true)
@@ -124,13 +160,18 @@ struct ModelRuleTests {
     }
 
     @Test func invalidHBAStopsTheServer() {
-        let s = Scenario(server: ServerSide(hba: [HBAEntry(.host, user: "u", method: .cert)]), client: ClientSide(sslMode: .require), user: "u")
+        let s = Scenario(
+            server: ServerSide(hba: [HBAEntry(.host, user: "u", method: .cert)]), client: ClientSide(sslMode: .require),
+            user: "u")
         guard case .serverFailsToStart(let log) = Expectation.predict(s).outcome else {
             Issue.record("expected a start failure"); return
         }
         // The scenario's first rule sits after the harness's own line (HBAFile.firstRuleLine == 2).
-        #expect(log.map(\.text) == ["LOG:  cert authentication is only supported on hostssl connections",
-                                    "CONTEXT:  line 2 of configuration file \"{hba_file}\"", "FATAL:  could not load pg_hba.conf"])
+        #expect(
+            log.map(\.text) == [
+                "LOG:  cert authentication is only supported on hostssl connections",
+                "CONTEXT:  line 2 of configuration file \"{hba_file}\"", "FATAL:  could not load pg_hba.conf",
+            ])
     }
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import ClusterKit
 
 /// `openssl verify` must agree with what each standard certificate is meant to be.
@@ -34,8 +35,9 @@ struct PKIChainVerificationTests {
         Case(certificate: "intermediate-ca.crt", caFile: F.rootCA),
         // Not revoked, so a CRL check passes: both with a CRL file and with the hashed dir.
         Case(certificate: "server-root.crt", caFile: F.rootCA, extra: ["-crl_check", "-CRLfile", F.rootCRL]),
-        Case(certificate: "server-intermediate.crt", caFile: F.rootCA, untrusted: F.intermediateCA,
-             extra: ["-crl_check_all", "-CRLfile", F.rootAndIntermediateCRL]),
+        Case(
+            certificate: "server-intermediate.crt", caFile: F.rootCA, untrusted: F.intermediateCA,
+            extra: ["-crl_check_all", "-CRLfile", F.rootAndIntermediateCRL]),
         Case(certificate: "client-alice.crt", caFile: F.rootCA, extra: ["-crl_check", "-CApath", F.crlDirectory]),
     ]
 
@@ -56,26 +58,50 @@ struct PKIChainVerificationTests {
     static let rejected: [Rejection] = [
         Rejection(check: Case(certificate: "server-expired.crt", caFile: F.rootCA), reason: "certificate has expired"),
         Rejection(check: Case(certificate: "client-expired.crt", caFile: F.rootCA), reason: "certificate has expired"),
-        Rejection(check: Case(certificate: "server-not-yet-valid.crt", caFile: F.rootCA), reason: "certificate is not yet valid"),
-        Rejection(check: Case(certificate: "server-unrelated-ca.crt", caFile: F.rootCA), reason: "unable to get local issuer certificate"),
-        Rejection(check: Case(certificate: "client-untrusted-ca.crt", caFile: F.rootCA), reason: "unable to get local issuer certificate"),
-        Rejection(check: Case(certificate: "server-root.crt", caFile: F.unrelatedCA), reason: "unable to get local issuer certificate"),
-        Rejection(check: Case(certificate: "server-intermediate.crt", caFile: F.rootCA), reason: "unable to get local issuer certificate"),
-        Rejection(check: Case(certificate: "server-revoked.crt", caFile: F.rootCA, extra: ["-crl_check", "-CRLfile", F.rootCRL]),
-                  reason: "certificate revoked"),
-        Rejection(check: Case(certificate: "client-revoked.crt", caFile: F.rootCA, extra: ["-crl_check", "-CRLfile", F.rootCRL]),
-                  reason: "certificate revoked"),
-        Rejection(check: Case(certificate: "server-intermediate-revoked.crt", caFile: F.rootCA, untrusted: F.intermediateCA,
-                              extra: ["-crl_check_all", "-CRLfile", F.rootAndIntermediateCRL]), reason: "certificate revoked"),
-        Rejection(check: Case(certificate: "server-revoked.crt", caFile: F.rootCA, extra: ["-crl_check", "-CApath", F.crlDirectory]),
-                  reason: "certificate revoked"),
-        Rejection(check: Case(certificate: "server-intermediate-revoked.crt", caFile: F.rootCA, untrusted: F.intermediateCA,
-                              extra: ["-crl_check_all", "-CApath", F.caDirectory]), reason: "certificate revoked"),
-        Rejection(check: Case(certificate: "server-root.crt", caFile: F.rootCA, extra: ["-crl_check", "-CRLfile", F.expiredRootCRL]),
-                  reason: "CRL has expired"),
+        Rejection(
+            check: Case(certificate: "server-not-yet-valid.crt", caFile: F.rootCA),
+            reason: "certificate is not yet valid"),
+        Rejection(
+            check: Case(certificate: "server-unrelated-ca.crt", caFile: F.rootCA),
+            reason: "unable to get local issuer certificate"),
+        Rejection(
+            check: Case(certificate: "client-untrusted-ca.crt", caFile: F.rootCA),
+            reason: "unable to get local issuer certificate"),
+        Rejection(
+            check: Case(certificate: "server-root.crt", caFile: F.unrelatedCA),
+            reason: "unable to get local issuer certificate"),
+        Rejection(
+            check: Case(certificate: "server-intermediate.crt", caFile: F.rootCA),
+            reason: "unable to get local issuer certificate"),
+        Rejection(
+            check: Case(
+                certificate: "server-revoked.crt", caFile: F.rootCA, extra: ["-crl_check", "-CRLfile", F.rootCRL]),
+            reason: "certificate revoked"),
+        Rejection(
+            check: Case(
+                certificate: "client-revoked.crt", caFile: F.rootCA, extra: ["-crl_check", "-CRLfile", F.rootCRL]),
+            reason: "certificate revoked"),
+        Rejection(
+            check: Case(
+                certificate: "server-intermediate-revoked.crt", caFile: F.rootCA, untrusted: F.intermediateCA,
+                extra: ["-crl_check_all", "-CRLfile", F.rootAndIntermediateCRL]), reason: "certificate revoked"),
+        Rejection(
+            check: Case(
+                certificate: "server-revoked.crt", caFile: F.rootCA, extra: ["-crl_check", "-CApath", F.crlDirectory]),
+            reason: "certificate revoked"),
+        Rejection(
+            check: Case(
+                certificate: "server-intermediate-revoked.crt", caFile: F.rootCA, untrusted: F.intermediateCA,
+                extra: ["-crl_check_all", "-CApath", F.caDirectory]), reason: "certificate revoked"),
+        Rejection(
+            check: Case(
+                certificate: "server-root.crt", caFile: F.rootCA, extra: ["-crl_check", "-CRLfile", F.expiredRootCRL]),
+            reason: "CRL has expired"),
         // -crl_check_all needs the intermediate's CRL too; a root CRL alone is not enough.
-        Rejection(check: Case(certificate: "server-intermediate.crt", caFile: F.rootCA, untrusted: F.intermediateCA,
-                              extra: ["-crl_check_all", "-CRLfile", F.rootCRL]), reason: "unable to get certificate CRL"),
+        Rejection(
+            check: Case(
+                certificate: "server-intermediate.crt", caFile: F.rootCA, untrusted: F.intermediateCA,
+                extra: ["-crl_check_all", "-CRLfile", F.rootCRL]), reason: "unable to get certificate CRL"),
     ]
 
     @Test("broken chains fail with OpenSSL's reason", arguments: rejected)
@@ -90,7 +116,9 @@ struct PKIChainVerificationTests {
     func hashedNames() async throws {
         let material = try PKITestSupport.standard("hash")
         let crlHash = try await PKITestSupport.run(["crl", "-in", try material.path(F.rootCRL), "-noout", "-hash"])
-        let certHash = try await PKITestSupport.run(["x509", "-in", try material.path(F.rootCA), "-noout", "-subject_hash"])
+        let certHash = try await PKITestSupport.run([
+            "x509", "-in", try material.path(F.rootCA), "-noout", "-subject_hash",
+        ])
         let crlDir = try FileManager.default.contentsOfDirectory(atPath: try material.path(F.crlDirectory))
         let caDir = try FileManager.default.contentsOfDirectory(atPath: try material.path(F.caDirectory))
         let crlName = crlHash.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines) + ".r0"
@@ -109,7 +137,8 @@ struct PKIChainVerificationTests {
         for (index, word) in extra.enumerated() where index > 0 && ["-CRLfile", "-CApath"].contains(extra[index - 1]) {
             extra[index] = try material.path(word)
         }
-        let certificate = material.files[c.certificate] ?? (material.directory as NSString).appendingPathComponent(c.certificate)
+        let certificate =
+            material.files[c.certificate] ?? (material.directory as NSString).appendingPathComponent(c.certificate)
         return try await PKITestSupport.verify(options + extra, certificate)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import ClusterKit
 
 /// Files get the mode and owner their reader needs (or, for the negative cases, the wrong

@@ -9,38 +9,49 @@ import Testing
 struct PKIServerTests {
     static let host = "db.example.test"
 
-    static func spec(_ algorithm: KeyAlgorithm, keyMode: UInt16? = nil, keyOwner: OutputFileSpec.OwnerRole = .server,
-                     encryption: PrivateKeyEncoding = .pkcs8) -> PKISpec {
+    static func spec(
+        _ algorithm: KeyAlgorithm, keyMode: UInt16? = nil, keyOwner: OutputFileSpec.OwnerRole = .server,
+        encryption: PrivateKeyEncoding = .pkcs8
+    ) -> PKISpec {
         var spec = PKISpec()
         spec.addKey(KeySpec(name: "ca", algorithm: .ecP256))
         spec.addKey(KeySpec(name: "server", algorithm: algorithm))
         spec.addCertificate(.rootCA(name: "root", key: "ca", subject: .commonName("test root")))
-        spec.addCertificate(.server(name: "leaf", key: "server", issuer: "root", subject: .commonName(host),
-                                    subjectAlternativeNames: [.dns(host)]))
+        spec.addCertificate(
+            .server(
+                name: "leaf", key: "server", issuer: "root", subject: .commonName(host),
+                subjectAlternativeNames: [.dns(host)]))
         spec.addFile(OutputFileSpec(name: "root.crt", contents: [.certificate("root")]))
         spec.addFile(OutputFileSpec(name: "server.crt", contents: [.certificate("leaf")], owner: .server))
-        spec.addFile(OutputFileSpec(name: "server.key", contents: [.privateKey("server")], keyEncoding: encryption,
-                                    mode: keyMode, owner: keyOwner))
+        spec.addFile(
+            OutputFileSpec(
+                name: "server.key", contents: [.privateKey("server")], keyEncoding: encryption,
+                mode: keyMode, owner: keyOwner))
         return spec
     }
 
-    static func prepare(_ cluster: Cluster, _ spec: PKISpec, extra: ServerSettings = ServerSettings()) throws -> PKIMaterial {
+    static func prepare(
+        _ cluster: Cluster, _ spec: PKISpec, extra: ServerSettings = ServerSettings()
+    ) throws -> PKIMaterial {
         let material = try PKI.materialize(spec, into: cluster.filesDirectory, serverAccount: cluster.workspace.account)
-        try cluster.configure(ServerSettings.ssl(certFile: try material.path("server.crt"), keyFile: try material.path("server.key"))
-            .merging(extra))
+        try cluster.configure(
+            ServerSettings.ssl(certFile: try material.path("server.crt"), keyFile: try material.path("server.key"))
+                .merging(extra))
         try cluster.setHBA([HBARule(.hostssl, user: "alice", address: "127.0.0.1/32", method: "trust")])
         return material
     }
 
     static func verifyFull(_ cluster: Cluster, _ material: PKIMaterial) async throws -> Outcome {
         try await cluster.query("CREATE ROLE alice LOGIN")
-        return await Probe(cluster: cluster).connect(ConnectionParameters(
-            host: host, hostaddr: "127.0.0.1", port: cluster.port, user: "alice", sslmode: "verify-full",
-            sslrootcert: .path(try material.path("root.crt"))))
+        return await Probe(cluster: cluster).connect(
+            ConnectionParameters(
+                host: host, hostaddr: "127.0.0.1", port: cluster.port, user: "alice", sslmode: "verify-full",
+                sslrootcert: .path(try material.path("root.crt"))))
     }
 
-    @Test("the server starts with a generated key and libpq verifies it with verify-full",
-          arguments: [KeyAlgorithm.ecP256, .rsa2048])
+    @Test(
+        "the server starts with a generated key and libpq verifies it with verify-full",
+        arguments: [KeyAlgorithm.ecP256, .rsa2048])
     func startsAndVerifies(_ algorithm: KeyAlgorithm) async throws {
         try await Cluster.with { cluster in
             let material = try Self.prepare(cluster, Self.spec(algorithm))
@@ -79,16 +90,22 @@ struct PKIServerTests {
     func passphraseCommand() async throws {
         let spec = Self.spec(.ecP256, encryption: .pkcs8Encrypted(passphrase: "open sesame"))
         try await Cluster.with { cluster in
-            let material = try Self.prepare(cluster, spec, extra: ServerSettings([("ssl_passphrase_command", .string("echo 'open sesame'"))]))
+            let material = try Self.prepare(
+                cluster, spec, extra: ServerSettings([("ssl_passphrase_command", .string("echo 'open sesame'"))]))
             try await cluster.start()
             #expect(try await Self.verifyFull(cluster, material).isAccepted)
         }
         try await Cluster.with { cluster in
-            let material = try Self.prepare(cluster, spec, extra: ServerSettings([("ssl_passphrase_command", .string("echo wrong"))]))
+            let material = try Self.prepare(
+                cluster, spec, extra: ServerSettings([("ssl_passphrase_command", .string("echo wrong"))]))
             let error = await #expect(throws: ClusterKitError.self) { try await cluster.start() }
             // OpenSSL reports a wrong passphrase as "bad decrypt", or (1 in ~256 random salts) "unsupported".
-            let expected = MessageTemplate("FATAL:  ").text + MessageCatalogue.template(.serverKeyLoadFailed)
-                .filling(["server_key": try material.path("server.key"), "detail": MessageCatalogue.wrongPassphraseDetail()]).text
+            let expected =
+                MessageTemplate("FATAL:  ").text
+                + MessageCatalogue.template(.serverKeyLoadFailed)
+                .filling([
+                    "server_key": try material.path("server.key"), "detail": MessageCatalogue.wrongPassphraseDetail(),
+                ]).text
             let lines = error.map { "\($0)".split(separator: "\n").map(String.init) } ?? []
             #expect(lines.contains { MessageTemplate(expected).matches($0) }, "\(lines)")
         }
@@ -106,9 +123,10 @@ struct PKIServerTests {
             #expect(error?.description.contains("SSL configuration was not reloaded") == true)
             #expect(error?.description.contains("could not load server certificate file") == true)
             // The old certificate is still served: verify-full still succeeds.
-            let again = await Probe(cluster: cluster).connect(ConnectionParameters(
-                host: Self.host, hostaddr: "127.0.0.1", port: cluster.port, user: "alice", sslmode: "verify-full",
-                sslrootcert: .path(try material.path("root.crt"))))
+            let again = await Probe(cluster: cluster).connect(
+                ConnectionParameters(
+                    host: Self.host, hostaddr: "127.0.0.1", port: cluster.port, user: "alice", sslmode: "verify-full",
+                    sslrootcert: .path(try material.path("root.crt"))))
             #expect(again.session?.client.encrypted == true, "after the rejected reload: \(again)")
         }
     }

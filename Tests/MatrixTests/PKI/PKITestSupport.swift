@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import ClusterKit
 
 /// Shared helpers for the PKI cross-checks: a fresh directory per test (tests run in
@@ -11,7 +12,8 @@ enum PKITestSupport {
     /// use removes the roots of earlier test processes that are no longer running.
     static let scratchRoot: String = {
         let prefix = "pg-ssl-matrix-pki-tests-"
-        for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/tmp")) ?? [] where entry.hasPrefix(prefix) {
+        for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/tmp")) ?? [] where entry.hasPrefix(prefix)
+        {
             if let pid = Int32(entry.dropFirst(prefix.count)), pid != getpid(), kill(pid, 0) != 0, errno == ESRCH {
                 SecureFiles.remove("/tmp/" + entry)
             }

@@ -8,14 +8,19 @@ struct ProbeChannelBindingTests {
     func channelBinding() async throws {
         try await Cluster.with { cluster in
             let tls = try await TLSFixture.install(on: cluster)
-            try cluster.setHBA([HBARule(.hostssl, method: "scram-sha-256"), HBARule(.hostnossl, method: "scram-sha-256")])
+            try cluster.setHBA([
+                HBARule(.hostssl, method: "scram-sha-256"), HBARule(.hostnossl, method: "scram-sha-256"),
+            ])
             try await cluster.start()
-            try await cluster.query("set password_encryption = 'scram-sha-256'; create role bob login password 'secret'")
+            try await cluster.query(
+                "set password_encryption = 'scram-sha-256'; create role bob login password 'secret'")
             let probe = Probe(cluster: cluster)
             func connect(_ binding: String, sslmode: String = "verify-full") async -> Outcome {
-                await probe.connect(ConnectionParameters(
-                    host: tls.serverName, hostaddr: "127.0.0.1", port: cluster.port, user: "bob", password: "secret",
-                    sslmode: sslmode, sslrootcert: .path(tls.rootCert), channelBinding: binding))
+                await probe.connect(
+                    ConnectionParameters(
+                        host: tls.serverName, hostaddr: "127.0.0.1", port: cluster.port, user: "bob",
+                        password: "secret",
+                        sslmode: sslmode, sslrootcert: .path(tls.rootCert), channelBinding: binding))
             }
             // libpq itself fails channel_binding=require unless the exchange was bound, so an
             // accepted `require` is ground truth for the trace-derived signal.
@@ -39,8 +44,9 @@ struct ProbeChannelBindingTests {
             #expect(plain.session?.authentication.channelBindingUsed == false)
             // fe-auth.c (pg_SASL_init): "channel binding required, but SSL not in use"
             let impossible = await connect("require", sslmode: "disable")
-            #expect(impossible.rejection?.attempts.first?.message == "channel binding required, but SSL not in use",
-                    "\(impossible)")
+            #expect(
+                impossible.rejection?.attempts.first?.message == "channel binding required, but SSL not in use",
+                "\(impossible)")
         }
     }
 }

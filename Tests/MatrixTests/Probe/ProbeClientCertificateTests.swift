@@ -4,7 +4,9 @@ import Testing
 
 @Suite("Client certificates as both sides see them", .tags(.liveServer))
 struct ProbeClientCertificateTests {
-    @Test("cert auth: pg_stat_ssl and sslinfo show the client DN and issuer; an encrypted key needs sslpassword and never prompts")
+    @Test(
+        "cert auth: pg_stat_ssl and sslinfo show the client DN and issuer; an encrypted key needs sslpassword and never prompts"
+    )
     func clientCertificate() async throws {
         try await Cluster.with { cluster in
             let tls = try await TLSFixture.install(on: cluster)
@@ -33,9 +35,12 @@ struct ProbeClientCertificateTests {
             // The same key, encrypted. No sslpassword: libpq's default callback returns an
             // empty password (no prompt, no terminal read), and loading the key fails.
             let encrypted = tls.directory + "/client-encrypted.key"
-            _ = try await Command.run("/usr/bin/openssl", [
-                "pkey", "-in", tls.clientKey, "-aes256", "-passout", "pass:s3cret", "-out", encrypted,
-            ]).checked()
+            _ = try await Command.run(
+                "/usr/bin/openssl",
+                [
+                    "pkey", "-in", tls.clientKey, "-aes256", "-passout", "pass:s3cret", "-out", encrypted,
+                ]
+            ).checked()
             chmod(encrypted, 0o600)
             parameters.sslkey = .path(encrypted)
             let clock = ContinuousClock()

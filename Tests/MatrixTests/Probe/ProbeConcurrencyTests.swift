@@ -36,14 +36,20 @@ struct ProbeConcurrencyTests {
                 #expect(outcome.sockets.count == 1)
                 #expect(socket.logComplete, "\(outcome)")
                 ports.insert(socket.localPort)
-                #expect(socket.serverLog.first?.message == "connection received: host=127.0.0.1 port=\(socket.localPort)")
+                #expect(
+                    socket.serverLog.first?.message == "connection received: host=127.0.0.1 port=\(socket.localPort)")
                 if i < 16 {
                     let session = try #require(outcome.session, "\(outcome)")
                     #expect(session.currentUser == "u\(i)")
                     #expect(session.server.clientPort == socket.localPort)
                     #expect(session.server.applicationName == "probe-\(i)")
-                    #expect(socket.serverLog.contains { $0.message.hasPrefix("connection authorized: user=u\(i) database=postgres application_name=probe-\(i) SSL enabled") },
-                            "\(outcome)")
+                    #expect(
+                        socket.serverLog.contains {
+                            $0.message.hasPrefix(
+                                "connection authorized: user=u\(i) database=postgres application_name=probe-\(i) SSL enabled"
+                            )
+                        },
+                        "\(outcome)")
                 } else {
                     // postinit.c (InitializeSessionUserId): "role \"%s\" does not exist", after
                     // AuthenticationOk, so libpq's trace carries its SQLSTATE 28000
@@ -52,8 +58,11 @@ struct ProbeConcurrencyTests {
                     #expect(attempt.text == "role \"x\(i)\" does not exist")
                     #expect(attempt.severity == "FATAL")
                     #expect(attempt.sqlstate == "28000")
-                    #expect(socket.serverLog.filter { $0.severity == "FATAL" }.map(\.message) == ["role \"x\(i)\" does not exist"],
-                            "\(outcome)")
+                    #expect(
+                        socket.serverLog.filter { $0.severity == "FATAL" }.map(\.message) == [
+                            "role \"x\(i)\" does not exist"
+                        ],
+                        "\(outcome)")
                 }
             }
             #expect(ports.count == 32)

@@ -18,7 +18,7 @@ struct ProbeFiguresTests {
                 host: tls.serverName, hostaddr: "127.0.0.1", port: cluster.port, user: "alice",
                 sslmode: "verify-full", sslrootcert: .path(tls.rootCert))
             var reject = accept
-            reject.dbname = "template1"   // no pg_hba.conf entry: rejected after the TLS handshake
+            reject.dbname = "template1"  // no pg_hba.conf entry: rejected after the TLS handshake
             func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
             var accepted: [Double] = [], rejected: [Double] = [], waits: [Double] = [], connects: [Double] = []
             for _ in 0..<20 {
@@ -34,11 +34,17 @@ struct ProbeFiguresTests {
                 waits.append(r.logWaitMilliseconds)
                 #expect(r.rejection != nil, "\(r)")
             }
-            print(String(format: "probe median: TLS accept %.1f ms (connect+queries %.1f ms), TLS reject %.1f ms (log wait %.1f ms)",
-                         median(accepted), median(connects), median(rejected), median(waits)))
+            print(
+                String(
+                    format:
+                        "probe median: TLS accept %.1f ms (connect+queries %.1f ms), TLS reject %.1f ms (log wait %.1f ms)",
+                    median(accepted), median(connects), median(rejected), median(waits)))
             #expect(median(accepted) < 300 && median(rejected) < 300)
-            let unpaired = Probe(clientDirectory: cluster.workspace.clientDirectory, expectedCluster: cluster.name, log: nil)
-            for (label, probe, inFlight) in [("paired", probe, 8), ("paired", probe, 32), ("without log pairing", unpaired, 32)] {
+            let unpaired = Probe(
+                clientDirectory: cluster.workspace.clientDirectory, expectedCluster: cluster.name, log: nil)
+            for (label, probe, inFlight) in [
+                ("paired", probe, 8), ("paired", probe, 32), ("without log pairing", unpaired, 32),
+            ] {
                 let total = 128
                 let clock = ContinuousClock()
                 let start = clock.now
@@ -58,8 +64,10 @@ struct ProbeFiguresTests {
                     return good
                 }
                 let seconds = (clock.now - start).ms / 1000
-                print(String(format: "throughput (%@): %d TLS accepts with %d in flight: %.2f s, %.0f probes/s",
-                             label, total, inFlight, seconds, Double(total) / seconds))
+                print(
+                    String(
+                        format: "throughput (%@): %d TLS accepts with %d in flight: %.2f s, %.0f probes/s",
+                        label, total, inFlight, seconds, Double(total) / seconds))
                 #expect(ok == total)
             }
         }

@@ -54,16 +54,20 @@ struct ProbeHermeticTests {
             // environment really was hostile.
             let naive = try await Command.run(
                 cluster.installation.tool("psql"), ["-X", "-w", "-A", "-t", "-c", "select 1", "dbname=postgres"],
-                environment: Command.cleanEnvironment(adding: environment.merging([
-                    "PGHOST": "127.0.0.1", "PGPORT": String(cluster.port), "PGUSER": "alice", "PGGSSENCMODE": "disable",
-                ]) { $1 }))
+                environment: Command.cleanEnvironment(
+                    adding: environment.merging([
+                        "PGHOST": "127.0.0.1", "PGPORT": String(cluster.port), "PGUSER": "alice",
+                        "PGGSSENCMODE": "disable",
+                    ]) { $1 }))
             #expect(naive.exitCode == 0 && naive.standardOutput == "1\n", "\(naive.combinedOutput)")
         }
     }
 
-    @Test("libpq 15.18 finds ~/.postgresql/root.crt through $HOME; .libpqDefault names the same file",
-          .enabled(if: !FileManager.default.fileExists(
-              atPath: (ConnectionParameters.libpqHomeDirectory ?? "/nonexistent") + "/.postgresql/root.crt")))
+    @Test(
+        "libpq 15.18 finds ~/.postgresql/root.crt through $HOME; .libpqDefault names the same file",
+        .enabled(
+            if: !FileManager.default.fileExists(
+                atPath: (ConnectionParameters.libpqHomeDirectory ?? "/nonexistent") + "/.postgresql/root.crt")))
     func defaultRootCertificatePath() async throws {
         try await Cluster.with { cluster in
             let tls = try await TLSFixture.install(on: cluster)
@@ -71,9 +75,10 @@ struct ProbeHermeticTests {
             try await cluster.start()
             try await cluster.query("create role alice login")
             let home = try #require(ConnectionParameters.libpqHomeDirectory)
-            let outcome = await Probe(cluster: cluster).connect(ConnectionParameters(
-                host: tls.serverName, hostaddr: "127.0.0.1", port: cluster.port, user: "alice",
-                sslmode: "verify-ca", sslrootcert: .libpqDefault))
+            let outcome = await Probe(cluster: cluster).connect(
+                ConnectionParameters(
+                    host: tls.serverName, hostaddr: "127.0.0.1", port: cluster.port, user: "alice",
+                    sslmode: "verify-ca", sslrootcert: .libpqDefault))
             let attempt = try #require(outcome.rejection?.attempts.first, "\(outcome)")
             #expect(attempt.message == Self.missingRoot(home + "/.postgresql/root.crt"))
 
@@ -83,17 +88,21 @@ struct ProbeHermeticTests {
             try SecureFiles.makeDirectory(fakeHome + "/.postgresql", mode: 0o700)
             try SecureFiles.makeDirectory(emptyHome, mode: 0o700)
             try FileManager.default.copyItem(atPath: tls.rootCert, toPath: fakeHome + "/.postgresql/root.crt")
-            let conninfo = "host=\(tls.serverName) hostaddr=127.0.0.1 port=\(cluster.port) user=alice dbname=postgres "
+            let conninfo =
+                "host=\(tls.serverName) hostaddr=127.0.0.1 port=\(cluster.port) user=alice dbname=postgres "
                 + "sslmode=verify-ca gssencmode=disable"
             func psql(home: String) async throws -> CommandResult {
-                try await Command.run(cluster.installation.tool("psql"), ["-X", "-w", "-A", "-t", "-c", "select 1", conninfo],
-                                      environment: Command.cleanEnvironment(adding: ["HOME": home]))
+                try await Command.run(
+                    cluster.installation.tool("psql"), ["-X", "-w", "-A", "-t", "-c", "select 1", conninfo],
+                    environment: Command.cleanEnvironment(adding: ["HOME": home]))
             }
             let found = try await psql(home: fakeHome)
             #expect(found.exitCode == 0 && found.standardOutput == "1\n", "\(found.combinedOutput)")
             let missing = try await psql(home: emptyHome)
             #expect(missing.exitCode == 2)
-            #expect(missing.standardError.contains(Self.missingRoot(emptyHome + "/.postgresql/root.crt")), "\(missing.standardError)")
+            #expect(
+                missing.standardError.contains(Self.missingRoot(emptyHome + "/.postgresql/root.crt")),
+                "\(missing.standardError)")
         }
     }
 

@@ -33,19 +33,31 @@ struct TLSFixture: Sendable {
             _ = try await Command.run("/usr/bin/openssl", args, workingDirectory: dir).checked()
         }
         let ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "2"]
-        try await openssl(["req", "-x509"] + ec + ["-keyout", "root.key", "-out", "root.crt",
-            "-subj", "/CN=Probe Test Root CA",
-            "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign"])
-        try await openssl(["req", "-x509"] + ec + ["-keyout", "inter.key", "-out", "inter.crt",
-            "-CA", "root.crt", "-CAkey", "root.key", "-subj", "/CN=Probe Test Intermediate CA",
-            "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign"])
-        try await openssl(["req", "-x509"] + ec + ["-keyout", "server.key", "-out", "server.crt",
-            "-CA", "inter.crt", "-CAkey", "inter.key", "-subj", "/CN=\(serverName)",
-            "-addext", "basicConstraints=critical,CA:FALSE", "-addext", "subjectAltName=DNS:\(serverName)",
-            "-addext", "extendedKeyUsage=serverAuth"])
-        try await openssl(["req", "-x509"] + ec + ["-keyout", "client.key", "-out", "client.crt",
-            "-CA", "root.crt", "-CAkey", "root.key", "-subj", "/CN=\(clientName)",
-            "-addext", "basicConstraints=critical,CA:FALSE", "-addext", "extendedKeyUsage=clientAuth"])
+        try await openssl(
+            ["req", "-x509"] + ec + [
+                "-keyout", "root.key", "-out", "root.crt",
+                "-subj", "/CN=Probe Test Root CA",
+                "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign",
+            ])
+        try await openssl(
+            ["req", "-x509"] + ec + [
+                "-keyout", "inter.key", "-out", "inter.crt",
+                "-CA", "root.crt", "-CAkey", "root.key", "-subj", "/CN=Probe Test Intermediate CA",
+                "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign",
+            ])
+        try await openssl(
+            ["req", "-x509"] + ec + [
+                "-keyout", "server.key", "-out", "server.crt",
+                "-CA", "inter.crt", "-CAkey", "inter.key", "-subj", "/CN=\(serverName)",
+                "-addext", "basicConstraints=critical,CA:FALSE", "-addext", "subjectAltName=DNS:\(serverName)",
+                "-addext", "extendedKeyUsage=serverAuth",
+            ])
+        try await openssl(
+            ["req", "-x509"] + ec + [
+                "-keyout", "client.key", "-out", "client.crt",
+                "-CA", "root.crt", "-CAkey", "root.key", "-subj", "/CN=\(clientName)",
+                "-addext", "basicConstraints=critical,CA:FALSE", "-addext", "extendedKeyUsage=clientAuth",
+            ])
         func read(_ name: String) throws -> Data { try Data(contentsOf: URL(fileURLWithPath: "\(dir)/\(name)")) }
         let bundle = try read("server.crt") + read("inter.crt")
         let certFile = try cluster.writeServerFile("server.crt", bundle, mode: 0o644)

@@ -22,9 +22,10 @@ struct TLSPolicyProbeTests {
             #expect(old.commandLine.contains("-cipher DEFAULT@SECLEVEL=0"))
             // be-secure-openssl.c: "could not accept SSL connection: %s" with OpenSSL's reason.
             try await Task.sleep(for: .milliseconds(50))
-            #expect(cluster.log.lines(since: mark).contains {
-                $0.severity == "LOG" && $0.message == "could not accept SSL connection: unsupported protocol"
-            }, "\(cluster.log.text(since: mark))")
+            #expect(
+                cluster.log.lines(since: mark).contains {
+                    $0.severity == "LOG" && $0.message == "could not accept SSL connection: unsupported protocol"
+                }, "\(cluster.log.text(since: mark))")
 
             let current = try await probe.handshake(version: .tls1_2)
             print(current)
@@ -49,10 +50,11 @@ struct TLSPolicyProbeTests {
             #expect(tls13.cipher == "TLS_CHACHA20_POLY1305_SHA256")
 
             // ssl_ciphers (TLSv1.2 and below): allow only one; another is refused by the server.
-            try cluster.appendConf(ServerSettings([
-                ("ssl_min_protocol_version", .string("TLSv1.2")),
-                ("ssl_ciphers", .string("ECDHE-ECDSA-AES128-GCM-SHA256")),
-            ]))
+            try cluster.appendConf(
+                ServerSettings([
+                    ("ssl_min_protocol_version", .string("TLSv1.2")),
+                    ("ssl_ciphers", .string("ECDHE-ECDSA-AES128-GCM-SHA256")),
+                ]))
             try await cluster.reload()
             let allowed = try await probe.handshake(version: .tls1_2, cipher: "ECDHE-ECDSA-AES128-GCM-SHA256")
             #expect(allowed.accepted && allowed.cipher == "ECDHE-ECDSA-AES128-GCM-SHA256", "\(allowed.output)")

@@ -17,9 +17,11 @@ struct DBAProcedureTests {
         spec.addKey(KeySpec(name: "ca"))
         spec.addKey(KeySpec(name: "server"))
         spec.addCertificate(.rootCA(name: "root", key: "ca", subject: .commonName("procedure root")))
-        spec.addCertificate(.server(name: "leaf-\(generation)", key: "server", issuer: "root",
-                                    subject: DistinguishedName([("O", generation), ("CN", host)]),
-                                    subjectAlternativeNames: [.dns(host)], validity: .current(days: days)))
+        spec.addCertificate(
+            .server(
+                name: "leaf-\(generation)", key: "server", issuer: "root",
+                subject: DistinguishedName([("O", generation), ("CN", host)]),
+                subjectAlternativeNames: [.dns(host)], validity: .current(days: days)))
         spec.addFile(OutputFileSpec(name: "root.crt", contents: [.certificate("root")]))
         spec.addFile(OutputFileSpec(name: "server.crt", contents: [.certificate("leaf-\(generation)")], owner: .server))
         spec.addFile(OutputFileSpec(name: "server.key", contents: [.privateKey("server")], owner: .server))
@@ -29,9 +31,11 @@ struct DBAProcedureTests {
     @Test("renewing the server certificate takes effect on reload, without a restart")
     func renewalWithReload() async throws {
         try await Cluster.with { cluster in
-            let old = try PKI.materialize(Self.spec(generation: "before-renewal", days: 5), into: cluster.filesDirectory,
-                                          serverAccount: cluster.workspace.account)
-            try cluster.configure(ServerSettings.ssl(certFile: try old.path("server.crt"), keyFile: try old.path("server.key")))
+            let old = try PKI.materialize(
+                Self.spec(generation: "before-renewal", days: 5), into: cluster.filesDirectory,
+                serverAccount: cluster.workspace.account)
+            try cluster.configure(
+                ServerSettings.ssl(certFile: try old.path("server.crt"), keyFile: try old.path("server.key")))
             try cluster.setHBA([HBARule(.hostssl, user: "alice", address: "127.0.0.1/32", method: "trust")])
             try await cluster.start()
             try await cluster.query("CREATE ROLE alice LOGIN")
@@ -40,8 +44,9 @@ struct DBAProcedureTests {
             #expect(before.chain.first?.subject.contains("before-renewal") == true, "\(before)")
 
             // Renewal: a new certificate for the same key, written over the old file.
-            _ = try PKI.materialize(Self.spec(generation: "after-renewal", days: 365), into: cluster.filesDirectory,
-                                    serverAccount: cluster.workspace.account)
+            _ = try PKI.materialize(
+                Self.spec(generation: "after-renewal", days: 365), into: cluster.filesDirectory,
+                serverAccount: cluster.workspace.account)
             #expect(try await cluster.settingsFileErrors().isEmpty)
             try await cluster.reload()
             let after = try await TLSPolicyProbe(cluster: cluster, serverName: Self.host).handshake(version: nil)
@@ -49,9 +54,10 @@ struct DBAProcedureTests {
             #expect(try postmasterPID(cluster) == postmaster, "the renewal must not need a restart")
 
             // Clients verifying the chain keep working across the renewal.
-            let outcome = await Probe(cluster: cluster).connect(ConnectionParameters(
-                host: Self.host, hostaddr: "127.0.0.1", port: cluster.port, user: "alice", sslmode: "verify-full",
-                sslrootcert: .path(try old.path("root.crt"))))
+            let outcome = await Probe(cluster: cluster).connect(
+                ConnectionParameters(
+                    host: Self.host, hostaddr: "127.0.0.1", port: cluster.port, user: "alice", sslmode: "verify-full",
+                    sslrootcert: .path(try old.path("root.crt"))))
             #expect(outcome.session?.client.encrypted == true, "\(outcome)")
         }
     }
@@ -73,14 +79,17 @@ struct DBAProcedureTests {
     @Test("the monitoring query (pg_stat_ssl joined with pg_stat_activity) sees each TLS session")
     func monitoringQuery() async throws {
         try await Cluster.with { cluster in
-            let m = try PKI.materialize(Self.spec(generation: "monitor", days: 30), into: cluster.filesDirectory,
-                                        serverAccount: cluster.workspace.account)
-            try cluster.configure(ServerSettings.ssl(certFile: try m.path("server.crt"), keyFile: try m.path("server.key")))
+            let m = try PKI.materialize(
+                Self.spec(generation: "monitor", days: 30), into: cluster.filesDirectory,
+                serverAccount: cluster.workspace.account)
+            try cluster.configure(
+                ServerSettings.ssl(certFile: try m.path("server.crt"), keyFile: try m.path("server.key")))
             try cluster.setHBA([HBARule(.hostssl, user: "alice", address: "127.0.0.1/32", method: "trust")])
             try await cluster.start()
             try await cluster.query("CREATE ROLE alice LOGIN")
-            let outcome = await Probe(cluster: cluster).connect(ConnectionParameters(
-                host: Self.host, hostaddr: "127.0.0.1", port: cluster.port, user: "alice", sslmode: "require"))
+            let outcome = await Probe(cluster: cluster).connect(
+                ConnectionParameters(
+                    host: Self.host, hostaddr: "127.0.0.1", port: cluster.port, user: "alice", sslmode: "require"))
             let session = try #require(outcome.session)
             #expect(session.server.ssl)
             #expect(session.server.user == "alice")

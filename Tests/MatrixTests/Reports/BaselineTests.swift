@@ -20,30 +20,40 @@ struct BaselineTests {
             && (try? Installation.discover())?.major == 15
     }
 
-    @Test("the committed PG 15 / OpenSSL 3.0 baseline shows no drift on a rerun", .enabled(if: canRun), .timeLimit(.minutes(5)))
+    @Test(
+        "the committed PG 15 / OpenSSL 3.0 baseline shows no drift on a rerun", .enabled(if: canRun),
+        .timeLimit(.minutes(5)))
     func noDrift() async throws {
         let r = try await CLI.run(["baseline", "diff", Self.baseline, "--filter", Self.filter])
         #expect(r.exitCode == 0, "drift:\n\(r.combinedOutput)")
         #expect(r.standardOutput.contains("no drift: 48 cases observed as recorded"), "\(r.standardOutput)")
     }
 
-    @Test("ssl_min_protocol_version=TLSv1.3 on the server: the diff names exactly the cases whose client stops at TLS 1.2",
-          .enabled(if: canRun), .timeLimit(.minutes(5)))
+    @Test(
+        "ssl_min_protocol_version=TLSv1.3 on the server: the diff names exactly the cases whose client stops at TLS 1.2",
+        .enabled(if: canRun), .timeLimit(.minutes(5)))
     func realChangeIsNamed() async throws {
-        let r = try await CLI.run(["baseline", "diff", Self.baseline, "--filter", Self.filter,
-                                   "--server-setting", "ssl_min_protocol_version=TLSv1.3", "--format", "json"])
+        let r = try await CLI.run([
+            "baseline", "diff", Self.baseline, "--filter", Self.filter,
+            "--server-setting", "ssl_min_protocol_version=TLSv1.3", "--format", "json",
+        ])
         #expect(r.exitCode == 1, "\(r.combinedOutput)")
         let diff = try JSONDecoder().decode(DiffJSON.self, from: Data(r.standardOutput.utf8))
 
         // Which cases must move follows from the recording, not from a list copied from the output:
         // every case that negotiated TLS with a client capped at TLS 1.2 (client-max=TLSv1.2).
-        let recorded = try JSONDecoder().decode(BaselineJSON.self, from: Data(contentsOf: URL(fileURLWithPath: Self.baseline)))
-        let expected = Set(recorded.cases.filter { id, c in
-            (id.contains(Self.filter) || c.group.contains(Self.filter)) && id.contains("client-max=TLSv1.2") && c.encrypted == true
-        }.keys)
+        let recorded = try JSONDecoder().decode(
+            BaselineJSON.self, from: Data(contentsOf: URL(fileURLWithPath: Self.baseline)))
+        let expected = Set(
+            recorded.cases.filter { id, c in
+                (id.contains(Self.filter) || c.group.contains(Self.filter)) && id.contains("client-max=TLSv1.2")
+                    && c.encrypted == true
+            }.keys)
         #expect(!expected.isEmpty)
         let moved = Set(diff.changes.map(\.id))
-        #expect(moved == expected, "unexpected: \(moved.subtracting(expected).sorted()), missing: \(expected.subtracting(moved).sorted())")
+        #expect(
+            moved == expected,
+            "unexpected: \(moved.subtracting(expected).sorted()), missing: \(expected.subtracting(moved).sorted())")
         for change in diff.changes {
             #expect(change.kinds.first == "outcome flipped", "\(change.id): \(change.kinds)")
             // Rejected, or (prefer/allow) libpq's retry without SSL got in unencrypted: never encrypted any more.
@@ -55,12 +65,15 @@ struct BaselineTests {
     @Test("a baseline file of another format is refused with a message that says what to do", .enabled(if: canRun))
     func wrongFormatRefused() async throws {
         let path = NSTemporaryDirectory() + "/baseline-\(UUID()).json"
-        try #"{"header":{"format":99,"versions":{"server":"x","major":15,"libpq":1},"cases":0,"sources":[]},"cases":{}}"#
+        try
+            #"{"header":{"format":99,"versions":{"server":"x","major":15,"libpq":1},"cases":0,"sources":[]},"cases":{}}"#
             .write(toFile: path, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: path) }
         let r = try await CLI.run(["baseline", "diff", path, "--filter", Self.filter])
         #expect(r.exitCode == 2)
-        #expect(r.standardError.contains("has format 99") && r.standardError.contains("record it again"), "\(r.standardError)")
+        #expect(
+            r.standardError.contains("has format 99") && r.standardError.contains("record it again"),
+            "\(r.standardError)")
     }
 }
 

@@ -35,23 +35,32 @@ struct ScenarioFileErrorTests {
         """
 
     static let cases: [Malformed] = [
-        Malformed(name: "unknown key in client", code: "unknown-key", line: 14, mentions: "Did you mean 'sslmode'",
-                  yaml: base.replacingOccurrences(of: "sslmode: require", with: "sslmod: require")),
-        Malformed(name: "undefined pki name", code: "undefined-name", line: 6, mentions: "'rot'",
-                  yaml: base.replacingOccurrences(of: "contains: [root]", with: "contains: [rot]")),
-        Malformed(name: "undefined pki file in a client", code: "undefined-name", line: 14, mentions: "nope.crt",
-                  yaml: base.replacingOccurrences(of: "sslmode: require}", with: "sslmode: require, sslrootcert: nope.crt}")),
-        Malformed(name: "bad regex", code: "bad-regex", line: 17, mentions: "(unclosed",
-                  yaml: base.replacingOccurrences(of: "expect: accepted", with: "expect:\n      outcome: rejected\n      message: '(unclosed'")),
+        Malformed(
+            name: "unknown key in client", code: "unknown-key", line: 14, mentions: "Did you mean 'sslmode'",
+            yaml: base.replacingOccurrences(of: "sslmode: require", with: "sslmod: require")),
+        Malformed(
+            name: "undefined pki name", code: "undefined-name", line: 6, mentions: "'rot'",
+            yaml: base.replacingOccurrences(of: "contains: [root]", with: "contains: [rot]")),
+        Malformed(
+            name: "undefined pki file in a client", code: "undefined-name", line: 14, mentions: "nope.crt",
+            yaml: base.replacingOccurrences(of: "sslmode: require}", with: "sslmode: require, sslrootcert: nope.crt}")),
+        Malformed(
+            name: "bad regex", code: "bad-regex", line: 17, mentions: "(unclosed",
+            yaml: base.replacingOccurrences(
+                of: "expect: accepted", with: "expect:\n      outcome: rejected\n      message: '(unclosed'")),
         // libyaml reports where it gave up (the next line) and names where the mapping opened.
-        Malformed(name: "bad YAML syntax", code: "yaml-syntax", line: 15, mentions: "flow mapping (line 14)",
-                  yaml: base.replacingOccurrences(of: "sslmode: require}", with: "sslmode: require")),
-        Malformed(name: "invalid sslmode", code: "invalid-value", line: 14, mentions: "verify-full",
-                  yaml: base.replacingOccurrences(of: "sslmode: require", with: "sslmode: verify_full")),
-        Malformed(name: "wrong type", code: "wrong-type", line: 11, mentions: "a list",
-                  yaml: base.replacingOccurrences(of: "hba: [hostssl all all all trust]", with: "hba: hostssl")),
-        Malformed(name: "rejected without message", code: "missing-key", line: 15, mentions: "message",
-                  yaml: base.replacingOccurrences(of: "expect: accepted", with: "expect: rejected")),
+        Malformed(
+            name: "bad YAML syntax", code: "yaml-syntax", line: 15, mentions: "flow mapping (line 14)",
+            yaml: base.replacingOccurrences(of: "sslmode: require}", with: "sslmode: require")),
+        Malformed(
+            name: "invalid sslmode", code: "invalid-value", line: 14, mentions: "verify-full",
+            yaml: base.replacingOccurrences(of: "sslmode: require", with: "sslmode: verify_full")),
+        Malformed(
+            name: "wrong type", code: "wrong-type", line: 11, mentions: "a list",
+            yaml: base.replacingOccurrences(of: "hba: [hostssl all all all trust]", with: "hba: hostssl")),
+        Malformed(
+            name: "rejected without message", code: "missing-key", line: 15, mentions: "message",
+            yaml: base.replacingOccurrences(of: "expect: accepted", with: "expect: rejected")),
     ]
 
     @Test("malformed file gives its code and line", arguments: cases)
@@ -84,15 +93,18 @@ struct ScenarioFileErrorTests {
     /// A declared expectation that is wrong must really fail: the check can fail.
     @Test("a wrong declared expectation disagrees", .tags(.liveServer))
     func wrongExpectationFails() async throws {
-        let yaml = Self.base.replacingOccurrences(of: "expect: accepted", with: """
-            expect: {outcome: accepted, ssl: false}
-              - name: two
-                client: {user: postgres, sslmode: disable}
-                expect: {outcome: rejected, message: 'this text never appears'}
-            """)
+        let yaml = Self.base.replacingOccurrences(
+            of: "expect: accepted",
+            with: """
+                expect: {outcome: accepted, ssl: false}
+                  - name: two
+                    client: {user: postgres, sslmode: disable}
+                    expect: {outcome: rejected, message: 'this text never appears'}
+                """)
         let file = try ScenarioFile.parse(yaml, file: "wrong.yaml")
         let results = await ScenarioRunner(installation: try Installation.discover()).run(file.groups)
         #expect(results.count == 2)
-        #expect(results.allSatisfy { $0.verdict == .disagree }, "\(results.map { ($0.id, $0.verdict, $0.differences) })")
+        #expect(
+            results.allSatisfy { $0.verdict == .disagree }, "\(results.map { ($0.id, $0.verdict, $0.differences) })")
     }
 }

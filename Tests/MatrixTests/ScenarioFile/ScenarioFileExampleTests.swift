@@ -32,7 +32,9 @@ struct ScenarioFileExampleTests {
         let results = await ScenarioRunner(installation: installation).run(file.groups)
         #expect(results.count == file.caseCount)
         for r in results where r.verdict != .agree {
-            Issue.record(Comment(rawValue: "\(name): \(r.group) / \(r.id): \(r.verdict)\n\(r.differences.joined(separator: "\n"))"))
+            Issue.record(
+                Comment(
+                    rawValue: "\(name): \(r.group) / \(r.id): \(r.verdict)\n\(r.differences.joined(separator: "\n"))"))
         }
     }
 }
