@@ -8,7 +8,9 @@
 // - swift-argument-parser: the CLI.
 // - Yams: scenario files are YAML; Yams keeps node marks, so a malformed file can be
 //   reported with its line.
-// C is reached through two targets only: CLibPQ (libpq) and COpenSSLShim (libcrypto/libssl).
+// C is reached through CLibPQ (links the system libpq into the main process), PQProbe
+// (libpq's functions by dlopen/dlsym, so a run can choose its libpq) and COpenSSLShim
+// (libcrypto/libssl for the PKI).
 import PackageDescription
 
 let package = Package(
@@ -16,6 +18,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "sslmatrix", targets: ["sslmatrix"]),
+        .executable(name: "pgssl-client-worker", targets: ["pgssl-client-worker"]),
         .library(name: "ClusterKit", targets: ["ClusterKit"]),
         .library(name: "Scenarios", targets: ["Scenarios"]),
     ],
@@ -35,10 +38,15 @@ let package = Package(
             name: "COpenSSLShim",
             linkerSettings: [.linkedLibrary("ssl"), .linkedLibrary("crypto")]
         ),
+        // libpq through dlopen, Swift + Foundation only: shared by the in-process probe and
+        // the client worker, which must link no libpq/libssl/libcrypto of its own.
+        .target(name: "PQProbe"),
+        .executableTarget(name: "pgssl-client-worker", dependencies: ["PQProbe"]),
         .target(
             name: "ClusterKit",
             dependencies: [
                 "CLibPQ",
+                "PQProbe",
                 "COpenSSLShim",
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "SystemPackage", package: "swift-system"),

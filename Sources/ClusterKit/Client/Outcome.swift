@@ -24,6 +24,8 @@ public struct Outcome: Sendable, Hashable, Codable, CustomStringConvertible {
     public let connectMilliseconds: Double
     /// Time spent waiting for the server's log lines to be complete.
     public let logWaitMilliseconds: Double
+    /// The libpq, libssl and libcrypto the client process really mapped for this case.
+    public var clientLibraries: ClientLibraries? = nil
 
     public var session: Session? {
         if case .accepted(let s) = result { return s }

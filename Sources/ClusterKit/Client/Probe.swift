@@ -29,6 +29,8 @@ public struct Probe: Sendable {
     public let log: ServerLog?
     public var logWaitLimit: Duration = .seconds(2)
     public var unpairedGrace: Duration = .milliseconds(100)
+    /// The libpq to connect through: this process's, or a client worker's.
+    public var client: ProbeClient = .inProcess
 
     public init(clientDirectory: String, expectedCluster: String?, log: ServerLog?) {
         self.clientDirectory = clientDirectory
@@ -40,20 +42,6 @@ public struct Probe: Sendable {
     public init(cluster: Cluster) {
         self.init(clientDirectory: cluster.workspace.clientDirectory, expectedCluster: cluster.name, log: cluster.log)
     }
-
-    /// The statement run on an accepted connection: the server's view of this backend.
-    static let serverViewSQL = """
-        select s.ssl, s.version, s.cipher, s.bits, s.client_dn, s.client_serial, s.issuer_dn, \
-        a.usename, a.application_name, a.client_addr, a.client_port, pg_backend_pid() as backend_pid, \
-        current_setting('cluster_name') as cluster_name, current_user, session_user, \
-        exists (select 1 from pg_extension where extname = 'sslinfo') as has_sslinfo \
-        from pg_stat_ssl s join pg_stat_activity a using (pid) where pid = pg_backend_pid()
-        """
-
-    static let sslinfoSQL = """
-        select ssl_is_used(), ssl_version(), ssl_cipher(), ssl_client_cert_present(), \
-        ssl_client_serial(), ssl_client_dn(), ssl_issuer_dn()
-        """
 
     public func connect(_ parameters: ConnectionParameters) async -> Outcome {
         ClientEnvironment.makeHermetic()
@@ -73,8 +61,25 @@ public struct Probe: Sendable {
         let clock = ContinuousClock()
         let started = clock.now
         let attempt: Attempt
+        var libraries = client.libraries
         do {
-            attempt = try await BlockingWork.run { Probe.attempt(pairs, timeout: timeout) }
+            switch client {
+            case .inProcess:
+                let report = try await BlockingWork.run { ConnectionAttempt.run(pairs, timeout: timeout) }
+                attempt = Attempt(ports: report.localPorts, result: Outcome.Result(report: report))
+            case .worker(let pool):
+                let request = WorkerRequest(
+                    id: parameters.applicationName, parameters: pairs,
+                    environment: ConnectionParameters.libpqHomeDirectory.map { ["HOME": $0] } ?? [:],
+                    timeoutSeconds: timeout)
+                // The worker's own bound is per socket wait; allow/prefer make two attempts.
+                let response = try await pool.connect(request, deadline: 2 * timeout + 5)
+                if let mapped = response.libraries { libraries = mapped }
+                guard let report = response.report else {
+                    throw InstallationError.workerFailed(reason: response.error.map { "\($0)" } ?? "no report")
+                }
+                attempt = Attempt(ports: report.localPorts, result: Outcome.Result(report: report))
+            }
         } catch {
             attempt = Attempt(ports: [], result: .notAttempted(reason: "\(error)"))
         }
@@ -96,71 +101,12 @@ public struct Probe: Sendable {
         return Outcome(
             parameters: parameters, expectedCluster: expectedCluster, result: result, sockets: sockets,
             connectMilliseconds: (connected - started).milliseconds,
-            logWaitMilliseconds: (done - connected).milliseconds)
+            logWaitMilliseconds: (done - connected).milliseconds, clientLibraries: libraries)
     }
 
     struct Attempt: Sendable {
         let ports: [Int]
         let result: Outcome.Result
-    }
-
-    /// The blocking part: connect, read both views, disconnect. Runs on BlockingWork's queue.
-    static func attempt(_ pairs: [(String, String)], timeout: Double) -> Attempt {
-        let connection = PGConnection(connectPolling: pairs, timeout: timeout, traceProtocol: true)
-        let report = connection.pollReport
-        let trace = ProtocolTrace(report.protocolTrace ?? "")
-        guard connection.isConnected else {
-            let message = connection.errorMessage
-            let attempts = ConnectionErrorText.split(message, serverErrors: trace.errors)
-            return Attempt(
-                ports: report.localPorts,
-                result: .rejected(
-                    Outcome.Rejection(
-                        errorMessage: message, attempts: attempts, timedOut: report.timedOut)))
-        }
-        let client = Outcome.ClientTLS(
-            encrypted: connection.sslInUse,
-            protocol: connection.sslAttribute("protocol"),
-            cipher: connection.sslAttribute("cipher"),
-            keyBits: connection.sslAttribute("key_bits").flatMap { Int($0) },
-            library: connection.sslAttribute("library"))
-        let authentication = Outcome.Authentication(
-            method: nil, identity: nil, saslMechanism: trace.saslMechanism, usedPassword: connection.usedPassword)
-        var server = Outcome.ServerView(
-            ssl: false, version: nil, cipher: nil, bits: nil, clientDN: nil, clientSerial: nil, issuerDN: nil,
-            user: nil, applicationName: nil, clientAddress: nil, clientPort: nil, clusterName: nil, backendPID: nil)
-        var currentUser = "", sessionUser = ""
-        var sslinfo: Outcome.SSLInfo? = nil
-        var queryError: String? = nil
-        do {
-            let row = try connection.execute(serverViewSQL)
-            func v(_ c: String) -> String? { row.value(0, c) }
-            server = Outcome.ServerView(
-                ssl: v("ssl") == "t", version: v("version"), cipher: v("cipher"), bits: v("bits").flatMap { Int($0) },
-                clientDN: v("client_dn"), clientSerial: v("client_serial"), issuerDN: v("issuer_dn"),
-                user: v("usename"), applicationName: v("application_name"), clientAddress: v("client_addr"),
-                clientPort: v("client_port").flatMap { Int($0) }, clusterName: v("cluster_name"),
-                backendPID: v("backend_pid").flatMap { Int($0) })
-            currentUser = v("current_user") ?? ""
-            sessionUser = v("session_user") ?? ""
-            if v("has_sslinfo") == "t" {
-                let info = try connection.execute(sslinfoSQL)
-                let r = info.rows.first ?? []
-                func s(_ i: Int) -> String? { i < r.count ? r[i] : nil }
-                sslinfo = Outcome.SSLInfo(
-                    isUsed: s(0) == "t", version: s(1), cipher: s(2), clientCertPresent: s(3) == "t",
-                    clientSerial: s(4), clientDN: s(5), issuerDN: s(6))
-            }
-        } catch {
-            queryError = "\(error)"
-        }
-        return Attempt(
-            ports: report.localPorts,
-            result: .accepted(
-                Outcome.Session(
-                    client: client, server: server, sslinfo: sslinfo, currentUser: currentUser,
-                    sessionUser: sessionUser,
-                    authentication: authentication, queryError: queryError)))
     }
 }
 

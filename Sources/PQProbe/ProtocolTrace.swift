@@ -19,7 +19,7 @@ import Foundation
 ///   Any other length is reported as unknown (nil), never guessed. Newer libpq versions
 ///   print `SASLInitialResponse "MECHANISM"`, which is read directly.
 public struct ProtocolTrace: Sendable {
-    public struct ServerError: Sendable, Hashable {
+    public struct ServerError: Sendable, Hashable, Codable {
         public let severity: String?
         public let sqlstate: String?
         public let message: String

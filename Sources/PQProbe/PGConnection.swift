@@ -1,19 +1,25 @@
-import CLibPQ
 import Foundation
 
-/// The single wrapper around libpq's C API. Nothing else in the package touches libpq.
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// One libpq connection, through a `LibPQLibrary` (the system libpq by default, or one a
+/// client worker loaded). Nothing else in the package touches libpq.
 ///
 /// A `PGConnection` is used from one thread at a time (libpq connections are not
 /// thread-safe); callers run it inside `BlockingWork.run`.
 public final class PGConnection {
     private let conn: OpaquePointer
+    /// The libpq this connection runs on.
+    public let library: LibPQLibrary
 
     /// Connects with explicit keyword/value pairs and never expands `dbname` as a conninfo
     /// string: what the caller passes is all libpq gets (besides its env/file defaults for
     /// keywords left out, which `Probe` makes sure never happens).
-    public init(parameters: [(String, String)]) {
-        PGConnection.neverPrompt()
-        conn = PGConnection.withKeywordArrays(parameters) { PQconnectdbParams($0, $1, 0) }!
+    public init(parameters: [(String, String)], library: LibPQLibrary = .system) {
+        self.library = library
+        conn = PGConnection.withKeywordArrays(parameters) { library.connectdbParams($0, $1, 0) }!
     }
 
     /// What `connectPolling` saw while libpq worked through its attempts.
@@ -43,18 +49,22 @@ public final class PGConnection {
     /// chose and the fields of a startup ErrorResponse).
     ///
     /// Blocks the calling thread: run it inside `BlockingWork.run`.
-    public init(connectPolling parameters: [(String, String)], timeout: Double, traceProtocol: Bool) {
-        PGConnection.neverPrompt()
-        conn = PGConnection.withKeywordArrays(parameters) { PQconnectStartParams($0, $1, 0) }!
+    public init(
+        connectPolling parameters: [(String, String)], timeout: Double, traceProtocol: Bool,
+        library: LibPQLibrary = .system
+    ) {
+        self.library = library
+        let lib = library
+        conn = PGConnection.withKeywordArrays(parameters) { lib.connectStartParams($0, $1, 0) }!
         let trace: Trace? = traceProtocol ? Trace() : nil
         if let file = trace?.file {
-            PQtrace(conn, file)
-            PQsetTraceFlags(conn, PQTRACE_SUPPRESS_TIMESTAMPS)
+            lib.trace(conn, file)
+            lib.setTraceFlags?(conn, LibPQLibrary.traceSuppressTimestamps)
         }
         var report = PollReport()
         var lastSocket: (fd: Int32, port: Int)? = nil
         func notePort() {
-            let fd = PQsocket(conn)
+            let fd = lib.socket(conn)
             guard fd >= 0, let port = PGConnection.localPort(ofSocket: fd) ?? PGConnection.unixSocketMarker(fd)
             else { return }
             if lastSocket?.fd != fd || lastSocket?.port != port {
@@ -62,29 +72,30 @@ public final class PGConnection {
                 if report.localPorts.last != port { report.localPorts.append(port) }
             }
         }
-        var status = PQstatus(conn) == CONNECTION_BAD ? PGRES_POLLING_FAILED : PGRES_POLLING_WRITING
+        var status =
+            lib.status(conn) == LibPQLibrary.connectionBad ? LibPQLibrary.pollingFailed : LibPQLibrary.pollingWriting
         var waitStart = Date()
         var attemptsSeen = 0
-        while status != PGRES_POLLING_OK && status != PGRES_POLLING_FAILED {
+        while status != LibPQLibrary.pollingOK && status != LibPQLibrary.pollingFailed {
             notePort()
             if report.localPorts.count != attemptsSeen {
                 attemptsSeen = report.localPorts.count
                 waitStart = Date()
             }
-            let fd = PQsocket(conn)
+            let fd = lib.socket(conn)
             if fd >= 0 {
                 let remaining = timeout - Date().timeIntervalSince(waitStart)
                 if remaining <= 0 { report.timedOut = true; break }
-                var pfd = pollfd(fd: fd, events: Int16(status == PGRES_POLLING_READING ? POLLIN : POLLOUT), revents: 0)
+                var pfd = pollfd(fd: fd, events: Int16(status == LibPQLibrary.pollingReading ? POLLIN : POLLOUT), revents: 0)
                 let ready = poll(&pfd, 1, Int32(min(remaining, 3600) * 1000))
                 if ready < 0 && errno == EINTR { continue }
                 if ready == 0 { report.timedOut = true; break }
             }
-            status = PQconnectPoll(conn)
+            status = lib.connectPoll(conn)
         }
         notePort()
         if trace != nil {
-            PQuntrace(conn)
+            lib.untrace(conn)
             report.protocolTrace = trace?.finish()
         }
         pollReport = report
@@ -109,68 +120,74 @@ public final class PGConnection {
     /// PQconninfo: every option libpq knows with the value this connection ended up with
     /// (nil when unset). Shows whether anything came from outside the caller's parameters.
     public var effectiveOptions: [String: String?] {
-        guard let options = PQconninfo(conn) else { return [:] }
-        defer { PQconninfoFree(options) }
+        guard let options = library.conninfo(conn) else { return [:] }
+        defer { library.conninfoFree(options) }
         var result: [String: String?] = [:]
-        var index = 0
-        while let keyword = options[index].keyword {
-            result[String(cString: keyword)] = options[index].val.map { String(cString: $0) }
-            index += 1
-        }
+        for option in PGConnection.options(options) { result[option.keyword] = option.value }
         return result
     }
 
     /// keyword -> the environment variable libpq 15 reads for it (PQconndefaults' `envvar`),
     /// e.g. "sslmode" -> "PGSSLMODE". Keywords without one (sslpassword) are absent.
-    public static var environmentVariables: [String: String] {
-        guard let options = PQconndefaults() else { return [:] }
-        defer { PQconninfoFree(options) }
+    public static var environmentVariables: [String: String] { environmentVariables(of: .system) }
+
+    public static func environmentVariables(of library: LibPQLibrary) -> [String: String] {
+        guard let options = library.conndefaults() else { return [:] }
+        defer { library.conninfoFree(options) }
         var result: [String: String] = [:]
-        var index = 0
-        while let keyword = options[index].keyword {
-            if let envvar = options[index].envvar { result[String(cString: keyword)] = String(cString: envvar) }
-            index += 1
+        for option in PGConnection.options(options) {
+            if let envvar = option.envvar { result[option.keyword] = envvar }
         }
         return result
     }
 
-    /// libpq 15 installs its key-password callback only when `sslpassword` is non-empty;
-    /// otherwise OpenSSL's default callback asks "Enter PEM pass phrase:" on the terminal and
-    /// waits. A probe must never wait for input, so the harness installs libpq's own default
-    /// hook process-wide: it hands OpenSSL `sslpassword` when set and an empty passphrase
-    /// when not, which is what a client without a terminal gets, deterministically.
-    static let installHook: Void = { PQsetSSLKeyPassHook_OpenSSL(PQdefaultSSLKeyPassHook_OpenSSL) }()
-    static func neverPrompt() { _ = installHook }
+    /// Reads a PQconninfoOption array (NULL keyword ends it). Its C layout: six `char *`
+    /// (keyword, envvar, compiled, val, label, dispchar) and an `int dispsize`, padded to
+    /// pointer alignment.
+    static func options(_ array: UnsafeMutableRawPointer) -> [(keyword: String, envvar: String?, value: String?)] {
+        let pointer = MemoryLayout<UnsafePointer<CChar>?>.stride
+        let stride = (6 * pointer + MemoryLayout<Int32>.size + pointer - 1) / pointer * pointer
+        func string(_ entry: UnsafeMutableRawPointer, _ field: Int) -> String? {
+            entry.load(fromByteOffset: field * pointer, as: UnsafePointer<CChar>?.self).map { String(cString: $0) }
+        }
+        var result: [(String, String?, String?)] = []
+        var entry = array
+        while let keyword = string(entry, 0) {
+            result.append((keyword, string(entry, 1), string(entry, 3)))
+            entry += stride
+        }
+        return result
+    }
 
-    deinit { PQfinish(conn) }
+    deinit { library.finish(conn) }
 
-    public var isConnected: Bool { PQstatus(conn) == CONNECTION_OK }
+    public var isConnected: Bool { library.status(conn) == LibPQLibrary.connectionOK }
 
     /// PQerrorMessage verbatim (libpq's text includes the trailing newline).
-    public var errorMessage: String { String(cString: PQerrorMessage(conn)) }
+    public var errorMessage: String { library.errorMessage(conn).map { String(cString: $0) } ?? "" }
 
-    public var sslInUse: Bool { PQsslInUse(conn) == 1 }
+    public var sslInUse: Bool { library.sslInUse(conn) == 1 }
 
     /// PQsslAttribute: "protocol", "cipher", "key_bits", "library", "compression".
     public func sslAttribute(_ name: String) -> String? {
-        guard let value = PQsslAttribute(conn, name) else { return nil }
+        guard let value = library.sslAttribute(conn, name) else { return nil }
         return String(cString: value)
     }
 
     public func parameterStatus(_ name: String) -> String? {
-        guard let value = PQparameterStatus(conn, name) else { return nil }
+        guard let value = library.parameterStatus(conn, name) else { return nil }
         return String(cString: value)
     }
 
-    public var serverVersion: Int { Int(PQserverVersion(conn)) }
-    public var backendPID: Int { Int(PQbackendPID(conn)) }
+    public var serverVersion: Int { Int(library.serverVersion(conn)) }
+    public var backendPID: Int { Int(library.backendPID(conn)) }
     /// Whether the server asked for a password during authentication.
-    public var usedPassword: Bool { PQconnectionUsedPassword(conn) == 1 }
-    public var user: String? { PQuser(conn).map { String(cString: $0) } }
+    public var usedPassword: Bool { library.connectionUsedPassword(conn) == 1 }
+    public var user: String? { library.user(conn).map { String(cString: $0) } }
 
     /// The local TCP port of the connection's socket (pairs a client with server log lines).
     public var localPort: Int? {
-        let fd = PQsocket(conn)
+        let fd = library.socket(conn)
         guard fd >= 0 else { return nil }
         return PGConnection.localPort(ofSocket: fd)
     }
@@ -207,7 +224,7 @@ public final class PGConnection {
         }
     }
 
-    static func localPort(ofSocket fd: Int32) -> Int? {
+    public static func localPort(ofSocket fd: Int32) -> Int? {
         var storage = sockaddr_storage()
         var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
         let ok = withUnsafeMutablePointer(to: &storage) {
@@ -251,21 +268,23 @@ public final class PGConnection {
 
     /// Runs one statement (or a semicolon-separated script; the last result is returned).
     public func execute(_ sql: String) throws -> QueryResult {
-        guard let result = PQexec(conn, sql) else {
+        guard let result = library.exec(conn, sql) else {
             throw ServerError(severity: nil, sqlstate: nil, message: errorMessage)
         }
-        defer { PQclear(result) }
-        let status = PQresultStatus(result)
-        guard status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK else {
+        defer { library.clear(result) }
+        let status = library.resultStatus(result)
+        guard status == LibPQLibrary.tuplesOK || status == LibPQLibrary.commandOK else {
             throw ServerError(
                 severity: field(result, PGConnection.diagSeverity),
                 sqlstate: field(result, PGConnection.diagSQLState),
-                message: String(cString: PQresultErrorMessage(result)))
+                message: library.resultErrorMessage(result).map { String(cString: $0) } ?? "")
         }
-        let columns = (0..<PQnfields(result)).map { String(cString: PQfname(result, $0)) }
-        let rows = (0..<PQntuples(result)).map { row in
-            (0..<PQnfields(result)).map { col -> String? in
-                PQgetisnull(result, row, col) == 1 ? nil : String(cString: PQgetvalue(result, row, col))
+        let fields = library.nfields(result)
+        let columns = (0..<fields).map { col in library.fname(result, col).map { String(cString: $0) } ?? "" }
+        let rows = (0..<library.ntuples(result)).map { row in
+            (0..<fields).map { col -> String? in
+                library.getisnull(result, row, col) == 1
+                    ? nil : library.getvalue(result, row, col).map { String(cString: $0) }
             }
         }
         return QueryResult(columns: columns, rows: rows)
@@ -276,9 +295,9 @@ public final class PGConnection {
     static let diagSQLState = Int32(UInt8(ascii: "C"))  // PG_DIAG_SQLSTATE
 
     private func field(_ result: OpaquePointer, _ code: Int32) -> String? {
-        PQresultErrorField(result, code).map { String(cString: $0) }
+        library.resultErrorField(result, code).map { String(cString: $0) }
     }
 
-    /// PQlibVersion, e.g. 150018.
-    public static var libraryVersion: Int { Int(PQlibVersion()) }
+    /// PQlibVersion of the system libpq, e.g. 150018.
+    public static var libraryVersion: Int { LibPQLibrary.system.version }
 }

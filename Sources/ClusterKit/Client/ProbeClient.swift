@@ -1,0 +1,70 @@
+import CLibPQ
+import Foundation
+@_exported import PQProbe
+
+/// Which libpq a probe connects through.
+///
+/// `.inProcess` is the fast path: the system libpq this process links (and whose OpenSSL
+/// the PKI code shares). Any other libpq build runs in a `pgssl-client-worker` process
+/// (`.worker`), because two OpenSSLs in one process bind each other's symbols. Both paths
+/// run `ConnectionAttempt` and give the same `Outcome`.
+public enum ProbeClient: Sendable {
+    case inProcess
+    case worker(ClientWorkerPool)
+
+    /// The libraries every case of this client uses.
+    public var libraries: ClientLibraries {
+        switch self {
+        case .inProcess: ProbeClient.inProcessLibraries
+        case .worker(let pool): pool.libraries
+        }
+    }
+
+    /// What this process maps for the linked libpq (read once: it cannot change).
+    static let inProcessLibraries: ClientLibraries = {
+        // The linked libpq and the one LibPQLibrary.system opens must be the same copy.
+        precondition(Int(PQlibVersion()) == LibPQLibrary.system.version, "two system libpqs in one process")
+        return ClientLibraries.current(using: .system)
+    }()
+}
+
+extension Outcome.Result {
+    /// The outcome of a `ConnectionReport`, whichever client produced it.
+    public init(report: ConnectionReport) {
+        switch report.status {
+        case .rejected:
+            let message = report.errorMessage ?? ""
+            self = .rejected(
+                Outcome.Rejection(
+                    errorMessage: message,
+                    attempts: ConnectionErrorText.split(message, serverErrors: report.serverErrors),
+                    timedOut: report.timedOut))
+        case .accepted:
+            let tls = report.tls
+            let client = Outcome.ClientTLS(
+                encrypted: tls?.encrypted ?? false, protocol: tls?.protocol, cipher: tls?.cipher,
+                keyBits: tls?.keyBits, library: tls?.library)
+            let v = report.serverView ?? [:]
+            let server = Outcome.ServerView(
+                ssl: v["ssl"] == "t", version: v["version"], cipher: v["cipher"], bits: v["bits"].flatMap { Int($0) },
+                clientDN: v["client_dn"], clientSerial: v["client_serial"], issuerDN: v["issuer_dn"],
+                user: v["usename"], applicationName: v["application_name"], clientAddress: v["client_addr"],
+                clientPort: v["client_port"].flatMap { Int($0) }, clusterName: v["cluster_name"],
+                backendPID: v["backend_pid"].flatMap { Int($0) })
+            let sslinfo = report.sslinfo.map { r in
+                Outcome.SSLInfo(
+                    isUsed: r["is_used"] == "t", version: r["version"], cipher: r["cipher"],
+                    clientCertPresent: r["client_cert_present"] == "t", clientSerial: r["client_serial"],
+                    clientDN: r["client_dn"], issuerDN: r["issuer_dn"])
+            }
+            self = .accepted(
+                Outcome.Session(
+                    client: client, server: server, sslinfo: sslinfo, currentUser: v["current_user"] ?? "",
+                    sessionUser: v["session_user"] ?? "",
+                    authentication: Outcome.Authentication(
+                        method: nil, identity: nil, saslMechanism: report.saslMechanism,
+                        usedPassword: report.usedPassword),
+                    queryError: report.queryError))
+        }
+    }
+}

@@ -1,0 +1,146 @@
+import Foundation
+import PQProbe
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// One running `pgssl-client-worker` process; one request at a time (the pool guarantees it).
+///
+/// Never hangs: every read has a deadline (poll(2) on the worker's stdout), and a worker that
+/// misses it, dies, or answers garbage is killed with SIGKILL and reaped; the pool starts a
+/// new one for the next request.
+final class ClientWorker: @unchecked Sendable {
+    let process: Process
+    let input: Int32
+    let output: Int32
+    /// The worker's first line (set once, in init).
+    private(set) var hello = WorkerHello(protocolVersion: 0, client: "", libraries: nil, error: nil)
+    private var buffer = Data()
+    private let inputPipe: Pipe
+    private let outputPipe: Pipe
+
+    enum Failure: Error, CustomStringConvertible {
+        case timedOut(seconds: Double)
+        case exited(status: Int32)
+        case garbled(line: String)
+
+        var description: String {
+            switch self {
+            case .timedOut(let seconds): "no answer within \(seconds) s (worker killed)"
+            case .exited(let status): "the worker exited (status \(status)) before answering"
+            case .garbled(let line): "the worker answered something that is not a response: \(line.prefix(200))"
+            }
+        }
+    }
+
+    /// Starts the worker for `libpq` and reads its hello line. Throws `InstallationError`
+    /// when the libpq cannot be loaded or the process maps a second OpenSSL.
+    init(executable: String, libpq: String, environment: [String: String], helloTimeout: Double) throws {
+        // A dead worker's stdin must give EPIPE, not kill the harness with SIGPIPE.
+        signal(SIGPIPE, SIG_IGN)
+        guard FileManager.default.isExecutableFile(atPath: executable) else {
+            throw InstallationError.workerMissing(path: executable)
+        }
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = [libpq]
+        process.environment = environment
+        inputPipe = Pipe()
+        outputPipe = Pipe()
+        process.standardInput = inputPipe
+        process.standardOutput = outputPipe
+        process.standardError = FileHandle.nullDevice
+        input = inputPipe.fileHandleForWriting.fileDescriptor
+        output = outputPipe.fileHandleForReading.fileDescriptor
+        do {
+            try process.run()
+        } catch {
+            throw InstallationError.workerFailed(reason: "cannot start \(executable): \(error)")
+        }
+        do {
+            let line = try readLine(timeout: helloTimeout)
+            guard let hello = try? JSONDecoder().decode(WorkerHello.self, from: Data(line.utf8)) else {
+                throw Failure.garbled(line: line)
+            }
+            self.hello = hello
+        } catch {
+            kill()
+            throw InstallationError.workerFailed(reason: "\(error)")
+        }
+        if let failure = self.hello.error {
+            kill()
+            switch failure.code {
+            case "mixed-openssl": throw InstallationError.mixedOpenSSL(details: failure.message)
+            case "libpq-load-failed", "libpq-symbol-missing":
+                throw InstallationError.libpqLoadFailed(path: libpq, reason: failure.message)
+            default: throw InstallationError.workerFailed(reason: "\(failure)")
+            }
+        }
+    }
+
+    var pid: Int32 { process.processIdentifier }
+
+    /// Sends one request and waits for its response. Blocking: run inside `BlockingWork.run`.
+    func send(_ request: WorkerRequest, timeout: Double) throws -> WorkerResponse {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        let data = try encoder.encode(request) + Data("\n".utf8)
+        try data.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let written = Glibc.write(input, raw.baseAddress! + offset, raw.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    throw Failure.exited(status: process.isRunning ? -1 : process.terminationStatus)
+                }
+                offset += written
+            }
+        }
+        let line = try readLine(timeout: timeout)
+        guard let response = try? JSONDecoder().decode(WorkerResponse.self, from: Data(line.utf8)),
+            response.id == request.id
+        else { throw Failure.garbled(line: line) }
+        return response
+    }
+
+    private func readLine(timeout: Double) throws -> String {
+        let deadline = Date().addingTimeInterval(timeout)
+        while true {
+            if let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
+                let line = String(decoding: buffer[buffer.startIndex..<newline], as: UTF8.self)
+                buffer = Data(buffer[(newline + 1)...])
+                return line
+            }
+            let remaining = deadline.timeIntervalSinceNow
+            if remaining <= 0 { throw Failure.timedOut(seconds: timeout) }
+            var pfd = pollfd(fd: output, events: Int16(POLLIN), revents: 0)
+            let ready = poll(&pfd, 1, Int32(min(remaining, 3600) * 1000) + 1)
+            if ready < 0 && errno == EINTR { continue }
+            if ready <= 0 { continue }
+            var chunk = [UInt8](repeating: 0, count: 65536)
+            let count = Glibc.read(output, &chunk, chunk.count)
+            if count < 0 && errno == EINTR { continue }
+            if count <= 0 {
+                process.waitUntilExit()
+                throw Failure.exited(status: process.terminationStatus)
+            }
+            buffer.append(contentsOf: chunk[0..<count])
+        }
+    }
+
+    /// Closes stdin (the worker exits at EOF); SIGKILL if it is still there shortly after.
+    func stop() {
+        try? inputPipe.fileHandleForWriting.close()
+        for _ in 0..<100 where process.isRunning { usleep(10_000) }
+        kill()
+    }
+
+    /// SIGKILL and reap.
+    func kill() {
+        if process.isRunning { Glibc.kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+        try? inputPipe.fileHandleForWriting.close()
+        try? outputPipe.fileHandleForReading.close()
+    }
+}

@@ -1,0 +1,101 @@
+import Foundation
+import PQProbe
+
+/// Client workers for one libpq build: as many processes as requests in flight (the runner
+/// bounds that by its probe parallelism), reused between requests, replaced when one dies
+/// or misses its deadline.
+public actor ClientWorkerPool {
+    /// The libpq file every worker loads.
+    public nonisolated let libpq: String
+    /// What the first worker mapped; every later response must map the same.
+    public nonisolated let libraries: ClientLibraries
+    nonisolated let executable: String
+    nonisolated let environment: [String: String]
+    private var idle: [ClientWorker] = []
+    private var busy: [Int32: ClientWorker] = [:]
+    /// Workers killed after a crash or a missed deadline.
+    public private(set) var restarts = 0
+
+    /// Starts one worker and checks its hello: a libpq that does not load, or a process that
+    /// maps a second OpenSSL, fails here, before any server is started.
+    public init(libpq: String, executable: String = ClientWorkerPool.defaultExecutable) async throws {
+        self.libpq = libpq
+        self.executable = executable
+        // The worker sees no PG* variables and the HOME libpq would use in this process.
+        var variables = ["PATH": "/usr/bin:/bin"]
+        variables["HOME"] = ConnectionParameters.libpqHomeDirectory
+        let environment = variables
+        self.environment = environment
+        let first = try await BlockingWork.run {
+            try ClientWorker(executable: executable, libpq: libpq, environment: environment, helloTimeout: 30)
+        }
+        guard let libraries = first.hello.libraries else {
+            first.kill()
+            throw InstallationError.workerFailed(reason: "the worker's hello names no libraries")
+        }
+        self.libraries = libraries
+        idle = [first]
+    }
+
+    /// `PGSSLMATRIX_CLIENT_WORKER`, else `pgssl-client-worker` next to this executable
+    /// (SwiftPM puts every product and the test bundle in the same build directory).
+    public static var defaultExecutable: String {
+        if let path = ProcessInfo.processInfo.environment["PGSSLMATRIX_CLIENT_WORKER"], !path.isEmpty { return path }
+        let me = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        return ((me as NSString).deletingLastPathComponent as NSString).appendingPathComponent("pgssl-client-worker")
+    }
+
+    /// Runs one request on an idle worker (or a new one). `deadline` bounds the whole
+    /// request; a worker that misses it is killed. Errors are `InstallationError`.
+    public func connect(_ request: WorkerRequest, deadline: Double) async throws -> WorkerResponse {
+        let worker: ClientWorker
+        if let reused = idle.popLast() {
+            worker = reused
+        } else {
+            let (executable, libpq, environment) = (self.executable, self.libpq, self.environment)
+            worker = try await BlockingWork.run {
+                try ClientWorker(executable: executable, libpq: libpq, environment: environment, helloTimeout: 30)
+            }
+        }
+        busy[worker.pid] = worker
+        let outcome = await Result(catching: { try await BlockingWork.run { try worker.send(request, timeout: deadline) } })
+        busy[worker.pid] = nil
+        switch outcome {
+        case .success(let response):
+            idle.append(worker)
+            if let libraries = response.libraries, libraries != self.libraries || libraries.isMixed {
+                throw InstallationError.mixedOpenSSL(
+                    details: "the worker started with \(self.libraries) but answered with \(libraries)")
+            }
+            return response
+        case .failure(let error):
+            restarts += 1
+            await BlockingWork.runDetached { worker.kill() }
+            throw InstallationError.workerFailed(reason: "\(error)")
+        }
+    }
+
+    /// Process ids of the running workers (tests kill one to check the restart).
+    public var workerPIDs: [Int32] { idle.map(\.pid) + busy.keys }
+
+    /// Stops every worker (closes stdin, SIGKILL after 1 s).
+    public func shutdown() async {
+        let all = idle + busy.values
+        idle = []
+        busy = [:]
+        for worker in all { await BlockingWork.runDetached { worker.stop() } }
+    }
+}
+
+extension Result where Failure == any Error {
+    init(catching body: () async throws -> Success) async {
+        do { self = .success(try await body()) } catch { self = .failure(error) }
+    }
+}
+
+extension BlockingWork {
+    /// `run` for a body that cannot fail.
+    static func runDetached(_ body: @escaping @Sendable () -> Void) async {
+        _ = try? await run { body() }
+    }
+}

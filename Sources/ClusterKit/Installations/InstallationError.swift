@@ -1,0 +1,57 @@
+import Foundation
+
+/// Why an installation or client selection cannot be used; nothing has been started when
+/// one of these is thrown. Stable codes, a description that names the fix.
+public enum InstallationError: Error, CustomStringConvertible, Equatable, Sendable {
+    case unknownMajor(major: Int, known: [Int])
+    case noLibpq(directory: String)
+    case libpqLoadFailed(path: String, reason: String)
+    case mixedOpenSSL(details: String)
+    case workerMissing(path: String)
+    case workerFailed(reason: String)
+    case unknownSelection(text: String)
+
+    public var code: String {
+        switch self {
+        case .unknownMajor: "unknown-major"
+        case .noLibpq: "no-libpq"
+        case .libpqLoadFailed: "libpq-load-failed"
+        case .mixedOpenSSL: "mixed-openssl"
+        case .workerMissing: "client-worker-missing"
+        case .workerFailed: "client-worker-failed"
+        case .unknownSelection: "unknown-installation"
+        }
+    }
+
+    public var description: String {
+        let text: String
+        switch self {
+        case .unknownMajor(let major, let known):
+            text =
+                "PostgreSQL \(major) is not installed here (found: \(known.map(String.init).joined(separator: ", "))). "
+                + "Install it with `scripts/setup --majors \(major)` (pinned builds: 14, 16, 17, 18; 15 is Debian's), "
+                + "or pass its bindir"
+        case .noLibpq(let directory):
+            text =
+                "\(directory) holds no libpq (looked for libpq.so.5* and libpq-*.so.5*, also in ../lib). "
+                + "Pass a directory that contains the libpq the client should load, e.g. /opt/pg-ssl-matrix/postgresql-18/lib"
+        case .libpqLoadFailed(let path, let reason):
+            text = "the libpq at \(path) cannot be loaded: \(reason). Reinstall that build (`make majors`) or choose another --client"
+        case .mixedOpenSSL(let details):
+            text =
+                "a client process maps more than one OpenSSL or libpq (\(details)); its TLS results cannot be trusted. "
+                + "The client worker must link no OpenSSL of its own; rebuild it (swift build) and check it with ldd"
+        case .workerMissing(let path):
+            text =
+                "the client worker executable \(path) does not exist. Build it with `swift build` "
+                + "(product pgssl-client-worker) or set PGSSLMATRIX_CLIENT_WORKER to its path"
+        case .workerFailed(let reason):
+            text = "the client worker failed: \(reason)"
+        case .unknownSelection(let text_):
+            text =
+                "'\(text_)' is neither an installed major, an installation name (see `sslmatrix installations`) "
+                + "nor a directory"
+        }
+        return "error[\(code)]: \(text)"
+    }
+}
