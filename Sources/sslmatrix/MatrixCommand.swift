@@ -28,8 +28,16 @@ struct MatrixCommand: AsyncParsableCommand {
         do {
             let recorded = try baseline.map(Baseline.load)
             var reports: [MatrixReport] = []
-            for inst in try installation.installations() {
-                var report = try await MatrixRun.run(installation: inst, options: run)
+            for (inst, clientInstallation) in try installation.combinations() {
+                let client = try await clientInstallation.makeClient()
+                var report: MatrixReport
+                do {
+                    report = try await MatrixRun.run(installation: inst, client: client, options: run)
+                    await client.shutdown()
+                } catch {
+                    await client.shutdown()
+                    throw error
+                }
                 if let recorded, let baseline {
                     report.baselinePath = baseline
                     var diff = BaselineDiff(
@@ -47,6 +55,8 @@ struct MatrixCommand: AsyncParsableCommand {
         } catch let error as ClusterKitError {
             throw failClearly(error)
         } catch let error as BaselineError {
+            throw failClearly(error)
+        } catch let error as InstallationError {
             throw failClearly(error)
         }
     }
@@ -80,27 +90,30 @@ struct ServerSettingOverride: ExpressibleByArgument, Sendable {
 
 /// Runs the model's matrix for one installation and wraps the results in a report.
 enum MatrixRun {
-    static func run(installation: Installation, options: MatrixRunOptions) async throws -> MatrixReport {
+    static func run(
+        installation: Installation, client: ProbeClient = .inProcess, options: MatrixRunOptions
+    ) async throws -> MatrixReport {
         try await run(
-            installation: installation, filter: options.filter, groupParallelism: options.groups,
+            installation: installation, client: client, filter: options.filter, groupParallelism: options.groups,
             probeParallelism: options.probes, serverSettings: options.serverSettings)
     }
 
     static func run(
-        installation: Installation, filter: String?, groupParallelism: Int, probeParallelism: Int,
-        serverSettings: [ServerSettingOverride] = []
+        installation: Installation, client: ProbeClient = .inProcess, filter: String?, groupParallelism: Int,
+        probeParallelism: Int, serverSettings: [ServerSettingOverride] = []
     ) async throws -> MatrixReport {
         let runnable = groups(major: installation.major, filter: filter, serverSettings: serverSettings)
         let progress = ProgressLine(title: "matrix \(installation.major)")
         let start = Date()
-        let runner = ScenarioRunner(
+        var runner = ScenarioRunner(
             installation: installation, groupParallelism: groupParallelism,
             probeParallelism: probeParallelism, progress: { done, total in progress.update(done, total) })
+        runner.client = client
         let results = await runner.run(runnable)
         progress.finish()
         var report = MatrixReport(
             installation: installation, results: results, elapsed: Date().timeIntervalSince(start),
-            versions: await VersionInfo.collect(installation))
+            versions: await VersionInfo.collect(installation, client: client))
         report.serverSettings = serverSettings.isEmpty ? nil : serverSettings.map { "\($0.name)=\($0.value)" }
         return report
     }

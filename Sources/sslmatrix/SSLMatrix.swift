@@ -9,7 +9,7 @@ struct SSLMatrix: AsyncParsableCommand {
         abstract:
             "Prove what every sslmode x pg_hba x certificate-chain combination does, on real PostgreSQL clusters.",
         subcommands: [
-            MatrixCommand.self, RunCommand.self, ImpostorCommand.self, InspectCommand.self, BaselineCommand.self,
+            MatrixCommand.self, RunCommand.self, InstallationsCommand.self, ImpostorCommand.self, InspectCommand.self, BaselineCommand.self,
             ReportCommand.self,
             BenchCommand.self, ClusterCommand.self,
         ]
@@ -25,12 +25,52 @@ struct InstallationOptions: ParsableArguments {
     )
     var bindirs: [String] = []
 
-    @Flag(name: .customLong("all-installed"), help: "Run against every PostgreSQL major found.")
+    @Flag(
+        name: .customLong("all-installed"),
+        help: "Run against every PostgreSQL server found (Debian's and the builds `make majors` installed).")
     var allInstalled = false
+
+    @Option(
+        name: .customLong("server"),
+        help: "Server: a major (15), a bindir, or an installation name from `sslmatrix installations` (repeatable).")
+    var servers: [String] = []
+
+    @Option(
+        name: .customLong("client"),
+        help: ArgumentHelp(
+            "Client libpq: a major, a directory holding libpq, an installation name, 'system' (this program's libpq, "
+                + "the default) or 'own' (each server's own libpq) (repeatable). Other than the system libpq, "
+                + "probes run in pgssl-client-worker processes."))
+    var clients: [String] = []
+
+    @Flag(
+        name: .customLong("all-combinations"),
+        help: "Every selected server with every selected client; with no --server/--client: everything installed.")
+    var allCombinations = false
+
+    /// The (server, client) pairs to run: the selected servers (or the defaults) crossed with
+    /// the selected clients (default: the system libpq). Errors before anything starts.
+    func combinations() throws -> [(Installation, ClientInstallation)] {
+        let catalog = try InstallationCatalog.discover(extraBindirs: bindirs)
+        var serverList = try servers.map { try catalog.server($0) }
+        serverList += try bindirs.map { try Installation(bindir: $0) }
+        if serverList.isEmpty {
+            serverList = allInstalled || allCombinations ? catalog.servers : [try Installation.discover()]
+        }
+        var result: [(Installation, ClientInstallation)] = []
+        for server in serverList {
+            let chosen: [ClientInstallation] =
+                clients.isEmpty ? (allCombinations ? catalog.clients : [catalog.clients[0]]) : try clients.map {
+                    $0 == "own" ? catalog.ownClient(of: server) : try catalog.client($0)
+                }
+            result += chosen.map { (server, $0) }
+        }
+        return result
+    }
 
     func installations() throws -> [Installation] {
         if allInstalled {
-            let all = try Installation.all()
+            let all = try Installation.all(buildsRoot: InstallationCatalog.buildsRoot)
             if all.isEmpty {
                 throw ClusterKitError.noPostgreSQLInstalled(searched: [
                     "/usr/lib/postgresql/*/bin", "pg_config --bindir",

@@ -24,6 +24,9 @@ struct VersionInfo: Codable, Sendable, Hashable {
     var serverOpenSSL: ServerOpenSSL?
     var libpqSSLLibrary: String?
     var opensslCLI: String?
+    /// The libpq, libssl and libcrypto the client really mapped (this process's, or a client
+    /// worker's): `libpq` and `libpqSSLLibrary` above come from it.
+    var clientLibraries: ClientLibraries?
 
     /// The OpenSSL a running postmaster mapped.
     struct ServerOpenSSL: Codable, Sendable, Hashable {
@@ -45,12 +48,13 @@ struct VersionInfo: Codable, Sendable, Hashable {
         return parts.count >= 2 ? "\(parts[0]).\(parts[1])" : "unknown"
     }
 
-    static func collect(_ installation: Installation) async -> VersionInfo {
-        var info = VersionInfo(
-            server: installation.version, major: installation.major, libpq: PGConnection.libraryVersion)
+    static func collect(_ installation: Installation, client: ProbeClient = .inProcess) async -> VersionInfo {
+        let libraries = client.libraries
+        var info = VersionInfo(server: installation.version, major: installation.major, libpq: libraries.libpqVersion)
         info.opensslCLI = (try? await Command.run("openssl", ["version"]))?.standardOutput.trimmingCharacters(
             in: .whitespacesAndNewlines)
-        info.libpqSSLLibrary = OpenSSLLibrary.version
+        info.libpqSSLLibrary = libraries.openssl
+        info.clientLibraries = libraries
         if let cluster = try? await Cluster.create(installation: installation) {
             if (try? await cluster.start()) != nil {
                 info.serverSSLLibrary = try? await cluster.queryValue("SHOW ssl_library")

@@ -68,3 +68,18 @@ extension Outcome.Result {
         }
     }
 }
+
+extension ProbeClient {
+    /// Stops a worker pool's processes (nothing to do in-process).
+    public func shutdown() async {
+        if case .worker(let pool) = self { await pool.shutdown() }
+    }
+
+    /// "in-process" or "worker (libpq path)".
+    public var label: String {
+        switch self {
+        case .inProcess: "in-process"
+        case .worker(let pool): "worker \(pool.libpq)"
+        }
+    }
+}

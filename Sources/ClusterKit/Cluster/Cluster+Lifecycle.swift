@@ -15,7 +15,7 @@ extension Cluster {
                 installation.tool("pg_ctl"),
                 [
                     "start", "-w", "-t", "60", "-s", "-D", dataDirectory, "-l", log.path,
-                ], as: workspace.account)
+                ], environment: installation.environment, as: workspace.account)
             if result.succeeded {
                 markRunning(true)
                 try verifyOwnership()
@@ -48,7 +48,7 @@ extension Cluster {
                 installation.tool("pg_ctl"),
                 [
                     "stop", "-m", mode, "-w", "-t", "10", "-s", "-D", dataDirectory,
-                ], as: workspace.account)
+                ], environment: installation.environment, as: workspace.account)
             if result?.succeeded == true { break }
         }
         Postmaster.stopImmediately(dataDirectory: dataDirectory)

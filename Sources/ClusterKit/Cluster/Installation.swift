@@ -10,8 +10,32 @@ public struct Installation: Sendable, Hashable, CustomStringConvertible {
     public let version: String
     /// 15
     public let major: Int
+    /// Directories put first on the server's library path (LD_LIBRARY_PATH for initdb,
+    /// pg_ctl and postgres): an installation that needs it, or an OpenSSL upgrade tried on
+    /// the server side only. nil: the binaries' own RUNPATH and the system's.
+    public var libraryPath: String?
 
-    public var description: String { "PostgreSQL \(version) at \(bindir)" }
+    public var description: String {
+        "PostgreSQL \(version) at \(bindir)" + (libraryPath.map { " (library path \($0))" } ?? "")
+    }
+
+    /// The same server started with `directory` first on its library path.
+    public func withLibraryPath(_ directory: String?) -> Installation {
+        var copy = self
+        copy.libraryPath = directory
+        return copy
+    }
+
+    /// The environment the server's programs run with.
+    public var environment: [String: String] {
+        Command.cleanEnvironment(adding: libraryPath.map { ["LD_LIBRARY_PATH": $0] } ?? [:])
+    }
+
+    /// The libpq built with this server (`../lib/libpq.so.5` next to the bindir), if any.
+    public var ownLibpq: String? {
+        let lib = ((bindir as NSString).deletingLastPathComponent as NSString).appendingPathComponent("lib")
+        return ClientInstallation.libpqFile(in: lib)
+    }
 
     public func tool(_ name: String) -> String { "\(bindir)/\(name)" }
 
@@ -52,14 +76,20 @@ public struct Installation: Sendable, Hashable, CustomStringConvertible {
         return newest
     }
 
-    /// Every usable installation, oldest major first.
+    /// Every usable installation, oldest major first. `buildsRoot` adds the builds
+    /// `scripts/setup --majors` installed (`<root>/postgresql-*/bin`); `discover` leaves them
+    /// out, so the default server stays the distribution's.
     public static func all(
         searchRoot root: String = "/usr/lib/postgresql",
-        pgConfigCandidates: [String] = ["/usr/bin/pg_config", "/usr/local/bin/pg_config"]
+        pgConfigCandidates: [String] = ["/usr/bin/pg_config", "/usr/local/bin/pg_config"],
+        buildsRoot: String? = nil
     ) throws -> [Installation] {
         var bindirs: [String] = []
         if let majors = try? FileManager.default.contentsOfDirectory(atPath: root) {
             bindirs += majors.map { "\(root)/\($0)/bin" }
+        }
+        if let buildsRoot, let builds = try? FileManager.default.contentsOfDirectory(atPath: buildsRoot) {
+            bindirs += builds.filter { $0.hasPrefix("postgresql-") }.sorted().map { "\(buildsRoot)/\($0)/bin" }
         }
         if let fromPgConfig = pgConfigBindir(candidates: pgConfigCandidates) { bindirs.append(fromPgConfig) }
         var seen = Set<String>()

@@ -13,7 +13,7 @@ actor TemplateStore {
     /// The template data dir for `installation`, made on first use. Concurrent callers share
     /// the same initdb run.
     func template(for installation: Installation, in workspace: Workspace) async throws -> String {
-        let key = installation.bindir
+        let key = installation.bindir + "\u{0}" + (installation.libraryPath ?? "")
         if let existing = templates[key] { return try await existing.value }
         let task = Task { try await TemplateStore.initdb(installation, workspace) }
         templates[key] = task
@@ -37,7 +37,8 @@ actor TemplateStore {
             [
                 "-D", data, "-U", adminUser, "--auth=trust", "--no-sync", "--encoding=UTF8", "--locale=C",
                 "--no-instructions",
-            ].filter { !($0 == "--no-instructions" && installation.major < 14) }, as: workspace.account)
+            ].filter { !($0 == "--no-instructions" && installation.major < 14) }, environment: installation.environment,
+            as: workspace.account)
         let conf = data + "/postgresql.conf"
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: conf))
         try handle.seekToEnd()

@@ -8,6 +8,8 @@ public struct ScenarioRunner: Sendable {
     public var installation: Installation
     public var groupParallelism: Int
     public var probeParallelism: Int
+    /// The libpq the probes connect through (default: this process's, in-process).
+    public var client: ProbeClient = .inProcess
     /// Called after every case (done, total); used for the live progress line.
     public var progress: (@Sendable (Int, Int) -> Void)?
 
@@ -118,7 +120,9 @@ public struct ScenarioRunner: Sendable {
         _ cases: [CaseSpec], _ group: RunnableGroup, _ cluster: Cluster, _ material: PKIMaterial,
         tick: @escaping @Sendable (Int) -> Void
     ) async -> [CaseResult] {
-        let probe = Probe(cluster: cluster)
+        var configured = Probe(cluster: cluster)
+        configured.client = client
+        let probe = configured
         let socketLock = SerialLock()
         var results: [CaseResult] = []
         await withTaskGroup(of: CaseResult.self) { taskGroup in
@@ -161,6 +165,13 @@ public struct ScenarioRunner: Sendable {
             return errorResult(c, group, "client files: \(error)")
         }
         let outcome = await probe.connect(parameters)
+        // Every case must have run on the libraries the run reports: a worker that mapped
+        // something else (or two OpenSSLs) would make its answers meaningless.
+        let expectedLibraries = client.libraries
+        if let used = outcome.clientLibraries, used != expectedLibraries || used.isMixed {
+            return errorResult(
+                c, group, "the client used \(used), not the run's \(expectedLibraries): \(InstallationError.mixedOpenSSL(details: "per-case check"))")
+        }
         let run = runValues(parameters, cluster, material, probe)
         let diffs = OutcomeComparison.compare(c.expectation, outcome, run)
         return CaseResult(

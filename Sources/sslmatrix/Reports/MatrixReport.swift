@@ -60,8 +60,14 @@ struct MatrixReport: Codable, Sendable {
             v.serverOpenSSL.map { s in
                 [s.version, s.package.map { "package \($0)" }].compactMap { $0 }.joined(separator: ", ")
             } ?? v.serverSSLLibrary ?? "?"
+        // Which files the client really mapped (a client worker's build, or this process's).
+        let clientFiles =
+            v.clientLibraries.map { c in
+                " at \(c.libpq.joined(separator: ", ")); libssl \(c.libssl.joined(separator: ", ")), "
+                    + "libcrypto \(c.libcrypto.joined(separator: ", "))"
+            } ?? ""
         return
-            "PostgreSQL \(v.server) (server OpenSSL: \(serverSSL)), libpq \(v.libpq) (OpenSSL: \(v.libpqSSLLibrary ?? "?")), openssl CLI: \(v.opensslCLI ?? "?")"
+            "PostgreSQL \(v.server) (server OpenSSL: \(serverSSL)), libpq \(v.libpq) (OpenSSL: \(v.libpqSSLLibrary ?? "?")\(clientFiles)), openssl CLI: \(v.opensslCLI ?? "?")"
     }
 
     /// A short name for side-by-side columns: "15.18", or "15.18 #2" for a repeated installation.
