@@ -24,12 +24,14 @@ final class ClientWorker: @unchecked Sendable {
         case timedOut(seconds: Double)
         case exited(status: Int32)
         case garbled(line: String)
+        case deadBeforeRequest
 
         var description: String {
             switch self {
             case .timedOut(let seconds): "no answer within \(seconds) s (worker killed)"
             case .exited(let status): "the worker exited (status \(status)) before answering"
             case .garbled(let line): "the worker answered something that is not a response: \(line.prefix(200))"
+            case .deadBeforeRequest: ClientWorker.deadBeforeRequest
             }
         }
     }
@@ -81,8 +83,11 @@ final class ClientWorker: @unchecked Sendable {
 
     var pid: Int32 { process.processIdentifier }
 
+    static let deadBeforeRequest = "the worker had exited before the request was sent"
+
     /// Sends one request and waits for its response. Blocking: run inside `BlockingWork.run`.
     func send(_ request: WorkerRequest, timeout: Double) throws -> WorkerResponse {
+        guard process.isRunning else { throw Failure.deadBeforeRequest }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes]
         let data = try encoder.encode(request) + Data("\n".utf8)

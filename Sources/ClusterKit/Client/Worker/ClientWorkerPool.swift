@@ -18,12 +18,18 @@ public actor ClientWorkerPool {
 
     /// Starts one worker and checks its hello: a libpq that does not load, or a process that
     /// maps a second OpenSSL, fails here, before any server is started.
-    public init(libpq: String, executable: String = ClientWorkerPool.defaultExecutable) async throws {
+    /// `extraEnvironment` is added to the workers' environment (e.g. LD_PRELOAD to check the
+    /// mixed-OpenSSL guard).
+    public init(
+        libpq: String, executable: String = ClientWorkerPool.defaultExecutable,
+        extraEnvironment: [String: String] = [:]
+    ) async throws {
         self.libpq = libpq
         self.executable = executable
         // The worker sees no PG* variables and the HOME libpq would use in this process.
         var variables = ["PATH": "/usr/bin:/bin"]
         variables["HOME"] = ConnectionParameters.libpqHomeDirectory
+        variables.merge(extraEnvironment) { _, extra in extra }
         let environment = variables
         self.environment = environment
         let first = try await BlockingWork.run {
@@ -48,8 +54,19 @@ public actor ClientWorkerPool {
     /// Runs one request on an idle worker (or a new one). `deadline` bounds the whole
     /// request; a worker that misses it is killed. Errors are `InstallationError`.
     public func connect(_ request: WorkerRequest, deadline: Double) async throws -> WorkerResponse {
+        do {
+            return try await connectOnce(request, deadline: deadline, allowIdle: true)
+        } catch InstallationError.workerFailed(let reason) where reason.hasPrefix(ClientWorker.deadBeforeRequest) {
+            // An idle worker that died in between never saw the request: run it on a new one.
+            return try await connectOnce(request, deadline: deadline, allowIdle: false)
+        }
+    }
+
+    private func connectOnce(_ request: WorkerRequest, deadline: Double, allowIdle: Bool) async throws
+        -> WorkerResponse
+    {
         let worker: ClientWorker
-        if let reused = idle.popLast() {
+        if allowIdle, let reused = idle.popLast() {
             worker = reused
         } else {
             let (executable, libpq, environment) = (self.executable, self.libpq, self.environment)
