@@ -86,7 +86,8 @@ public final class PGConnection {
             if fd >= 0 {
                 let remaining = timeout - Date().timeIntervalSince(waitStart)
                 if remaining <= 0 { report.timedOut = true; break }
-                var pfd = pollfd(fd: fd, events: Int16(status == LibPQLibrary.pollingReading ? POLLIN : POLLOUT), revents: 0)
+                var pfd = pollfd(
+                    fd: fd, events: Int16(status == LibPQLibrary.pollingReading ? POLLIN : POLLOUT), revents: 0)
                 let ready = poll(&pfd, 1, Int32(min(remaining, 3600) * 1000))
                 if ready < 0 && errno == EINTR { continue }
                 if ready == 0 { report.timedOut = true; break }

@@ -109,7 +109,9 @@ struct InstallationsCommand: AsyncParsableCommand {
                     "  \(c.name)  libpq \(l.libpqVersionText)  \(l.opensslShort ?? "no OpenSSL")\(c.inProcess ? "  (in-process)" : "  (client worker)")"
                 )
                 lines.append("      libpq \(l.libpq.joined(separator: ", "))")
-                lines.append("      libssl \(l.libssl.joined(separator: ", ")); libcrypto \(l.libcrypto.joined(separator: ", "))")
+                lines.append(
+                    "      libssl \(l.libssl.joined(separator: ", ")); libcrypto \(l.libcrypto.joined(separator: ", "))"
+                )
             } else {
                 lines.append("  \(c.name)")
             }

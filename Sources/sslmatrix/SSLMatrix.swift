@@ -9,7 +9,8 @@ struct SSLMatrix: AsyncParsableCommand {
         abstract:
             "Prove what every sslmode x pg_hba x certificate-chain combination does, on real PostgreSQL clusters.",
         subcommands: [
-            MatrixCommand.self, RunCommand.self, InstallationsCommand.self, ImpostorCommand.self, InspectCommand.self, BaselineCommand.self,
+            MatrixCommand.self, RunCommand.self, InstallationsCommand.self, ImpostorCommand.self, InspectCommand.self,
+            BaselineCommand.self,
             ReportCommand.self,
             BenchCommand.self, ClusterCommand.self,
         ]
@@ -60,7 +61,9 @@ struct InstallationOptions: ParsableArguments {
         var result: [(Installation, ClientInstallation)] = []
         for server in serverList {
             let chosen: [ClientInstallation] =
-                clients.isEmpty ? (allCombinations ? catalog.clients : [catalog.clients[0]]) : try clients.map {
+                clients.isEmpty
+                ? (allCombinations ? catalog.clients : [catalog.clients[0]])
+                : try clients.map {
                     $0 == "own" ? catalog.ownClient(of: server) : try catalog.client($0)
                 }
             result += chosen.map { (server, $0) }

@@ -61,7 +61,9 @@ public struct InstallationCatalog: Sendable {
             // Debian's first (the default installation), then a build of that major.
             let matching = servers.filter { $0.major == major }
             guard let chosen = matching.first(where: { $0.bindir.hasPrefix("/usr/lib/postgresql/") }) ?? matching.first
-            else { throw InstallationError.unknownMajor(major: major, known: Array(Set(servers.map(\.major))).sorted()) }
+            else {
+                throw InstallationError.unknownMajor(major: major, known: Array(Set(servers.map(\.major))).sorted())
+            }
             return chosen
         }
         if let named = servers.first(where: { Self.buildName(of: $0) == selection }) { return named }

@@ -36,7 +36,8 @@ public enum InstallationError: Error, CustomStringConvertible, Equatable, Sendab
                 "\(directory) holds no libpq (looked for libpq.so.5* and libpq-*.so.5*, also in ../lib). "
                 + "Pass a directory that contains the libpq the client should load, e.g. /opt/pg-ssl-matrix/postgresql-18/lib"
         case .libpqLoadFailed(let path, let reason):
-            text = "the libpq at \(path) cannot be loaded: \(reason). Reinstall that build (`make majors`) or choose another --client"
+            text =
+                "the libpq at \(path) cannot be loaded: \(reason). Reinstall that build (`make majors`) or choose another --client"
         case .mixedOpenSSL(let details):
             text =
                 "a client process maps more than one OpenSSL or libpq (\(details)); its TLS results cannot be trusted. "

@@ -170,7 +170,9 @@ public struct ScenarioRunner: Sendable {
         let expectedLibraries = client.libraries
         if let used = outcome.clientLibraries, used != expectedLibraries || used.isMixed {
             return errorResult(
-                c, group, "the client used \(used), not the run's \(expectedLibraries): \(InstallationError.mixedOpenSSL(details: "per-case check"))")
+                c, group,
+                "the client used \(used), not the run's \(expectedLibraries): \(InstallationError.mixedOpenSSL(details: "per-case check"))"
+            )
         }
         let run = runValues(parameters, cluster, material, probe)
         let diffs = OutcomeComparison.compare(c.expectation, outcome, run)

@@ -132,7 +132,9 @@ struct ClientWorkerTests {
         closed.close()
         return WorkerRequest(
             id: "refused-\(port)",
-            parameters: [("host", "127.0.0.1"), ("port", String(port)), ("sslmode", "disable"), ("gssencmode", "disable")],
+            parameters: [
+                ("host", "127.0.0.1"), ("port", String(port)), ("sslmode", "disable"), ("gssencmode", "disable"),
+            ],
             environment: [:], timeoutSeconds: 10)
     }
 }

@@ -47,7 +47,8 @@ public actor ClientWorkerPool {
     /// (SwiftPM puts every product and the test bundle in the same build directory).
     public static var defaultExecutable: String {
         if let path = ProcessInfo.processInfo.environment["PGSSLMATRIX_CLIENT_WORKER"], !path.isEmpty { return path }
-        let me = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        let me =
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         return ((me as NSString).deletingLastPathComponent as NSString).appendingPathComponent("pgssl-client-worker")
     }
 
@@ -62,7 +63,9 @@ public actor ClientWorkerPool {
         }
     }
 
-    private func connectOnce(_ request: WorkerRequest, deadline: Double, allowIdle: Bool) async throws
+    private func connectOnce(
+        _ request: WorkerRequest, deadline: Double, allowIdle: Bool
+    ) async throws
         -> WorkerResponse
     {
         let worker: ClientWorker
@@ -75,7 +78,9 @@ public actor ClientWorkerPool {
             }
         }
         busy[worker.pid] = worker
-        let outcome = await Result(catching: { try await BlockingWork.run { try worker.send(request, timeout: deadline) } })
+        let outcome = await Result(catching: {
+            try await BlockingWork.run { try worker.send(request, timeout: deadline) }
+        })
         busy[worker.pid] = nil
         switch outcome {
         case .success(let response):
