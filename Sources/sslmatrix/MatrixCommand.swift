@@ -27,7 +27,13 @@ struct MatrixCommand: AsyncParsableCommand {
         help: "Text: the wide form (a column per pg_hba rule, nothing cut) instead of compact heatmaps in 120 columns.")
     var wide = false
 
+    @Flag(help: "List the case ids (with --filter: those it selects) and counts; starts nothing.") var list = false
+
     func run() async throws {
+        if list {
+            FileHandle.standardOutput.write(Data(MatrixListing.text(filter: run.filter).utf8))
+            return
+        }
         do {
             let recorded = try baseline.map(Baseline.load)
             var reports: [MatrixReport] = []
