@@ -49,3 +49,12 @@ func failClearly(_ error: any Error) -> ExitCode {
     FileHandle.standardError.write(Data("sslmatrix: \(error)\n".utf8))
     return ExitCode(2)
 }
+
+/// `--pg-bindir` on commands that start no server (inspect, report, cluster reap), so one
+/// command line works for every subcommand. The value is not used.
+struct AcceptedInstallationOptions: ParsableArguments {
+    @Option(
+        name: .customLong("pg-bindir"),
+        help: "Accepted like every command's --pg-bindir; this command starts no server, so it is not used.")
+    var bindirs: [String] = []
+}
