@@ -1,0 +1,81 @@
+import ClusterKit
+import Foundation
+import Scenarios
+import Testing
+
+/// Non-default server x client combinations run a slice of the built-in matrix inside
+/// `make test`: every case must agree with the model, predicted for the versions of the
+/// client that really connected (its libpq major and OpenSSL from the worker's maps).
+@Suite(
+    "Version combinations: model vs real servers", .tags(.liveServer, .matrix),
+    .enabled(if: VersionBuilds.haveAll && VersionBuilds.workerBuilt, "\(VersionBuilds.skipReason)"))
+struct VersionCombinationTests {
+    struct Combination: Sendable, CustomTestStringConvertible {
+        /// `--server` selection.
+        let server: String
+        /// `--client` selection ("own": the server build's own libpq).
+        let client: String
+        let expectedLibpqMajor: Int
+        let expectedOpenSSL: String
+        var testDescription: String { "server \(server), client \(client)" }
+    }
+
+    static let combinations = [
+        // A server build with its own libpq, through a client worker.
+        Combination(server: "18", client: "own", expectedLibpqMajor: 18, expectedOpenSSL: "OpenSSL 3.0"),
+        // The newer-OpenSSL client against the distribution's server.
+        Combination(
+            server: "15", client: "psycopg-binary-libpq", expectedLibpqMajor: 18, expectedOpenSSL: "OpenSSL 3.5"),
+    ]
+
+    /// The slice: the intermediate-bundled chain (every pg_hba type and method, every client
+    /// trust, CRLs) for allow (two attempts), require and verify-full.
+    static func slice() -> [MatrixGroup] {
+        MatrixDefinition.groups.compactMap { group in
+            var group = group
+            group.scenarios = group.scenarios.filter { s in
+                s.id.contains("intermediate-bundled")
+                    && ["allow /", "require /", "verify-full /"].contains { s.id.hasPrefix($0) }
+            }
+            return group.scenarios.isEmpty ? nil : group
+        }
+    }
+
+    @Test("a matrix slice agrees with the model", arguments: combinations)
+    func matrixSlice(_ combination: Combination) async throws {
+        let catalog = try InstallationCatalog.discover()
+        let server = try catalog.server(combination.server)
+        let chosen =
+            combination.client == "own" ? catalog.ownClient(of: server) : try catalog.client(combination.client)
+        let client = try await chosen.makeClient()
+        let libraries = client.libraries
+        #expect(libraries.libpqVersion / 10000 == combination.expectedLibpqMajor)
+        #expect(libraries.openssl?.hasPrefix(combination.expectedOpenSSL) == true, "\(libraries)")
+        #expect(!libraries.isMixed)
+        let versions = Versions.with(server: server, client: libraries)
+        let groups = Self.slice().map { MatrixRealizer.realize($0, versions: versions) }
+        var runner = ScenarioRunner(installation: server)
+        runner.client = client
+        let clock = ContinuousClock()
+        let started = clock.now
+        let results = await runner.run(groups)
+        let elapsed = clock.now - started
+        await client.shutdown()
+        let failed = results.filter { $0.verdict == .disagree || $0.verdict == .error }
+        let agreed = results.filter { $0.verdict == .agree }.count
+        print(
+            "\(combination.testDescription): \(results.count) cases, \(agreed) agree, \(failed.count) not; \(elapsed)")
+        #expect(results.count > 300)
+        #expect(agreed > 300)
+        for result in failed.prefix(10) {
+            Issue.record(
+                Comment(
+                    rawValue: """
+                        \(combination.testDescription): \(result.id)
+                        \(result.differences.joined(separator: "\n"))
+                        expected: \(result.expected)
+                        """))
+        }
+        #expect(failed.count == 0)
+    }
+}
