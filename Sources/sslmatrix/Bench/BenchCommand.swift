@@ -17,6 +17,8 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Seconds per pgbench -C / probe-rate measurement.") var seconds = 5
     @Option(help: "Connections in flight for pgbench -C and our probes.") var clients = 4
     @Flag(help: "Skip the full matrix run (throughput).") var skipMatrix = false
+    @Flag(help: "Skip the client-worker vs in-process probe comparison.") var skipWorker = false
+    @Option(help: "Probes per client-worker measurement.") var workerProbes = 200
     @Option(help: "Directory for the JSON results.") var resultsDirectory = "results"
 
     struct Results: Codable {
@@ -27,6 +29,7 @@ struct BenchCommand: AsyncParsableCommand {
         var matrixCases: Int?
         var matrixSeconds: Double?
         var matrixCasesPerSecond: Double?
+        var clientWorker: ClientWorkerBenchmark.Result?
     }
 
     func run() async throws {
@@ -57,6 +60,12 @@ struct BenchCommand: AsyncParsableCommand {
             say("PKI for the whole matrix")
             let pki = try PKIMatrixBenchmark(major: inst.major).run()
             var results = Results(versions: versions, cluster: cluster, connectionRates: rates, pki: pki)
+            // The first client build that is not the system libpq (make majors installs them).
+            if !skipWorker, let other = try InstallationCatalog.discover().clients.first(where: { !$0.isSystem }) {
+                results.clientWorker = try await ClientWorkerBenchmark(
+                    installation: inst, client: other, probes: workerProbes
+                ).run(progress: say)
+            }
             if !skipMatrix {
                 say("full matrix")
                 let report = try await MatrixRun.run(
@@ -74,6 +83,8 @@ struct BenchCommand: AsyncParsableCommand {
             print(BenchTable.render(results))
             print("written: \(path)")
         } catch let error as ClusterKitError {
+            throw failClearly(error)
+        } catch let error as InstallationError {
             throw failClearly(error)
         }
     }
@@ -112,6 +123,22 @@ enum BenchTable {
                 format: "PKI for %d matrix groups: cold %.1f ms, cached %.1f ms (%.1fx)", r.pki.groups,
                 r.pki.coldMilliseconds, r.pki.cachedMilliseconds,
                 r.pki.coldMilliseconds / max(r.pki.cachedMilliseconds, 0.001)))
+        if let w = r.clientWorker {
+            lines.append("")
+            lines.append("probe path (\(w.probes) TLS accepts each)   in-process     worker   worker/in-process")
+            lines.append(
+                String(
+                    format: "  median latency               %8.1f ms %8.1f ms   %6.2fx", w.inProcessMedianMilliseconds,
+                    w.workerMedianMilliseconds, w.workerMedianMilliseconds / max(w.inProcessMedianMilliseconds, 0.001)))
+            lines.append(
+                String(
+                    format: "  8 in flight                  %8.0f/s  %8.0f/s   %6.2fx", w.inProcessPerSecond,
+                    w.workerPerSecond, w.workerPerSecond / max(w.inProcessPerSecond, 0.001)))
+            lines.append(
+                String(
+                    format: "  worker pool start (spawn+dlopen+hello) %.1f ms; worker libpq %@",
+                    w.poolStartMilliseconds, w.workerLibpq as NSString))
+        }
         if let cps = r.matrixCasesPerSecond, let n = r.matrixCases, let s = r.matrixSeconds {
             lines.append(String(format: "matrix: %d cases in %.1f s = %.0f cases/s", n, s, cps))
             for rate in r.connectionRates {

@@ -7,7 +7,7 @@ import Testing
 /// `make test`: every case must agree with the model, predicted for the versions of the
 /// client that really connected (its libpq major and OpenSSL from the worker's maps).
 @Suite(
-    "Version combinations: model vs real servers", .tags(.liveServer, .matrix),
+    "Version combinations: model vs real servers", .tags(.liveServer, .matrix), .serialized,
     .enabled(if: VersionBuilds.haveAll && VersionBuilds.workerBuilt, "\(VersionBuilds.skipReason)"))
 struct VersionCombinationTests {
     struct Combination: Sendable, CustomTestStringConvertible {
