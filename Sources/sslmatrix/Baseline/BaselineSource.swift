@@ -34,14 +34,14 @@ struct ScenarioFileSource: BaselineSource {
 
     func results(installation: Installation, options: MatrixRunOptions) async throws -> [CaseResult] {
         var out: [CaseResult] = []
-        for path in paths {
-            let file = try ScenarioFile.load(path: path)
-            let results = await ScenarioRunner(
-                installation: installation, groupParallelism: options.groups,
-                probeParallelism: options.probes
-            ).run(file.groups)
-            let prefix = "file:\((path as NSString).lastPathComponent)/"
-            for r in results {
+        let files = try paths.map { try ScenarioFile.load(path: $0) }
+        // All files in one run, so servers are reused across files too; split back by file.
+        let run = await ScenarioFileRun.run(
+            files, installation: installation, groupParallelism: options.groups, reuse: !options.noReuse,
+            probeParallelism: options.probes, quiet: true)
+        for fileResults in run.files {
+            let prefix = "file:\((fileResults.path as NSString).lastPathComponent)/"
+            for r in fileResults.results {
                 var prefixed = CaseResult(
                     id: prefix + r.group + "/" + r.id, group: prefix + r.group, verdict: r.verdict,
                     differences: r.differences, expected: r.expected, rules: r.rules, observed: r.observed)
