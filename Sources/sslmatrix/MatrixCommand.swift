@@ -23,6 +23,9 @@ struct MatrixCommand: AsyncParsableCommand {
     @Option(help: "Show at most this many disagreements in text output.") var show: Int = 20
     @Option(help: "Compare with this baseline file and show the drift in the report (html: a diff view).")
     var baseline: String?
+    @Flag(
+        help: "Text: the wide form (a column per pg_hba rule, nothing cut) instead of compact heatmaps in 120 columns.")
+    var wide = false
 
     func run() async throws {
         do {
@@ -42,7 +45,8 @@ struct MatrixCommand: AsyncParsableCommand {
                 }
                 reports.append(report)
             }
-            try emit(ReportSet(reports).render(format, showDisagreements: show), to: output)
+            let style = output == nil ? TerminalStyle.forStandardOutput(wide: wide) : TerminalStyle(wide: wide)
+            try emit(ReportSet(reports).render(format, showDisagreements: show, style: style), to: output)
             if reports.contains(where: \.fails) { throw ExitCode(1) }
         } catch let error as ClusterKitError {
             throw failClearly(error)

@@ -35,8 +35,8 @@ struct MatrixReport: Codable, Sendable {
     /// when the model claims to know this version.
     var fails: Bool { errors > 0 || (modelKnowsVersion && disagreements > 0) }
 
-    func render(_ format: ReportFormat, showDisagreements: Int = 20) -> String {
-        ReportSet([self]).render(format, showDisagreements: showDisagreements)
+    func render(_ format: ReportFormat, showDisagreements: Int = 20, style: TerminalStyle = .plain) -> String {
+        ReportSet([self]).render(format, showDisagreements: showDisagreements, style: style)
     }
 
     var headline: String {
