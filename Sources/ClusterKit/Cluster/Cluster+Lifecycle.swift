@@ -9,12 +9,12 @@ extension Cluster {
     /// hold locks) is retried on a new port when the port was chosen by the harness. A server
     /// that does not start throws with its log's FATAL lines; an invalid pg_hba.conf throws
     /// `invalidHBA` with the server's complaint.
-    public func start() async throws {
+    public func start(method: StartMethod = .direct) async throws {
         if isRunning { return }
         for _ in 0..<5 {
             let mark = log.mark()
             let failureOutput: String
-            if let direct = try await startDirectly() {
+            if method == .direct, let direct = try await startDirectly() {
                 if direct { return }
                 failureOutput = ""
             } else {
@@ -47,6 +47,13 @@ extension Cluster {
                 logLines: interesting.isEmpty ? [failureOutput.isEmpty ? "(no output)" : failureOutput] : interesting)
         }
         throw ClusterKitError.noFreePort(attempts: 5)
+    }
+
+    /// How `start()` runs the server: spawned directly (the default), or through `pg_ctl
+    /// start -w` (what scripts do; kept as the fallback and for comparison).
+    public enum StartMethod: Sendable {
+        case direct
+        case pgCtl
     }
 
     /// The environment the server gets: nothing from the caller that PostgreSQL would read.

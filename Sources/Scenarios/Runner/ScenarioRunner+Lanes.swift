@@ -40,6 +40,9 @@ extension ScenarioRunner {
         var statistics = ReuseStatistics()
         var server: (cluster: Cluster, key: String)? = nil
         while let index = await queue.next(preferring: server?.key) {
+            let clock = GroupClock()
+            let started = ContinuousClock.now
+            defer { statistics.groupOverheadMilliseconds.append(clock.overhead(since: started)) }
             let group = groups[index]
             let key = keys[index]
             let (skipped, runnable) = split(group)
@@ -47,7 +50,9 @@ extension ScenarioRunner {
             var results: [CaseResult]? = nil
             if let current = server, let key, key == current.key {
                 do {
-                    results = try await runSwitched(group, runnable, on: current.cluster, tick: tick)
+                    results = try await GroupClock.$current.withValue(clock) {
+                        try await runSwitched(group, runnable, on: current.cluster, tick: tick)
+                    }
                     statistics.switches += 1
                 } catch {
                     let reason = "group \(group.id): switching a running server failed, using a fresh one: \(error)"
@@ -62,13 +67,23 @@ extension ScenarioRunner {
             }
             if results == nil {
                 statistics.freshStarts += 1
-                let (fresh, kept) = await runFresh(group, runnable, keep: key != nil, tick: tick)
+                let (fresh, kept) = await GroupClock.$current.withValue(clock) {
+                    await runFresh(group, runnable, keep: key != nil, tick: tick)
+                }
                 results = fresh
                 if let kept, let key { server = (kept, key) }
             }
             out.append((index, labelled(group, skipped + (results ?? []))))
         }
-        if let current = server { await current.cluster.destroy() }
+        if let current = server {
+            let stopping = ContinuousClock.now
+            await current.cluster.destroy()
+            // The last server's stop belongs to the last group of this lane.
+            if !statistics.groupOverheadMilliseconds.isEmpty {
+                statistics.groupOverheadMilliseconds[statistics.groupOverheadMilliseconds.count - 1] +=
+                    GroupClock.milliseconds(ContinuousClock.now - stopping)
+            }
+        }
         return (out, statistics)
     }
 }

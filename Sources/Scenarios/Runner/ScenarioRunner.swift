@@ -117,7 +117,7 @@ public struct ScenarioRunner: Sendable {
             }
             let setup = ServerReset.setupSQL(group)
             if !setup.isEmpty { try await cluster.query(setup) }
-            results += await probeAll(runnable, group, cluster, material, tick: tick)
+            results += await GroupClock.probing { await probeAll(runnable, group, cluster, material, tick: tick) }
             if keep { return (results, cluster) }
         } catch {
             let finished = Set(results.map(\.id))
@@ -140,9 +140,8 @@ public struct ScenarioRunner: Sendable {
         try cluster.configure(Self.resolve(group.settings, files: material.directory))
         try cluster.setHBA(group.hba)
         try cluster.setIdent(group.ident)
-        try await cluster.switchConfiguration()
-        try await ServerReset.reset(cluster, for: group)
-        return await probeAll(runnable, group, cluster, material, tick: tick)
+        try await cluster.switchConfiguration(then: { try ServerReset.reset(on: $0, for: group) })
+        return await GroupClock.probing { await probeAll(runnable, group, cluster, material, tick: tick) }
     }
 
     func probeAll(

@@ -22,14 +22,15 @@ enum ServerReset {
         return setup.joined(separator: "\n")
     }
 
-    /// Drops what the previous group created, then sets up `group` as on a fresh server.
-    static func reset(_ cluster: Cluster, for group: RunnableGroup) async throws {
-        let databases = try await cluster.query(
+    /// Drops what the previous group created, then sets up `group` as on a fresh server
+    /// (blocking: runs on the switch's own admin connection).
+    static func reset(on connection: PGConnection, for group: RunnableGroup) throws {
+        let databases = try connection.execute(
             "SELECT datname FROM pg_database WHERE oid >= \(firstNormalObjectID) ORDER BY datname"
         ).rows.compactMap { $0[0] }
         for database in databases {
             // DROP DATABASE cannot run inside a transaction block: one statement each.
-            try await cluster.query("DROP DATABASE \(quoteIdentifier(database)) WITH (FORCE)")
+            _ = try connection.execute("DROP DATABASE \(quoteIdentifier(database)) WITH (FORCE)")
         }
         let cleanup = """
             DO $reset$
@@ -45,7 +46,7 @@ enum ServerReset {
             $reset$;
             """
         let setup = setupSQL(group)
-        try await cluster.query(cleanup + (setup.isEmpty ? "" : "\n" + setup))
+        _ = try connection.execute(cleanup + (setup.isEmpty ? "" : "\n" + setup))
     }
 
     static func quoteIdentifier(_ name: String) -> String {

@@ -1,5 +1,6 @@
 import ClusterKit
 import Foundation
+import Synchronization
 
 /// Which groups can share a running server, and what a run did about it.
 ///
@@ -31,6 +32,9 @@ public struct ReuseStatistics: Sendable, Codable, Equatable {
     public var freshStarts = 0
     public var switches = 0
     public var fallbacks: [String] = []
+    /// Per group: its wall time minus the time its cases were being probed (creating or
+    /// switching the server, set-up, stopping it), in ms.
+    public var groupOverheadMilliseconds: [Double] = []
 
     public init() {}
 
@@ -38,6 +42,7 @@ public struct ReuseStatistics: Sendable, Codable, Equatable {
         freshStarts += other.freshStarts
         switches += other.switches
         fallbacks += other.fallbacks
+        groupOverheadMilliseconds += other.groupOverheadMilliseconds
     }
 
     public var summary: String {
@@ -62,5 +67,28 @@ actor GroupQueue {
     func next(preferring key: String?) -> Int? {
         if let key, let i = remaining.firstIndex(where: { keys[$0] == key }) { return remaining.remove(at: i) }
         return remaining.isEmpty ? nil : remaining.removeFirst()
+    }
+}
+
+/// Splits a group's wall time into probing and everything else (the per-group overhead).
+final class GroupClock: Sendable {
+    @TaskLocal static var current: GroupClock?
+    private let probingTime = Mutex<Duration>(.zero)
+
+    /// Runs `body` (the probes of one group), adding its duration to the current clock.
+    static func probing<T: Sendable>(_ body: () async -> T) async -> T {
+        let start = ContinuousClock.now
+        let value = await body()
+        let elapsed = ContinuousClock.now - start
+        current?.probingTime.withLock { $0 += elapsed }
+        return value
+    }
+
+    func overhead(since start: ContinuousClock.Instant) -> Double {
+        GroupClock.milliseconds(ContinuousClock.now - start - probingTime.withLock { $0 })
+    }
+
+    static func milliseconds(_ d: Duration) -> Double {
+        Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15
     }
 }
