@@ -100,7 +100,8 @@ enum MatrixRun {
         installation: Installation, filter: String?, groupParallelism: Int, probeParallelism: Int,
         serverSettings: [ServerSettingOverride] = []
     ) async throws -> MatrixReport {
-        let runnable = groups(major: installation.major, filter: filter, serverSettings: serverSettings)
+        let versions = await VersionInfo.collect(installation)
+        let runnable = groups(versions: versions.modelVersions, filter: filter, serverSettings: serverSettings)
         let progress = ProgressLine(title: "matrix \(installation.major)")
         let start = Date()
         let runner = ScenarioRunner(
@@ -110,14 +111,18 @@ enum MatrixRun {
         progress.finish()
         var report = MatrixReport(
             installation: installation, results: results, elapsed: Date().timeIntervalSince(start),
-            versions: await VersionInfo.collect(installation))
+            versions: versions)
         report.serverSettings = serverSettings.isEmpty ? nil : serverSettings.map { "\($0.name)=\($0.value)" }
         return report
     }
 
-    /// The matrix's groups for `major`, cut by `filter` (a group whose id contains it is kept
-    /// whole, otherwise only its cases whose id contains it), with `serverSettings` forced in.
-    static func groups(major: Int, filter: String?, serverSettings: [ServerSettingOverride]) -> [RunnableGroup] {
+    /// The matrix's groups predicted for `versions`, cut by `filter` (a group whose id contains
+    /// it is kept whole, otherwise only its cases whose id contains it), with `serverSettings` forced in.
+    static func groups(
+        versions: Versions, filter: String?, serverSettings: [ServerSettingOverride]
+    )
+        -> [RunnableGroup]
+    {
         var groups = MatrixDefinition.groups
         if let filter {
             groups = groups.compactMap { g in
@@ -128,7 +133,7 @@ enum MatrixRun {
             }
         }
         return groups.map { g in
-            var r = MatrixRealizer.realize(g, major: major)
+            var r = MatrixRealizer.realize(g, versions: versions)
             for s in serverSettings { r.settings[s.name] = .string(s.value) }
             return r
         }

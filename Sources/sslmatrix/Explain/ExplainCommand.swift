@@ -19,7 +19,9 @@ struct ExplainCommand: AsyncParsableCommand {
     @Argument(help: "A case id, exactly as `matrix --list` prints it.") var caseID: String?
     @Option(help: "Cases whose id (or server group id) contains this text, instead of one id.") var filter: String?
     @Option(help: "Explain at most this many cases; the others are listed by id.") var limit = 5
-    @Option(help: "Model wording for this PostgreSQL major (default: the installation's, else 15).") var major: Int?
+    @Option(help: "Model the server as this PostgreSQL major (default: the installation's, else 15).") var major: Int?
+    @Option(help: "Model the client as this libpq major (default: --major, else the libpq this process loads).")
+    var libpq: Int?
     @Flag(help: "Also run the cases on a throwaway cluster and show what happened beside the prediction.")
     var run = false
     @OptionGroup var installation: InstallationOptions
@@ -42,7 +44,7 @@ struct ExplainCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data((text + "\n(`sslmatrix matrix --list` lists every id)\n").utf8))
             throw ExitCode(2)
         }
-        let (major, note) = try modelMajor()
+        let (versions, note) = try modelVersions()
         let shown = Set(ids.prefix(limit))
         var groups = selected.compactMap { g -> MatrixGroup? in
             var g = g
@@ -50,7 +52,7 @@ struct ExplainCommand: AsyncParsableCommand {
             return g.scenarios.isEmpty ? nil : g
         }
         groups.sort { $0.id < $1.id }
-        let realized = groups.map { MatrixRealizer.realize($0, major: major) }
+        let realized = groups.map { MatrixRealizer.realize($0, versions: versions) }
         var results: [String: CaseResult] = [:]
         if run {
             do {
@@ -85,27 +87,33 @@ struct ExplainCommand: AsyncParsableCommand {
         if results.values.contains(where: { $0.verdict == .disagree || $0.verdict == .error }) { throw ExitCode(1) }
     }
 
-    /// The major whose wording the model uses, and a line saying where it came from.
-    func modelMajor() throws -> (Int, String) {
-        if let major {
-            guard MessageCatalogue.supportedMajors.contains(major) else {
+    /// The versions the model predicts for (server major, libpq major), and a line saying where they came from.
+    func modelVersions() throws -> (Versions, String) {
+        let known = MessageCatalogue.supportedMajors
+        for (name, value) in [("--major", major), ("--libpq", libpq)] {
+            if let value, !known.contains(value) {
                 throw failClearly(
                     ValidationError(
-                        "the model knows PostgreSQL \(MessageCatalogue.supportedMajors.lowerBound)-\(MessageCatalogue.supportedMajors.upperBound), not \(major)"
+                        "\(name) \(value): the model claims PostgreSQL \(known.lowerBound)-\(known.upperBound) (checked on real binaries here), not \(value)"
                     ))
             }
-            return (major, "model: PostgreSQL \(major) wording (--major)")
+        }
+        let ownLibpq = ReleaseVersion(versionNumber: PGConnection.libraryVersion).major
+        if let major {
+            let v = Versions(server: major, libpq: libpq ?? major)
+            return (v, "model: \(v) (--major\(libpq == nil ? "" : ", --libpq"))")
         }
         do {
             let inst = try installation.installations()[0]
-            if MessageCatalogue.supportedMajors.contains(inst.major) {
-                return (inst.major, "model: PostgreSQL \(inst.major) wording (the installation at \(inst.bindir))")
-            }
-            if run { return (inst.major, "model: PostgreSQL \(inst.major) is outside what the model knows") }
+            var v = Versions.inProcess(server: inst)
+            if let libpq { v.libpq = libpq }
+            if v.modelKnows { return (v, "model: \(v) (the installation at \(inst.bindir), this process's libpq)") }
+            if run { return (v, "model: \(v) is outside what the model claims (not verified)") }
         } catch {
             if run { throw failClearly(error) }
-            return (15, "model: PostgreSQL 15 wording (no usable installation: \(error); --major N to choose)")
+            let v = Versions(server: 15, libpq: libpq ?? (known.contains(ownLibpq) ? ownLibpq : 15))
+            return (v, "model: \(v) (no usable installation: \(error); --major N to choose)")
         }
-        return (15, "model: PostgreSQL 15 wording")
+        return (Versions(server: 15, libpq: libpq ?? 15), "model: server 15, libpq \(libpq ?? 15)")
     }
 }

@@ -39,7 +39,7 @@ struct ExplainText {
         out.append("client (libpq, every SSL parameter explicit):")
         out.append("  " + Self.parameters(spec.client))
         out.append("")
-        out.append("prediction (model, PostgreSQL \(expectation.major) wording): \(Self.outcome(expectation))")
+        out.append("prediction (model, \(expectation.versions)): \(Self.outcome(expectation))")
         for (n, a) in expectation.attempts.enumerated() {
             out.append("  attempt \(n + 1) (\(a.ssl ? "TLS" : "no TLS")), libpq says:")
             out += a.libpqMessage.text.trimmingCharacters(in: .newlines).split(separator: "\n").map { "    " + $0 }
