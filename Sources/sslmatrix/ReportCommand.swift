@@ -13,6 +13,7 @@ struct ReportCommand: AsyncParsableCommand {
     @Option(help: "Write here instead of standard output.") var output: String?
     @Option(help: "Compare with this baseline file and show the drift.") var baseline: String?
     @Flag(help: "Text: the wide form instead of compact heatmaps in 120 columns.") var wide = false
+    @OptionGroup var installation: AcceptedInstallationOptions
 
     func run() async throws {
         guard let data = FileManager.default.contents(atPath: input) else {

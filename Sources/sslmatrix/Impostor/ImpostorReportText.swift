@@ -108,7 +108,7 @@ struct ImpostorReportText {
         if !changed.isEmpty {
             out.append(
                 (markdown ? "" : "  ")
-                    + "Where today's wording differs from the article's (PostgreSQL 13 and older), per the message catalogue:"
+                    + "Where today's wording differs from the article's (PostgreSQL 13 and older: from the source, not verified here), per the message catalogue:"
             )
             out.append(
                 block(

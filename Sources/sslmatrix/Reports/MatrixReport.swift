@@ -28,7 +28,7 @@ struct MatrixReport: Codable, Sendable {
     var errors: Int { results.filter { $0.verdict == .error }.count }
     var casesPerSecond: Double { elapsed > 0 ? Double(results.count) / elapsed : 0 }
 
-    /// False for a major the model has no wording for: its verdicts are not judged.
+    /// False when either side's major is one the model does not claim: its verdicts are not judged.
     var modelKnowsVersion: Bool { versions.modelKnowsVersion }
 
     /// Whether this run should fail the command: harness errors always; disagreements only
@@ -43,8 +43,8 @@ struct MatrixReport: Codable, Sendable {
         if !modelKnowsVersion {
             return String(
                 format:
-                    "PostgreSQL %d: unknown version, observed only (the model knows %d-%d); %d cases observed, %d skipped, %d errors; %.1f s",
-                versions.major, MessageCatalogue.supportedMajors.lowerBound,
+                    "server %d, libpq %d: unknown version, observed only, not verified (the model claims %d-%d); %d cases observed, %d skipped, %d errors; %.1f s",
+                versions.major, versions.modelVersions.libpq, MessageCatalogue.supportedMajors.lowerBound,
                 MessageCatalogue.supportedMajors.upperBound,
                 results.count - skipped - errors, skipped, errors, elapsed)
         }
