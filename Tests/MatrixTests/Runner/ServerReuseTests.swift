@@ -44,7 +44,7 @@ struct ServerReuseTests {
         let groups = MatrixDefinition.groups.enumerated().filter { $0.offset % 8 == 0 }.map { index, group in
             var g = group
             g.scenarios = g.scenarios.enumerated().filter { $0.offset % 12 == 0 }.map(\.element)
-            return MatrixRealizer.realize(g, major: installation.major)
+            return MatrixRealizer.realize(g, versions: .inProcess(server: installation))
         }
         #expect(groups.count >= 5)
         let (on, off, statistics) = try await Self.runBoth(groups)
