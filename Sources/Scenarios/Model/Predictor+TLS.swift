@@ -210,15 +210,20 @@ extension Predictor {
         var first: String?
         var checkCN = true
         var matched = false
+        // libpq 14 looks only at dNSName SANs (any of them suppresses the CN check, and an IP
+        // host is compared to them as a name); iPAddress SANs arrived in 15 (fe-secure-openssl.c
+        // pgtls_verify_peer_name_matches_certificate_guts, REL_14 vs REL_15).
+        let ipSANs = libpq >= 15
         for san in names.subjectAltNames {
             let value: String
             let isMatch: Bool
             switch san {
             case .dns(let n):
-                if !hostIsIP { checkCN = false }
+                if !hostIsIP || !ipSANs { checkCN = false }
                 value = n
                 isMatch = Self.hostNameMatches(n, host)
             case .ip(let a):
+                guard ipSANs else { continue }
                 if hostIsIP { checkCN = false }
                 value = a
                 isMatch = hostIsIP && a == host
@@ -233,7 +238,9 @@ extension Predictor {
             matched = Self.hostNameMatches(cn, host)
         }
         rule(
-            "verify-full: SANs of the host's type (DNS or IP) suppress the CN check; wildcard only as the whole leftmost label; IP hosts match iPAddress SANs (PG 14+) or an IP CN (fe-secure-openssl.c pgtls_verify_peer_name_matches_certificate_guts)"
+            libpq >= 15
+                ? "verify-full: SANs of the host's type (DNS or IP) suppress the CN check; wildcard only as the whole leftmost label; IP hosts match iPAddress SANs (libpq 15+) or an IP CN (fe-secure-openssl.c pgtls_verify_peer_name_matches_certificate_guts)"
+                : "verify-full (libpq 14): only dNSName SANs are examined and any of them suppresses the CN check; iPAddress SANs are ignored, so an IP host matches only an IP CN or a dNSName equal to it (fe-secure-openssl.c pgtls_verify_peer_name_matches_certificate_guts, REL_14_STABLE)"
         )
         if matched { return nil }
         if examined == 0 { return msg(.noHostNameInCertificate) }
