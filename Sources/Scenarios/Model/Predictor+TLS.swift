@@ -87,7 +87,7 @@ extension Predictor {
         }
         var postHandshakeFailure: AttemptEnd?
         if sendsCert, let f = clientChainFailure() {
-            let body = msg(.sslError, ["detail": msg(f.alert).text])
+            var body = msg(.sslError, ["detail": msg(f.alert).text])
             let log: [MessageTemplate] = [
                 "LOG:  " + msg(.acceptSSLFailed, ["detail": msg(.osslCertificateVerifyFailed, printedBy: .server).text])
             ]
@@ -95,6 +95,13 @@ extension Predictor {
                 rule(
                     "TLS 1.3: the client's handshake completes before the server rejects its certificate (\(f)); libpq sees the alert on its first read, after sending the startup packet, so prefer does not retry (pgtls_read SSL_ERROR_SSL)"
                 )
+                if libpq < 15 {
+                    rule(
+                        "libpq 14: the startup packet's write can meet the server's reset before libpq reads the alert; then 'could not send startup packet: Connection reset by peer' follows the SSL error. A race, seen on 14.23 in about a third of such cases, never on 15+: both texts are accepted, nothing else (fe-connect.c PQconnectPoll CONNECTION_MADE)"
+                    )
+                    let reset = msg(.startupPacketNotSent, ["detail": "Connection reset by peer"]).text
+                    body = body + MessageTemplate(MessageTemplate.oneOf(["", reset]))
+                }
                 postHandshakeFailure = .failed(body: body, log: log, kind: .client)
             } else {
                 rule("TLS 1.2: the server's alert (\(f)) arrives inside SSL_connect (open_client_SSL)")
