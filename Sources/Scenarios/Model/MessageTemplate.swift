@@ -53,7 +53,9 @@ public struct MessageTemplate: Sendable, Hashable, Codable, CustomStringConverti
             pattern += NSRegularExpression.escapedPattern(for: String(rest[..<open]))
             let name = rest[rest.index(after: open)..<close]
             if name.hasPrefix("one_of:") {
-                let alternatives = name.dropFirst("one_of:".count).split(separator: "|", omittingEmptySubsequences: false).map {
+                let alternatives = name.dropFirst("one_of:".count).split(
+                    separator: "|", omittingEmptySubsequences: false
+                ).map {
                     NSRegularExpression.escapedPattern(for: String($0))
                 }
                 pattern += "(?:" + alternatives.joined(separator: "|") + ")"
