@@ -40,6 +40,8 @@ struct ClusterCommand: AsyncParsableCommand {
     struct Reap: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Stop servers and remove directories that killed runs left behind.")
+        @OptionGroup var installation: AcceptedInstallationOptions
+
         func run() async throws {
             let ws = try Workspace.shared()
             if ws.reapedAtStart.isEmpty {
