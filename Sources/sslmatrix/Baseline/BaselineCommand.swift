@@ -107,6 +107,7 @@ struct BaselineCommand: AsyncParsableCommand {
         @Argument(help: "The older recording.") var before: String
         @Argument(help: "The newer recording.") var after: String
         @OptionGroup var report: DiffOutputOptions
+        @OptionGroup var installation: AcceptedInstallationOptions
 
         func run() async throws {
             let result: DriftReport
