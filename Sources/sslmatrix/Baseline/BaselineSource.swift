@@ -34,14 +34,22 @@ struct ScenarioFileSource: BaselineSource {
 
     func results(installation: Installation, options: MatrixRunOptions) async throws -> [CaseResult] {
         var out: [CaseResult] = []
-        let files = try paths.map { try ScenarioFile.load(path: $0) }
-        // All files in one run, so servers are reused across files too; split back by file.
-        let run = await ScenarioFileRun.run(
-            files, installation: installation, groupParallelism: options.groups, reuse: !options.noReuse,
-            probeParallelism: options.probes, quiet: true)
-        for fileResults in run.files {
-            let prefix = "file:\((fileResults.path as NSString).lastPathComponent)/"
-            for r in fileResults.results {
+        for path in paths {
+            let file = try ScenarioFile.load(path: path)
+            let prefix = "file:\((path as NSString).lastPathComponent)/"
+            // Filter before running: a filtered record must not start every example's cluster.
+            let groups = file.groups.compactMap { group -> RunnableGroup? in
+                guard let filter = options.filter, !(prefix + group.id).contains(filter) else { return group }
+                var kept = group
+                kept.cases = group.cases.filter { (prefix + group.id + "/" + $0.id).contains(filter) }
+                return kept.cases.isEmpty ? nil : kept
+            }
+            if groups.isEmpty { continue }
+            let results = await ScenarioRunner(
+                installation: installation, groupParallelism: options.groups,
+                probeParallelism: options.probes, reuse: !options.noReuse
+            ).run(groups)
+            for r in results {
                 var prefixed = CaseResult(
                     id: prefix + r.group + "/" + r.id, group: prefix + r.group, verdict: r.verdict,
                     differences: r.differences, expected: r.expected, rules: r.rules, observed: r.observed)
