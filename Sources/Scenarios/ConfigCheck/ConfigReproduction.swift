@@ -57,7 +57,8 @@ public struct ConfigReproduction: Sendable {
         if let conf {
             if let command = conf.settings["ssl_passphrase_command"], !command.value.isEmpty {
                 throw ConfigCheckError.cannotReproduce(
-                    file: conf.path, line: command.line, what: "ssl_passphrase_command",
+                    file: command.file.isEmpty ? conf.path : command.file, line: command.line,
+                    what: "ssl_passphrase_command",
                     why: "it would run your command here; check a copy with an unencrypted test key instead")
             }
             for name in Self.tlsSettings { if let value = conf[name] { settings[name] = value } }

@@ -4,12 +4,14 @@ import Foundation
 ///
 /// Parsed the way the server's guc-file.l does for the cases that matter here: `name = value`
 /// or `name value`, `#` comments, single-quoted values with `''` and backslash escapes; the
-/// last occurrence wins. `include*` directives are refused (the throwaway cluster would not
-/// see what they pull in).
+/// last occurrence wins. `include`, `include_if_exists` and `include_dir` are followed when the
+/// file is loaded from disk (relative to the including file, as the server does); text given
+/// directly cannot include anything, so there they are refused.
 public struct ServerConfigFile: Sendable {
     public struct Setting: Sendable, Equatable {
         public var value: String
         public var line: Int
+        public var file: String = ""
     }
 
     public var path: String
@@ -18,24 +20,53 @@ public struct ServerConfigFile: Sendable {
     public init(path: String, text: String) throws {
         self.path = path
         var settings: [String: Setting] = [:]
-        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            guard let (name, value) = Self.parse(String(raw)) else { continue }
-            let lower = name.lowercased()
-            if lower.hasPrefix("include") {
-                throw ConfigCheckError.cannotReproduce(
-                    file: path, line: index + 1, what: "'\(name) \(value)'",
-                    why: "included files are not read; put their settings into the file you check")
-            }
-            settings[lower] = Setting(value: value, line: index + 1)
-        }
+        try Self.read(path: path, text: text, into: &settings, depth: -1)
         self.settings = settings
     }
 
     public static func load(_ path: String) throws -> ServerConfigFile {
+        var settings: [String: Setting] = [:]
+        try read(path: path, text: try contents(path), into: &settings, depth: 0)
+        var file = try ServerConfigFile(path: path, text: "")
+        file.settings = settings
+        return file
+    }
+
+    static func contents(_ path: String) throws -> String {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ConfigCheckError.unreadable(path: path, reason: "no such file or not readable")
         }
-        return try ServerConfigFile(path: path, text: String(decoding: data, as: UTF8.self))
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// Settings of `text` in order, following includes while `depth` is 0...9 (guc-file.l's limit is 10).
+    static func read(path: String, text: String, into settings: inout [String: Setting], depth: Int) throws {
+        let directory = (path as NSString).deletingLastPathComponent
+        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            guard let (name, value) = parse(String(raw)) else { continue }
+            let lower = name.lowercased()
+            guard ["include", "include_if_exists", "include_dir"].contains(lower) else {
+                settings[lower] = Setting(value: value, line: index + 1, file: path)
+                continue
+            }
+            guard depth >= 0, depth < 10 else {
+                throw ConfigCheckError.cannotReproduce(
+                    file: path, line: index + 1, what: "'\(name) \(value)'",
+                    why: depth < 0 ? "included files are not read here" : "includes nest deeper than 10 levels")
+            }
+            let target = value.hasPrefix("/") ? value : (directory as NSString).appendingPathComponent(value)
+            if lower == "include_dir" {
+                let entries = (try? FileManager.default.contentsOfDirectory(atPath: target)) ?? []
+                for entry in entries.sorted() where entry.hasSuffix(".conf") && !entry.hasPrefix(".") {
+                    let file = target + "/" + entry
+                    try read(path: file, text: try contents(file), into: &settings, depth: depth + 1)
+                }
+            } else if lower == "include_if_exists" && !FileManager.default.fileExists(atPath: target) {
+                continue
+            } else {
+                try read(path: target, text: try contents(target), into: &settings, depth: depth + 1)
+            }
+        }
     }
 
     public subscript(name: String) -> String? { settings[name]?.value }
