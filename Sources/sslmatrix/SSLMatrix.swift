@@ -9,7 +9,9 @@ struct SSLMatrix: AsyncParsableCommand {
         abstract:
             "Prove what every sslmode x pg_hba x certificate-chain combination does, on real PostgreSQL clusters.",
         subcommands: [
-            MatrixCommand.self, ExplainCommand.self, RunCommand.self, InstallationsCommand.self, ImpostorCommand.self,
+            MatrixCommand.self, ExplainCommand.self, RunCommand.self, CheckConfigCommand.self,
+            InstallationsCommand.self,
+            ImpostorCommand.self,
             InspectCommand.self,
             BaselineCommand.self,
             ReportCommand.self,
