@@ -25,6 +25,9 @@ public final class PGConnection {
         /// TCP port, or 0 for a Unix socket, which has no port (the server logs it as
         /// `[local]`; see `Probe.pairLogLines` for how such a socket is paired).
         public var localPorts: [Int] = []
+        /// The local ports of sockets on which libpq had an SSL object (PQsslStruct) or
+        /// PQsslInUse at some point between PQconnectPoll steps: TLS was negotiated or tried.
+        public var tlsPorts: Set<Int> = []
         /// True when `timeout` passed before libpq finished.
         public var timedOut = false
         /// libpq's PQtrace output of the startup exchange (timestamps suppressed), or nil
@@ -62,6 +65,10 @@ public final class PGConnection {
                 if report.localPorts.last != port { report.localPorts.append(port) }
             }
         }
+        func noteTLS() {
+            guard let port = lastSocket?.port, PQsocket(conn) == lastSocket?.fd else { return }
+            if PQsslInUse(conn) == 1 || PQsslStruct(conn, "OpenSSL") != nil { report.tlsPorts.insert(port) }
+        }
         var status = PQstatus(conn) == CONNECTION_BAD ? PGRES_POLLING_FAILED : PGRES_POLLING_WRITING
         var waitStart = Date()
         var attemptsSeen = 0
@@ -81,8 +88,10 @@ public final class PGConnection {
                 if ready == 0 { report.timedOut = true; break }
             }
             status = PQconnectPoll(conn)
+            noteTLS()
         }
         notePort()
+        noteTLS()
         if trace != nil {
             PQuntrace(conn)
             report.protocolTrace = trace?.finish()

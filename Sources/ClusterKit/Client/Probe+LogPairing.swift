@@ -4,7 +4,8 @@ extension Probe {
     /// Waits until the server has written everything about `ports`, then returns the lines
     /// per socket. See `Probe` for the rule; `limit` bounds the whole wait.
     static func pairLogLines(
-        ports: [Int], log: ServerLog, since mark: ServerLog.Mark, limit: Duration, grace: Duration
+        ports: [Int], tls: [Int: Bool] = [:], log: ServerLog, since mark: ServerLog.Mark, limit: Duration,
+        grace: Duration
     ) async -> [Outcome.Socket] {
         let clock = ContinuousClock()
         let start = clock.now
@@ -37,10 +38,11 @@ extension Probe {
         return ports.map { port in
             let pid = pids[port]
             let mine = grouped.filter { $0.pid != nil && $0.pid == pid }.map {
-                Outcome.LogLine(pid: $0.pid, severity: $0.severity, message: $0.message)
+                Outcome.LogLine(pid: $0.pid, severity: $0.severity, message: $0.message, sqlstate: $0.sqlstate)
             }
             let finished = pid.map { !ProcessIdentity.isRunning(Int32($0)) } ?? false
-            return Outcome.Socket(localPort: port, serverPID: pid, serverLog: mine, logComplete: finished)
+            return Outcome.Socket(
+                localPort: port, serverPID: pid, serverLog: mine, logComplete: finished, tls: tls[port] ?? false)
         }
     }
 
@@ -52,7 +54,7 @@ extension Probe {
             if line.pid == nil, let last = result.last {
                 result[result.count - 1] = ServerLog.Line(
                     raw: last.raw + "\n" + line.raw, pid: last.pid, remote: last.remote,
-                    applicationName: last.applicationName, severity: last.severity,
+                    applicationName: last.applicationName, sqlstate: last.sqlstate, severity: last.severity,
                     message: last.message + "\n" + line.raw)
             } else {
                 result.append(line)

@@ -76,16 +76,19 @@ public struct Probe: Sendable {
         do {
             attempt = try await BlockingWork.run { Probe.attempt(pairs, timeout: timeout) }
         } catch {
-            attempt = Attempt(ports: [], result: .notAttempted(reason: "\(error)"))
+            attempt = Attempt(ports: [], tlsPorts: [], result: .notAttempted(reason: "\(error)"))
         }
         let connected = clock.now
         var sockets: [Outcome.Socket] = []
         if let log, let mark {
             sockets = await Probe.pairLogLines(
-                ports: attempt.ports, log: log, since: mark, limit: logWaitLimit, grace: unpairedGrace)
+                ports: attempt.ports, tls: Dictionary(attempt.ports.map { ($0, attempt.tlsPorts.contains($0)) }) { a, _ in a },
+                log: log, since: mark, limit: logWaitLimit, grace: unpairedGrace)
         } else {
             sockets = attempt.ports.map {
-                Outcome.Socket(localPort: $0, serverPID: nil, serverLog: [], logComplete: false)
+                Outcome.Socket(
+                    localPort: $0, serverPID: nil, serverLog: [], logComplete: false,
+                    tls: attempt.tlsPorts.contains($0))
             }
         }
         let done = clock.now
@@ -101,6 +104,7 @@ public struct Probe: Sendable {
 
     struct Attempt: Sendable {
         let ports: [Int]
+        var tlsPorts: Set<Int> = []
         let result: Outcome.Result
     }
 
@@ -113,7 +117,7 @@ public struct Probe: Sendable {
             let message = connection.errorMessage
             let attempts = ConnectionErrorText.split(message, serverErrors: trace.errors)
             return Attempt(
-                ports: report.localPorts,
+                ports: report.localPorts, tlsPorts: report.tlsPorts,
                 result: .rejected(
                     Outcome.Rejection(
                         errorMessage: message, attempts: attempts, timedOut: report.timedOut)))
@@ -155,7 +159,7 @@ public struct Probe: Sendable {
             queryError = "\(error)"
         }
         return Attempt(
-            ports: report.localPorts,
+            ports: report.localPorts, tlsPorts: report.tlsPorts,
             result: .accepted(
                 Outcome.Session(
                     client: client, server: server, sslinfo: sslinfo, currentUser: currentUser,
