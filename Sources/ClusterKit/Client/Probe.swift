@@ -82,7 +82,8 @@ public struct Probe: Sendable {
         var sockets: [Outcome.Socket] = []
         if let log, let mark {
             sockets = await Probe.pairLogLines(
-                ports: attempt.ports, tls: Dictionary(attempt.ports.map { ($0, attempt.tlsPorts.contains($0)) }) { a, _ in a },
+                ports: attempt.ports,
+                tls: Dictionary(attempt.ports.map { ($0, attempt.tlsPorts.contains($0)) }) { a, _ in a },
                 log: log, since: mark, limit: logWaitLimit, grace: unpairedGrace)
         } else {
             sockets = attempt.ports.map {

@@ -134,7 +134,8 @@ public enum MatrixDefinition {
                     for pw in ClientPassword.allCases {
                         // channel_binding=prefer, the right password, SCRAM-stored: chainProduct's
                         // root-signed / trust root case for the same rule and mode.
-                        for stored in StoredPassword.allCases where !(cb == .prefer && pw == .right && stored == .scram) {
+                        for stored in StoredPassword.allCases where !(cb == .prefer && pw == .right && stored == .scram)
+                        {
                             let user = rule.user + (stored == .md5 ? "_md5stored" : "")
                             out.append(
                                 Scenario(

@@ -290,7 +290,8 @@ public enum MessageCatalogue {
             .connectionReceivedLocal, 12, "connection received: host={host}",
             "src/backend/postmaster/postmaster.c BackendInitialize (log_connections, no port)"),
         e(
-            .connectionAuthenticated, 14, "connection authenticated: identity=\"{identity}\" method={method} ({hba_file}:{line})",
+            .connectionAuthenticated, 14,
+            "connection authenticated: identity=\"{identity}\" method={method} ({hba_file}:{line})",
             "\(auth) set_authn_id (log_connections)"),
         e(
             .connectionAuthorized, 12,

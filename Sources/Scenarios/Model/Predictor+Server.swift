@@ -158,7 +158,9 @@ extension Predictor {
             rule(
                 "channel_binding=require but the server finished authentication without SCRAM-PLUS (fe-auth.c check_expected_areq AUTH_REQ_OK)"
             )
-            rule("the server has finished authentication and logged the session before the client refuses AuthenticationOk (postinit.c PerformAuthentication)")
+            rule(
+                "the server has finished authentication and logged the session before the client refuses AuthenticationOk (postinit.c PerformAuthentication)"
+            )
             return .failed(body: msg(.channelBindingNotUsed), log: log + [authorizedLine(ssl: ssl)], kind: .client)
         }
         rule("authentication succeeds")
@@ -193,7 +195,8 @@ extension Predictor {
             return authFailed(msg(.passwordAuthFailed, ["user": s.user]), rule: r, method: method, logDetail: detail)
         case .right:
             if !storedUsable {
-                return authFailed(msg(.passwordAuthFailed, ["user": s.user]), rule: r, method: method, logDetail: detail)
+                return authFailed(
+                    msg(.passwordAuthFailed, ["user": s.user]), rule: r, method: method, logDetail: detail)
             }
             return nil
         }
@@ -207,7 +210,9 @@ extension Predictor {
             useDN ? s.client.certificate.distinguishedName(for: s.user) : s.client.certificate.commonName(for: s.user)
         var log: [MessageTemplate] = logged
         if method == .cert {
-            rule("cert: the certificate's DN is the authenticated identity, logged before the name check (auth.c CheckCertAuth set_authn_id)")
+            rule(
+                "cert: the certificate's DN is the authenticated identity, logged before the name check (auth.c CheckCertAuth set_authn_id)"
+            )
             log.append(authenticatedLine(s.client.certificate.distinguishedName(for: s.user) ?? "", r))
         }
         let failedMessage: MessageTemplate
@@ -218,7 +223,8 @@ extension Predictor {
         }
         guard let authUser, !authUser.isEmpty else {
             return authFailed(
-                failedMessage, rule: r, method: method, extraLog: log + ["LOG:  " + msg(.certNoUserName, ["user": s.user])])
+                failedMessage, rule: r, method: method,
+                extraLog: log + ["LOG:  " + msg(.certNoUserName, ["user": s.user])])
         }
         var ok: Bool
         if let map = r.map {

@@ -28,7 +28,8 @@ extension Predictor {
                     "sslmode=\(c.sslMode) with no root certificate file: libpq fails before the handshake (fe-secure-openssl.c initialize_SSL; libpq docs 34.19.1)"
                 )
                 return .failed(
-                    body: msg(.rootCertMissing, ["rootcert": c.trust.pathPlaceholder]), log: clientClosedDuringHandshake,
+                    body: msg(.rootCertMissing, ["rootcert": c.trust.pathPlaceholder]),
+                    log: clientClosedDuringHandshake,
                     kind: .sslSetup)
             }
             rule(

@@ -146,7 +146,8 @@ struct Predictor {
             if !s.server.tls.ssl {
                 rule("ssl=off: the server answers 'N' to SSLRequest (fe-connect.c CONNECTION_SSL_STARTUP)")
                 attempts.append(
-                    ExpectedAttempt(ssl: false, libpqMessage: prefix + msg(.sslRequiredButRefused), serverLog: [received]))
+                    ExpectedAttempt(
+                        ssl: false, libpqMessage: prefix + msg(.sslRequiredButRefused), serverLog: [received]))
                 break
             }
             let end = sslAttempt()
@@ -176,7 +177,8 @@ struct Predictor {
         _ message: MessageTemplate, rule r: HBAEntry, method: HBAMethod, logDetail: String? = nil,
         extraLog: [MessageTemplate] = []
     ) -> AttemptEnd {
-        let matched = msg(.hbaMatchedLineDetail, ["line": String(hbaLineNumber(r)), "raw_line": r.clusterRule.line]).text
+        let matched = msg(.hbaMatchedLineDetail, ["line": String(hbaLineNumber(r)), "raw_line": r.clusterRule.line])
+            .text
         let sqlstate = [.password, .md5, .scramSHA256].contains(method) ? "28P01" : "28000"
         return serverFatal(
             message, sqlstate: sqlstate, extraLog: extraLog, detail: logDetail.map { $0 + "\n\t" + matched } ?? matched)

@@ -17,7 +17,10 @@ struct ObservedAttempt: Sendable, Hashable, CustomStringConvertible {
     /// Transport: TLS when libpq held an SSL object on the socket between PQconnectPoll steps
     /// (`Socket.tls`), or when the server's lines for the socket show it ran SSL_accept
     /// ("could not accept SSL connection", "SSL encryption", "SSL enabled"): a client that
-    /// fails inside initialize_SSL, after the server's 'S', does so within one poll step.
+    /// fails inside initialize_SSL, after the server's 'S', does so within one poll step;
+    /// or when libpq's text for the attempt comes from its TLS code (`tlsOnlyTexts`: errors
+    /// only fe-secure-openssl.c / fe-secure-common.c write, e.g. a host-name mismatch found
+    /// right after the handshake, seen once in ~11,000 cases to finish between two samples).
     static func of(_ outcome: Outcome) -> [ObservedAttempt] {
         let sockets = outcome.sockets
         let blocks = outcome.rejection?.attempts ?? []
@@ -31,9 +34,20 @@ struct ObservedAttempt: Sendable, Hashable, CustomStringConvertible {
             }
             let error = lines.first { $0.severity == "FATAL" || $0.severity == "ERROR" }
             let sqlstate = error?.sqlstate ?? (i < blocks.count ? blocks[i].sqlstate : nil)
+            let clientSaidTLS =
+                i < blocks.count && tlsOnlyTexts.contains { blocks[i].message.contains($0) }
             return ObservedAttempt(
-                tls: (socket?.tls ?? false) || serverSawTLS, accepted: outcome.isAccepted && i == count - 1,
+                tls: (socket?.tls ?? false) || serverSawTLS || clientSaidTLS,
+                accepted: outcome.isAccepted && i == count - 1,
                 sqlstate: sqlstate, serverLog: lines.map(\.description))
         }
     }
+
+    /// Texts libpq writes only on an attempt that started TLS (fe-secure-openssl.c initialize_SSL,
+    /// open_client_SSL; fe-secure-common.c pq_verify_peer_name_matches_certificate).
+    static let tlsOnlyTexts = [
+        "SSL error: ", "SSL SYSCALL error", "server certificate for ", "does not match host name",
+        "root certificate file ", "private key file ", "could not load private key", "could not read certificate",
+        "certificate present, but not private key",
+    ]
 }

@@ -77,7 +77,8 @@ extension OutcomeComparison {
         if session.client.protocol != expected.protocol {
             diffs.append(
                 difference(
-                    .protocol, "expected \(expected.protocol ?? "none"); observed \(session.client.protocol ?? "none")"))
+                    .protocol, "expected \(expected.protocol ?? "none"); observed \(session.client.protocol ?? "none")")
+            )
         }
         if let cipher = expected.cipher, session.client.cipher != cipher {
             diffs.append(difference(.cipher, "expected \(cipher); observed \(session.client.cipher ?? "none")"))
@@ -123,7 +124,8 @@ extension OutcomeComparison {
         }
         func describe(_ list: [(ssl: Bool, accepted: Bool)]) -> String {
             list.isEmpty
-                ? "none" : list.map { "\($0.ssl ? "TLS" : "plain") \($0.accepted ? "accepted" : "failed")" }.joined(
+                ? "none"
+                : list.map { "\($0.ssl ? "TLS" : "plain") \($0.accepted ? "accepted" : "failed")" }.joined(
                     separator: ", ")
         }
         let seen = observed.map { (ssl: $0.tls, accepted: $0.accepted) }
@@ -131,7 +133,8 @@ extension OutcomeComparison {
             return [
                 difference(
                     .attempts,
-                    "expected \(expected.count) (\(describe(expected))); observed \(observed.count) (\(describe(seen)))")
+                    "expected \(expected.count) (\(describe(expected))); observed \(observed.count) (\(describe(seen)))"
+                )
             ]
         }
         var diffs: [String] = []
@@ -140,7 +143,8 @@ extension OutcomeComparison {
             if want.ssl != got.tls {
                 diffs.append(
                     difference(
-                        .transport, "attempt \(n): expected \(want.ssl ? "TLS" : "plain"); observed \(got.tls ? "TLS" : "plain")"))
+                        .transport,
+                        "attempt \(n): expected \(want.ssl ? "TLS" : "plain"); observed \(got.tls ? "TLS" : "plain")"))
             }
             if want.accepted != got.accepted {
                 diffs.append(
@@ -152,7 +156,8 @@ extension OutcomeComparison {
             if sqlstates[i] != got.sqlstate {
                 diffs.append(
                     difference(
-                        .sqlstate, "attempt \(n): expected \(sqlstates[i] ?? "none"); observed \(got.sqlstate ?? "none")"))
+                        .sqlstate,
+                        "attempt \(n): expected \(sqlstates[i] ?? "none"); observed \(got.sqlstate ?? "none")"))
             }
             diffs += compareLog(attempt: n, expected: logs[i], observed: got.serverLog, run)
         }
@@ -161,7 +166,9 @@ extension OutcomeComparison {
 
     /// Exact multiset: every expected line matched by one observed line, every observed line
     /// matched by one expected line or tolerated by name.
-    static func compareLog(attempt n: Int, expected: [MessageTemplate], observed: [String], _ run: RunValues)
+    static func compareLog(
+        attempt n: Int, expected: [MessageTemplate], observed: [String], _ run: RunValues
+    )
         -> [String]
     {
         var unmatched = observed

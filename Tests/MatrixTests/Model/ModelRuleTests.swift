@@ -81,7 +81,7 @@ struct ModelRuleTests {
         #expect(
             e.attempts.first?.serverLog == [
                 "LOG:  connection received: host=127.0.0.1 port={client_port}",
-                "FATAL:  no pg_hba.conf entry for host \"127.0.0.1\", user \"u\", database \"d\", SSL encryption"
+                "FATAL:  no pg_hba.conf entry for host \"127.0.0.1\", user \"u\", database \"d\", SSL encryption",
             ])
     }
 
