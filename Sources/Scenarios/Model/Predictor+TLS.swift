@@ -59,7 +59,8 @@ extension Predictor {
             return .failed(
                 body: body,
                 log: [
-                    "LOG:  " + msg(.acceptSSLFailed, ["detail": msg(.osslUnsupportedProtocol).text]), "HINT:  " + hint,
+                    "LOG:  " + msg(.acceptSSLFailed, ["detail": msg(.osslUnsupportedProtocol, printedBy: .server).text]),
+                    "HINT:  " + hint,
                 ],
                 kind: .sslSetup)
         }
@@ -76,7 +77,8 @@ extension Predictor {
                 )
                 return .failed(
                     body: msg(.sslError, ["detail": msg(.osslCertificateVerifyFailed).text]),
-                    log: ["LOG:  " + msg(.acceptSSLFailed, ["detail": msg(f.alert).text])], kind: .sslSetup)
+                    log: ["LOG:  " + msg(.acceptSSLFailed, ["detail": msg(f.alert, printedBy: .server).text])],
+                    kind: .sslSetup)
             }
             rule(
                 "server chain verifies against sslrootcert (trust anchors only from sslrootcert, intermediates from the handshake or that file)"
@@ -93,7 +95,7 @@ extension Predictor {
         if sendsCert, let f = clientChainFailure() {
             let body = msg(.sslError, ["detail": msg(f.alert).text])
             let log: [MessageTemplate] = [
-                "LOG:  " + msg(.acceptSSLFailed, ["detail": msg(.osslCertificateVerifyFailed).text])
+                "LOG:  " + msg(.acceptSSLFailed, ["detail": msg(.osslCertificateVerifyFailed, printedBy: .server).text])
             ]
             if version == .tls13 {
                 rule(
@@ -136,7 +138,9 @@ extension Predictor {
             return .failed(
                 body: msg(
                     .keyLoadFailed,
-                    key.merging(["detail": MessageCatalogue.wrongPassphraseDetail(major: major)]) { a, _ in a }),
+                    key.merging(["detail": MessageCatalogue.wrongPassphraseDetail(versions, printedBy: .client)]) {
+                        a, _ in a
+                    }),
                 log: clientClosedDuringHandshake, kind: .sslSetup)
         case .encryptedKeyNoPassword:
             rule(
@@ -145,7 +149,9 @@ extension Predictor {
             return .failed(
                 body: msg(
                     .keyLoadFailed,
-                    key.merging(["detail": MessageCatalogue.wrongPassphraseDetail(major: major)]) { a, _ in a }),
+                    key.merging(["detail": MessageCatalogue.wrongPassphraseDetail(versions, printedBy: .client)]) {
+                        a, _ in a
+                    }),
                 log: clientClosedDuringHandshake, kind: .sslSetup)
         case .encryptedKeyRightPassword:
             rule("sslpassword is handed to OpenSSL by libpq's PQdefaultSSLKeyPassHook_OpenSSL")

@@ -24,7 +24,7 @@ struct ComparisonFalsifiabilityTests {
     static let observations: Task<[String: ScenarioRunner.Observation], any Error> = Task {
         let installation = try Installation.discover()
         let group = MatrixGroup(id: "falsifiability", server: server, scenarios: [accepted, rejected])
-        let runnable = MatrixRealizer.realize(group, major: installation.major)
+        let runnable = MatrixRealizer.realize(group, versions: .inProcess(server: installation))
         let observed = try await ScenarioRunner(installation: installation).observe(runnable)
         return Dictionary(observed.map { ($0.spec.id, $0) }) { a, _ in a }
     }
