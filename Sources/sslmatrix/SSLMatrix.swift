@@ -12,7 +12,7 @@ struct SSLMatrix: AsyncParsableCommand {
             MatrixCommand.self, ExplainCommand.self, RunCommand.self, ImpostorCommand.self, InspectCommand.self,
             BaselineCommand.self,
             ReportCommand.self,
-            BenchCommand.self, ClusterCommand.self,
+            BenchCommand.self, ClusterCommand.self, ProbeChildCommand.self,
         ]
     )
 }

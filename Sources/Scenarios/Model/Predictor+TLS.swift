@@ -144,17 +144,13 @@ extension Predictor {
                 log: clientClosedDuringHandshake, kind: .sslSetup)
         case .encryptedKeyNoPassword:
             rule(
-                "no sslpassword: the harness installs libpq's own default key-password hook (PQsetSSLKeyPassHook_OpenSSL(PQdefaultSSLKeyPassHook_OpenSSL)) so OpenSSL never prompts on a terminal; the hook hands OpenSSL an empty passphrase and decryption fails (PEM/PKCS#8 'bad decrypt'). A client without the hook and without a terminal gets 'processing error' from OpenSSL's UI; with a terminal it would wait for input"
+                "no sslpassword: libpq installs no key-password callback (fe-secure-openssl.c initialize_SSL sets PQssl_passwd_cb only when sslpassword is non-empty), so OpenSSL's default PEM callback asks on the terminal; with no controlling terminal and an empty stdin its UI fails (UI_R_PROCESSING_ERROR), as psql without a terminal shows. The harness runs this connection in a child with no terminal (TerminalFreeProbe), never answering for libpq"
             )
             return .failed(
-                body: msg(
-                    .keyLoadFailed,
-                    key.merging(["detail": MessageCatalogue.wrongPassphraseDetail(versions, printedBy: .client)]) {
-                        a, _ in a
-                    }),
+                body: msg(.keyLoadFailed, key.merging(["detail": msg(.osslProcessingError).text]) { a, _ in a }),
                 log: clientClosedDuringHandshake, kind: .sslSetup)
         case .encryptedKeyRightPassword:
-            rule("sslpassword is handed to OpenSSL by libpq's PQdefaultSSLKeyPassHook_OpenSSL")
+            rule("a non-empty sslpassword makes libpq install PQssl_passwd_cb, which hands it to OpenSSL (PQdefaultSSLKeyPassHook_OpenSSL)")
         case .mismatchedKey:
             rule(
                 "OpenSSL 3 checks the key against the loaded certificate inside SSL_use_PrivateKey_file (ssl_set_pkey -> X509_check_private_key)"

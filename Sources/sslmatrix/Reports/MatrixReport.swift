@@ -14,12 +14,15 @@ struct MatrixReport: Codable, Sendable {
     /// Drift from `--baseline`, when one was given.
     var baselinePath: String?
     var baselineDiff: BaselineDiff?
+    /// Generated, run, skipped (with reasons), disagreeing: stated in every format.
+    var counts: MatrixCounts
 
     init(installation: Installation, results: [CaseResult], elapsed: Double, versions: VersionInfo) {
         self.installation = installation.description
         self.versions = versions
         self.results = results
         self.elapsed = elapsed
+        self.counts = MatrixCounts(results)
     }
 
     var agreements: Int { results.filter { $0.verdict == .agree }.count }
@@ -48,9 +51,9 @@ struct MatrixReport: Codable, Sendable {
                 MessageCatalogue.supportedMajors.upperBound,
                 results.count - skipped - errors, skipped, errors, elapsed)
         }
-        return String(
-            format: "%d cases: %d agree, %d disagree, %d skipped, %d errors; %.1f s (%.0f cases/s)",
-            results.count, agreements, disagreements, skipped, errors, elapsed, casesPerSecond)
+        let skips = counts.skipReasons.map { "\($0.cases): \($0.reason)" }.joined(separator: "; ")
+        return counts.line + (skips.isEmpty ? "" : " (\(skips))")
+            + String(format: "; %.1f s (%.0f cases/s)", elapsed, casesPerSecond)
     }
 
     var versionLine: String { Self.versionLine(versions) }
