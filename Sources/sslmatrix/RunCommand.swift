@@ -118,7 +118,8 @@ struct ScenarioFileRun: Encodable {
         let all = self.all
         let count = { (v: CaseResult.Verdict) in all.filter { $0.verdict == v }.count }
         return String(
-            format: "%d cases generated: %d run (%d as declared, %d not as declared, %d could not run), %d skipped (%.1f s)",
+            format:
+                "%d cases generated: %d run (%d as declared, %d not as declared, %d could not run), %d skipped (%.1f s)",
             all.count, all.count - count(.skipped), count(.agree), count(.disagree), count(.error), count(.skipped),
             elapsedSeconds)
     }

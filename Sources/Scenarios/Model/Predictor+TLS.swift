@@ -59,7 +59,8 @@ extension Predictor {
             return .failed(
                 body: body,
                 log: [
-                    "LOG:  " + msg(.acceptSSLFailed, ["detail": msg(.osslUnsupportedProtocol, printedBy: .server).text]),
+                    "LOG:  "
+                        + msg(.acceptSSLFailed, ["detail": msg(.osslUnsupportedProtocol, printedBy: .server).text]),
                     "HINT:  " + hint,
                 ],
                 kind: .sslSetup)
@@ -150,7 +151,9 @@ extension Predictor {
                 body: msg(.keyLoadFailed, key.merging(["detail": msg(.osslProcessingError).text]) { a, _ in a }),
                 log: clientClosedDuringHandshake, kind: .sslSetup)
         case .encryptedKeyRightPassword:
-            rule("a non-empty sslpassword makes libpq install PQssl_passwd_cb, which hands it to OpenSSL (PQdefaultSSLKeyPassHook_OpenSSL)")
+            rule(
+                "a non-empty sslpassword makes libpq install PQssl_passwd_cb, which hands it to OpenSSL (PQdefaultSSLKeyPassHook_OpenSSL)"
+            )
         case .mismatchedKey:
             rule(
                 "OpenSSL 3 checks the key against the loaded certificate inside SSL_use_PrivateKey_file (ssl_set_pkey -> X509_check_private_key)"
