@@ -25,6 +25,14 @@ struct MatrixReport: Codable, Sendable {
         self.counts = MatrixCounts(results)
     }
 
+    /// The drift from `--baseline`, grouped by kind of change (nil without a baseline).
+    var drift: DriftReport? {
+        guard let baselineDiff, let baselinePath else { return nil }
+        return DriftReport(
+            baselineDiff, beforeLabel: baselinePath, afterLabel: "this run",
+            beforeVersions: baselineDiff.baselineVersions, afterVersions: versions)
+    }
+
     var agreements: Int { results.filter { $0.verdict == .agree }.count }
     var disagreements: Int { results.filter { $0.verdict == .disagree }.count }
     var skipped: Int { results.filter { $0.verdict == .skipped }.count }

@@ -35,11 +35,9 @@ enum CompactTextReport {
                 "\(undrawn.count) more case(s) not drawn above (invalid pg_hba lines, other scenarios): "
                     + "\(bad) disagree; `--wide` or `--format json` lists them")
         }
-        if let diff = report.baselineDiff, let path = report.baselinePath {
+        if let drift = report.drift {
             out.append("")
-            out.append(
-                diff.render(
-                    baselinePath: path, baseline: diff.baselineVersions ?? report.versions, now: report.versions))
+            out.append(drift.text())
         }
         let bad = report.results.filter {
             $0.verdict == .error || ($0.verdict == .disagree && report.modelKnowsVersion)
