@@ -14,8 +14,10 @@ struct MatrixReport: Codable, Sendable {
     /// Drift from `--baseline`, when one was given.
     var baselinePath: String?
     var baselineDiff: BaselineDiff?
-    /// Generated, run, skipped (with reasons), disagreeing: stated in every format.
-    var counts: MatrixCounts
+    /// Generated, run, skipped (with reasons), disagreeing: stated in every format (optional
+    /// only so reports written before it still read; `tally` recomputes it).
+    var counts: MatrixCounts?
+    var tally: MatrixCounts { counts ?? MatrixCounts(results) }
 
     init(installation: Installation, results: [CaseResult], elapsed: Double, versions: VersionInfo) {
         self.installation = installation.description
@@ -59,6 +61,7 @@ struct MatrixReport: Codable, Sendable {
                 MessageCatalogue.supportedMajors.upperBound,
                 results.count - skipped - errors, skipped, errors, elapsed)
         }
+        let counts = tally
         let skips = counts.skipReasons.map { "\($0.cases): \($0.reason)" }.joined(separator: "; ")
         return counts.line + (skips.isEmpty ? "" : " (\(skips))")
             + String(format: "; %.1f s (%.0f cases/s)", elapsed, casesPerSecond)
