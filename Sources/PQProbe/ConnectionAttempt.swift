@@ -28,6 +28,7 @@ public enum ConnectionAttempt {
             status: connection.isConnected ? .accepted : .rejected, timedOut: poll.timedOut,
             localPorts: poll.localPorts, serverErrors: trace.errors, saslMechanism: trace.saslMechanism,
             usedPassword: connection.usedPassword)
+        report.tlsSockets = poll.tlsSockets.sorted()
         guard connection.isConnected else {
             report.errorMessage = connection.errorMessage
             return report

@@ -19,6 +19,8 @@ public struct ConnectionReport: Codable, Sendable, Hashable {
     public var timedOut: Bool
     /// The local port of every socket opened, in order; 0 for a Unix-domain socket.
     public var localPorts: [Int]
+    /// Indexes into `localPorts` of the sockets on which TLS was negotiated or tried.
+    public var tlsSockets: [Int] = []
     /// ErrorResponses the client received, when it could read their fields (libpq: from its
     /// protocol trace; see `ProtocolTrace` for which ones are traced).
     public var serverErrors: [ProtocolTrace.ServerError]

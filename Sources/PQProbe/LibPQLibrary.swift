@@ -37,6 +37,7 @@ public final class LibPQLibrary: @unchecked Sendable {
     let errorMessage: @convention(c) (Conn?) -> MutableCString?
     let sslInUse: @convention(c) (Conn?) -> Int32
     let sslAttribute: @convention(c) (Conn?, CString?) -> CString?
+    let sslStruct: @convention(c) (Conn?, CString?) -> UnsafeMutableRawPointer?
     let parameterStatus: @convention(c) (Conn?, CString?) -> CString?
     let serverVersion: @convention(c) (Conn?) -> Int32
     let backendPID: @convention(c) (Conn?) -> Int32
@@ -95,6 +96,7 @@ public final class LibPQLibrary: @unchecked Sendable {
         errorMessage = try symbol("PQerrorMessage")
         sslInUse = try symbol("PQsslInUse")
         sslAttribute = try symbol("PQsslAttribute")
+        sslStruct = try symbol("PQsslStruct")
         parameterStatus = try symbol("PQparameterStatus")
         serverVersion = try symbol("PQserverVersion")
         backendPID = try symbol("PQbackendPID")
@@ -117,7 +119,6 @@ public final class LibPQLibrary: @unchecked Sendable {
         defaultSSLKeyPassHook = dlsym(handle, "PQdefaultSSLKeyPassHook_OpenSSL")
         let libVersion: @convention(c) () -> Int32 = try symbol("PQlibVersion")
         version = Int(libVersion())
-        installKeyPasswordHook()
     }
 
     /// The libpq this process links (ClusterKit's CLibPQ): dlopen of the same soname returns
@@ -130,12 +131,13 @@ public final class LibPQLibrary: @unchecked Sendable {
         }
     }()
 
-    /// libpq installs its key-password callback only when `sslpassword` is non-empty;
-    /// otherwise OpenSSL's default callback asks "Enter PEM pass phrase:" on the terminal and
-    /// waits. A probe must never wait for input, so libpq's own default hook is installed
-    /// process-wide: it hands OpenSSL `sslpassword` when set and an empty passphrase when
-    /// not, which is what a client without a terminal gets, deterministically.
-    private func installKeyPasswordHook() {
+    /// Installs libpq's own default key-password hook process-wide: OpenSSL gets `sslpassword`
+    /// when set and an empty passphrase when not, so an encrypted key without `sslpassword`
+    /// never prompts. The main process does NOT do this (it runs such connections in
+    /// `TerminalFreeProbe`'s terminal-less child, so libpq answers as users get it); the client
+    /// worker does, because it may inherit a terminal. Known difference: a worker case with an
+    /// encrypted key and no sslpassword sees an empty passphrase, not a failed prompt.
+    public func installKeyPasswordHook() {
         if let setSSLKeyPassHook, let defaultSSLKeyPassHook { setSSLKeyPassHook(defaultSSLKeyPassHook) }
     }
 }

@@ -31,6 +31,9 @@ public final class PGConnection {
         /// TCP port, or 0 for a Unix socket, which has no port (the server logs it as
         /// `[local]`; see `Probe.pairLogLines` for how such a socket is paired).
         public var localPorts: [Int] = []
+        /// Indexes (into `localPorts`) of sockets on which libpq had an SSL object
+        /// (PQsslStruct) or PQsslInUse between PQconnectPoll steps: TLS was negotiated or tried.
+        public var tlsSockets: Set<Int> = []
         /// True when `timeout` passed before libpq finished.
         public var timedOut = false
         /// libpq's PQtrace output of the startup exchange (timestamps suppressed), or nil
@@ -62,14 +65,23 @@ public final class PGConnection {
             lib.setTraceFlags?(conn, LibPQLibrary.traceSuppressTimestamps)
         }
         var report = PollReport()
-        var lastSocket: (fd: Int32, port: Int)? = nil
+        var lastSocket: (fd: Int32, port: Int, cookie: UInt64)? = nil
         func notePort() {
             let fd = lib.socket(conn)
             guard fd >= 0, let port = PGConnection.localPort(ofSocket: fd) ?? PGConnection.unixSocketMarker(fd)
             else { return }
-            if lastSocket?.fd != fd || lastSocket?.port != port {
-                lastSocket = (fd, port)
-                if report.localPorts.last != port { report.localPorts.append(port) }
+            // A new socket may get the port (and the fd number) of the one libpq just closed,
+            // when the server closed first; the kernel's socket cookie tells them apart.
+            let cookie = PGConnection.socketCookie(fd)
+            if lastSocket?.fd != fd || lastSocket?.port != port || lastSocket?.cookie != cookie {
+                lastSocket = (fd, port, cookie)
+                report.localPorts.append(port)
+            }
+        }
+        func noteTLS() {
+            guard lib.socket(conn) == lastSocket?.fd, !report.localPorts.isEmpty else { return }
+            if lib.sslInUse(conn) == 1 || lib.sslStruct(conn, "OpenSSL") != nil {
+                report.tlsSockets.insert(report.localPorts.count - 1)
             }
         }
         var status =
@@ -93,8 +105,10 @@ public final class PGConnection {
                 if ready == 0 { report.timedOut = true; break }
             }
             status = lib.connectPoll(conn)
+            noteTLS()
         }
         notePort()
+        noteTLS()
         if trace != nil {
             lib.untrace(conn)
             report.protocolTrace = trace?.finish()
@@ -191,6 +205,14 @@ public final class PGConnection {
         let fd = library.socket(conn)
         guard fd >= 0 else { return nil }
         return PGConnection.localPort(ofSocket: fd)
+    }
+
+    /// SO_COOKIE (Linux 4.12+): a number unique to the socket for the life of the system; 0
+    /// when unavailable.
+    static func socketCookie(_ fd: Int32) -> UInt64 {
+        var cookie: UInt64 = 0
+        var length = socklen_t(MemoryLayout<UInt64>.size)
+        return getsockopt(fd, SOL_SOCKET, 57 /* SO_COOKIE */, &cookie, &length) == 0 ? cookie : 0
     }
 
     /// 0 when `fd` is a Unix-domain socket (it has no port), else nil.

@@ -60,6 +60,8 @@ do {
     exit(1)
 }
 
+// Never wait on a terminal for a key passphrase (see LibPQLibrary.installKeyPasswordHook).
+library.installKeyPasswordHook()
 let loaded = ClientLibraries.current(using: library)
 guard !loaded.isMixed else {
     let failure = WorkerFailure(

@@ -62,12 +62,17 @@ public struct Probe: Sendable {
         let started = clock.now
         let attempt: Attempt
         var libraries = client.libraries
-        do {
-            switch client {
-            case .inProcess:
-                let report = try await BlockingWork.run { ConnectionAttempt.run(pairs, timeout: timeout) }
-                attempt = Attempt(ports: report.localPorts, result: Outcome.Result(report: report))
-            case .worker(let pool):
+        switch client {
+        case .inProcess where TerminalFreeProbe.needsNoTerminal(pairs):
+            attempt = await TerminalFreeProbe.attempt(pairs, timeout: timeout)
+        case .inProcess:
+            do {
+                attempt = try await BlockingWork.run { Probe.attempt(pairs, timeout: timeout) }
+            } catch {
+                attempt = Attempt(ports: [], tlsSockets: [], result: .notAttempted(reason: "\(error)"))
+            }
+        case .worker(let pool):
+            do {
                 let request = WorkerRequest(
                     id: parameters.applicationName, parameters: pairs,
                     environment: ConnectionParameters.libpqHomeDirectory.map { ["HOME": $0] } ?? [:],
@@ -78,19 +83,23 @@ public struct Probe: Sendable {
                 guard let report = response.report else {
                     throw InstallationError.workerFailed(reason: response.error.map { "\($0)" } ?? "no report")
                 }
-                attempt = Attempt(ports: report.localPorts, result: Outcome.Result(report: report))
+                attempt = Attempt(report: report)
+            } catch {
+                attempt = Attempt(ports: [], tlsSockets: [], result: .notAttempted(reason: "\(error)"))
             }
-        } catch {
-            attempt = Attempt(ports: [], result: .notAttempted(reason: "\(error)"))
         }
         let connected = clock.now
         var sockets: [Outcome.Socket] = []
         if let log, let mark {
             sockets = await Probe.pairLogLines(
-                ports: attempt.ports, log: log, since: mark, limit: logWaitLimit, grace: unpairedGrace)
+                ports: attempt.ports,
+                tls: attempt.ports.indices.map { attempt.tlsSockets.contains($0) },
+                log: log, since: mark, limit: logWaitLimit, grace: unpairedGrace)
         } else {
-            sockets = attempt.ports.map {
-                Outcome.Socket(localPort: $0, serverPID: nil, serverLog: [], logComplete: false)
+            sockets = attempt.ports.enumerated().map {
+                Outcome.Socket(
+                    localPort: $1, serverPID: nil, serverLog: [], logComplete: false,
+                    tls: attempt.tlsSockets.contains($0))
             }
         }
         let done = clock.now
@@ -104,9 +113,23 @@ public struct Probe: Sendable {
             logWaitMilliseconds: (done - connected).milliseconds, clientLibraries: libraries)
     }
 
-    struct Attempt: Sendable {
+    struct Attempt: Sendable, Codable {
         let ports: [Int]
+        /// Indexes into `ports` of the sockets that negotiated or tried TLS.
+        var tlsSockets: Set<Int> = []
         let result: Outcome.Result
+    }
+
+    /// The blocking part: connect, read both views, disconnect (`ConnectionAttempt`, shared
+    /// with the client worker). Runs on BlockingWork's queue or in TerminalFreeProbe's child.
+    static func attempt(_ pairs: [(String, String)], timeout: Double) -> Attempt {
+        Attempt(report: ConnectionAttempt.run(pairs, timeout: timeout))
+    }
+}
+
+extension Probe.Attempt {
+    init(report: ConnectionReport) {
+        self.init(ports: report.localPorts, tlsSockets: Set(report.tlsSockets), result: Outcome.Result(report: report))
     }
 }
 

@@ -1,10 +1,15 @@
 /// Why OpenSSL's X509_verify_cert fails, mapped to the alert the verifying side sends (ssl_verify_alarm_type).
-enum ChainFailure {
+enum ChainFailure: Equatable {
     case unknownIssuer(String)
     case crlMissing
     case revoked
     case expired
     case notYetValid
+    /// X509_V_ERR_CERT_SIGNATURE_FAILURE: the issuer found by name did not sign the leaf.
+    case signatureFailure
+    /// X509_V_ERR_INVALID_PURPOSE: the leaf's extendedKeyUsage lacks the side's purpose
+    /// (libssl verifies a server against "ssl_server", a client against "ssl_client").
+    case invalidPurpose
 
     var alert: MessageKey {
         switch self {
@@ -12,6 +17,8 @@ enum ChainFailure {
         case .revoked: return .osslAlertCertificateRevoked
         case .expired: return .osslAlertCertificateExpired
         case .notYetValid: return .osslAlertBadCertificate
+        case .signatureFailure: return .osslAlertDecryptError
+        case .invalidPurpose: return .osslAlertUnsupportedCertificate
         }
     }
 }
@@ -28,7 +35,9 @@ extension Predictor {
                     "sslmode=\(c.sslMode) with no root certificate file: libpq fails before the handshake (fe-secure-openssl.c initialize_SSL; libpq docs 34.19.1)"
                 )
                 return .failed(
-                    body: msg(.rootCertMissing, ["rootcert": c.trust.pathPlaceholder]), log: [], kind: .sslSetup)
+                    body: msg(.rootCertMissing, ["rootcert": c.trust.pathPlaceholder]),
+                    log: clientClosedDuringHandshake,
+                    kind: .sslSetup)
             }
             rule(
                 "no root certificate file: libpq does not verify the server certificate in sslmode=\(c.sslMode) (initialize_SSL)"
@@ -52,25 +61,33 @@ extension Predictor {
                 + msg(
                     .protocolRangeHint,
                     ["min": c.minProtocol?.rawValue ?? "TLSv1.2", "max": c.maxProtocol?.rawValue ?? "TLSv1.3"])
+            let hint = msg(
+                .acceptSSLProtocolHint, ["min": tls.effectiveMin.rawValue, "max": tls.effectiveMax.rawValue])
             return .failed(
                 body: body,
                 log: [
-                    "LOG:  " + msg(.acceptSSLFailed, ["detail": msg(.osslUnsupportedProtocol, printedBy: .server).text])
+                    "LOG:  "
+                        + msg(.acceptSSLFailed, ["detail": msg(.osslUnsupportedProtocol, printedBy: .server).text]),
+                    "HINT:  " + hint,
                 ],
                 kind: .sslSetup)
         }
         let version = hi
+        negotiated = version
         rule(
             "negotiated \(version) (highest common version); ssl_ciphers only restricts TLS <= 1.2 suites and both lists keep ECDHE-ECDSA-AES-GCM; ssl_ecdh_curve \(tls.ecdhCurve) is offered by OpenSSL 3 clients; ssl_prefer_server_ciphers changes order only (be-secure-openssl.c be_tls_init)"
         )
         // 3. server chain, verified by the client
         if verifying {
             if let f = serverChainFailure() {
+                // libpq prints the first error on OpenSSL's queue: for a bad signature that is
+                // the EVP error ASN1_item_verify_ctx raised, before "certificate verify failed".
+                let detail: MessageKey = f == .signatureFailure ? .osslEVPLib : .osslCertificateVerifyFailed
                 rule(
                     "OpenSSL chain check failed (\(f)): libpq reports 'certificate verify failed'; the server logs the alert the client sent (verify_cb keeps OpenSSL's verdict)"
                 )
                 return .failed(
-                    body: msg(.sslError, ["detail": msg(.osslCertificateVerifyFailed).text]),
+                    body: msg(.sslError, ["detail": msg(detail).text]),
                     log: ["LOG:  " + msg(.acceptSSLFailed, ["detail": msg(f.alert, printedBy: .server).text])],
                     kind: .sslSetup)
             }
@@ -112,12 +129,16 @@ extension Predictor {
         if c.sslMode == .verifyFull, let body = nameCheckFailure() {
             return .failed(
                 body: body,
-                log: postHandshakeFailure.map { if case .failed(_, let l, _) = $0 { return l } else { return [] } }
+                log: postHandshakeFailure.map { if case .failed(_, let l, _, _) = $0 { return l } else { return [] } }
                     ?? [], kind: .sslSetup)
         }
         if let postHandshakeFailure { return postHandshakeFailure }
         return serverAuthentication(ssl: true, peerCertValid: sendsCert)
     }
+
+    /// The server answered 'S' and waits in SSL_accept; libpq fails in initialize_SSL before
+    /// sending a ClientHello and closes the socket, which the server logs as EOF (08P01).
+    var clientClosedDuringHandshake: [MessageTemplate] { ["LOG:  " + msg(.acceptSSLEOF)] }
 
     /// initialize_SSL: client certificate and private key checks, in libpq's order.
     mutating func clientKeyFailure() -> AttemptEnd? {
@@ -127,7 +148,7 @@ extension Predictor {
             rule(
                 "libpq refuses a key file with group/world access (0600, or 0640 if owned by root) (fe-secure-openssl.c initialize_SSL)"
             )
-            return .failed(body: msg(.keyGroupWorldAccess, key), log: [], kind: .sslSetup)
+            return .failed(body: msg(.keyGroupWorldAccess, key), log: clientClosedDuringHandshake, kind: .sslSetup)
         case .keyGroupReadableRoot:
             rule("a root-owned key file with mode 0640 is accepted (initialize_SSL, 2022 minor releases)")
         case .encryptedKeyWrongPassword:
@@ -138,27 +159,25 @@ extension Predictor {
                     key.merging(["detail": MessageCatalogue.wrongPassphraseDetail(versions, printedBy: .client)]) {
                         a, _ in a
                     }),
-                log: [], kind: .sslSetup)
+                log: clientClosedDuringHandshake, kind: .sslSetup)
         case .encryptedKeyNoPassword:
             rule(
-                "no sslpassword: the harness installs libpq's own default key-password hook (PQsetSSLKeyPassHook_OpenSSL(PQdefaultSSLKeyPassHook_OpenSSL)) so OpenSSL never prompts on a terminal; the hook hands OpenSSL an empty passphrase and decryption fails (PEM/PKCS#8 'bad decrypt'). A client without the hook and without a terminal gets 'processing error' from OpenSSL's UI; with a terminal it would wait for input"
+                "no sslpassword: libpq installs no key-password callback (fe-secure-openssl.c initialize_SSL sets PQssl_passwd_cb only when sslpassword is non-empty), so OpenSSL's default PEM callback asks on the terminal; with no controlling terminal and an empty stdin its UI fails (UI_R_PROCESSING_ERROR), as psql without a terminal shows. The harness runs this connection in a child with no terminal (TerminalFreeProbe), never answering for libpq"
             )
             return .failed(
-                body: msg(
-                    .keyLoadFailed,
-                    key.merging(["detail": MessageCatalogue.wrongPassphraseDetail(versions, printedBy: .client)]) {
-                        a, _ in a
-                    }),
-                log: [], kind: .sslSetup)
+                body: msg(.keyLoadFailed, key.merging(["detail": msg(.osslProcessingError).text]) { a, _ in a }),
+                log: clientClosedDuringHandshake, kind: .sslSetup)
         case .encryptedKeyRightPassword:
-            rule("sslpassword is handed to OpenSSL by libpq's PQdefaultSSLKeyPassHook_OpenSSL")
+            rule(
+                "a non-empty sslpassword makes libpq install PQssl_passwd_cb, which hands it to OpenSSL (PQdefaultSSLKeyPassHook_OpenSSL)"
+            )
         case .mismatchedKey:
             rule(
                 "OpenSSL 3 checks the key against the loaded certificate inside SSL_use_PrivateKey_file (ssl_set_pkey -> X509_check_private_key)"
             )
             return .failed(
                 body: msg(.keyLoadFailed, key.merging(["detail": msg(.osslKeyValuesMismatch).text]) { a, _ in a }),
-                log: [], kind: .sslSetup)
+                log: clientClosedDuringHandshake, kind: .sslSetup)
         default:
             break
         }
@@ -183,10 +202,14 @@ extension Predictor {
         } else if !rootTrusted {
             return .unknownIssuer("root not in sslrootcert (no partial chains)")
         }
+        // X509_verify_cert order: build_chain, check_chain (purpose), trust, revocation, then
+        // internal_verify (signatures and times).
+        if s.server.chain == .noServerAuth { return .invalidPurpose }
         if s.client.crl.isSet {
             if s.server.chain.issuedByIntermediate && !s.client.crl.coversAllCAs { return .crlMissing }
             if s.server.chain == .revoked { return .revoked }
         }
+        if s.server.chain == .forgedRoot { return .signatureFailure }
         if s.server.chain == .expired { return .expired }
         if s.server.chain == .notYetValid { return .notYetValid }
         return nil
@@ -200,6 +223,7 @@ extension Predictor {
         if cert == .intermediateLeafOnly, ca != .rootAndIntermediate {
             return .unknownIssuer("intermediate not sent nor in ssl_ca_file")
         }
+        if cert == .noClientAuth { return .invalidPurpose }
         if s.server.tls.crl != .none {
             if cert.issuedByIntermediate { return .crlMissing }
             if cert == .revoked { return .revoked }

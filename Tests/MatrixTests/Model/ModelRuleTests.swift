@@ -7,8 +7,10 @@ import Testing
 struct ModelRuleTests {
     static let all = MatrixDefinition.scenarios
 
+    /// `scenarios` filters nothing, so two generated cases with one id fail here.
     @Test func matrixIsLargeAndIdsUnique() {
         #expect(Self.all.count > 1000)
+        #expect(MatrixDefinition.duplicateIds == [])
         #expect(Set(Self.all.map(\.id)).count == Self.all.count)
         #expect(MatrixDefinition.groups.count < Self.all.count / 20)
     }
@@ -78,7 +80,8 @@ struct ModelRuleTests {
         )
         #expect(
             e.attempts.first?.serverLog == [
-                "FATAL:  no pg_hba.conf entry for host \"127.0.0.1\", user \"u\", database \"d\", SSL encryption"
+                "LOG:  connection received: host=127.0.0.1 port={client_port}",
+                "FATAL:  no pg_hba.conf entry for host \"127.0.0.1\", user \"u\", database \"d\", SSL encryption",
             ])
     }
 
@@ -157,7 +160,12 @@ struct ModelRuleTests {
         let e = Expectation.predict(s)
         #expect(e.attempts.count == 1)
         #expect(e.libpqErrorMessage?.text.hasSuffix("SSL error: tlsv1 alert unknown ca\n") == true)
-        #expect(e.attempts.first?.serverLog == ["LOG:  could not accept SSL connection: certificate verify failed"])
+        #expect(
+            e.attempts.first?.serverLog == [
+                "LOG:  connection received: host=127.0.0.1 port={client_port}",
+                "LOG:  could not accept SSL connection: certificate verify failed",
+            ])
+        #expect(e.attempts.first?.sqlstate == nil)
     }
 
     @Test func invalidHBAStopsTheServer() {
@@ -176,11 +184,53 @@ struct ModelRuleTests {
     }
 }
 
+/// PKI realism: every CA has its own key, so a forged chain fails on its signature and a
+/// leaf without the right extendedKeyUsage fails on its purpose, each with OpenSSL's own words.
+@Suite("Model: forged chains and key usage")
+struct ModelPKIRealismTests {
+    static func lastAttempt(_ chain: ServerChain, certificate: ClientCertificate = .none) -> ExpectedAttempt? {
+        let s = Scenario(
+            server: ServerSide(chain: chain, tls: ServerTLS(caFile: .root), hba: [HBAEntry(.hostssl, method: .trust)]),
+            client: ClientSide(sslMode: .verifyFull, certificate: certificate), user: "u")
+        return Expectation.predict(s).attempts.last
+    }
+
+    @Test func forgedRootFailsTheSignatureCheck() {
+        let a = Self.lastAttempt(.forgedRoot)
+        #expect(a?.libpqMessage.text.hasSuffix("SSL error: EVP lib\n") == true)
+        #expect(a?.serverLog.last?.text == "LOG:  could not accept SSL connection: tlsv1 alert decrypt error")
+    }
+
+    @Test func serverLeafWithoutServerAuthHasTheWrongPurpose() {
+        let a = Self.lastAttempt(.noServerAuth)
+        #expect(a?.libpqMessage.text.hasSuffix("SSL error: certificate verify failed\n") == true)
+        #expect(a?.serverLog.last?.text == "LOG:  could not accept SSL connection: sslv3 alert unsupported certificate")
+    }
+
+    @Test func clientLeafWithoutClientAuthHasTheWrongPurpose() {
+        let a = Self.lastAttempt(.rootSigned, certificate: .noClientAuth)
+        #expect(a?.libpqMessage.text.hasSuffix("SSL error: sslv3 alert unsupported certificate\n") == true)
+        #expect(a?.serverLog.last?.text == "LOG:  could not accept SSL connection: certificate verify failed")
+    }
+}
+
 @Suite("Model matrix size")
 struct ModelMatrixSizeTests {
     @Test func reportSize() {
         let groups = MatrixDefinition.groups
         print("MATRIX cases=\(MatrixDefinition.scenarios.count) groups=\(groups.count)")
         #expect(groups.allSatisfy { g in g.scenarios.allSatisfy { $0.server == g.server } })
+    }
+
+    /// Every invalid pg_hba.conf line is its own case on its own server (they once shared
+    /// one id, so four of them never ran).
+    @Test func everyInvalidHBALineRunsOnItsOwnServer() {
+        let failing = MatrixDefinition.scenarios.filter {
+            if case .serverFailsToStart = Expectation.predict($0).outcome { return $0.user == "u_bad" }
+            return false
+        }
+        #expect(failing.count == 6)
+        #expect(Set(failing.map(\.server)).count == 6)
+        #expect(Set(failing.map(\.id)).count == 6)
     }
 }
