@@ -17,6 +17,12 @@ struct ClusterCommand: AsyncParsableCommand {
         @OptionGroup var installation: InstallationOptions
         @Option(help: "Port on 127.0.0.1 (default: a free one).") var port: Int?
 
+        func validate() throws {
+            if let port, !(1...65535).contains(port) {
+                throw ValidationError("--port \(port) is not a TCP port; give one in 1...65535, or omit --port")
+            }
+        }
+
         func run() async throws {
             do {
                 let inst = try installation.installations()[0]
@@ -41,7 +47,12 @@ struct ClusterCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Stop servers and remove directories that killed runs left behind.")
         func run() async throws {
-            let ws = try Workspace.shared()
+            let ws: Workspace
+            do {
+                ws = try Workspace.shared()
+            } catch {
+                throw failClearly(error)
+            }
             if ws.reapedAtStart.isEmpty {
                 print("nothing to reap in \(ws.base)")
             } else {

@@ -31,7 +31,7 @@ struct RunCommand: AsyncParsableCommand {
         do {
             scenarioFiles = try files.map { try ScenarioFile.load(path: $0) }
         } catch {
-            throw failClearly(error)
+            throw failClearly(error, json: format == .json)
         }
         do {
             var failed = false
@@ -43,7 +43,7 @@ struct RunCommand: AsyncParsableCommand {
             }
             if failed { throw ExitCode(1) }
         } catch let error as ClusterKitError {
-            throw failClearly(error)
+            throw failClearly(error, json: format == .json)
         }
     }
 }
@@ -113,7 +113,8 @@ struct ScenarioFileRun: Encodable {
         out += String(
             format: "%d cases: %d as declared, %d not as declared, %d could not run, %d skipped (%.1f s)\n",
             all.count, count(.agree), count(.disagree), count(.error), count(.skipped), elapsedSeconds)
-        return out
+        // Names come from the file: an ANSI escape in a case name must not act on the terminal.
+        return ConfigGrammar.terminalSafe(out)
     }
 
     func json() throws -> String {

@@ -9,6 +9,8 @@ extension Cluster {
     /// `invalidHBA` with the server's complaint.
     public func start() async throws {
         if isRunning { return }
+        // Registered before pg_ctl runs: a signal during `pg_ctl start` must find this server.
+        LiveServers.register(dataDirectory: dataDirectory, clusterDirectory: directory)
         for _ in 0..<5 {
             let mark = log.mark()
             let result = try await Command.run(
@@ -42,7 +44,10 @@ extension Cluster {
 
     /// `pg_ctl stop -m fast`, then immediate, then signals: a stop always ends the server.
     public func stop() async {
-        guard isRunning || FileManager.default.fileExists(atPath: dataDirectory + "/postmaster.pid") else { return }
+        guard isRunning || FileManager.default.fileExists(atPath: dataDirectory + "/postmaster.pid") else {
+            markRunning(false)
+            return
+        }
         for mode in ["fast", "immediate"] {
             let result = try? await Command.run(
                 installation.tool("pg_ctl"),
@@ -51,7 +56,7 @@ extension Cluster {
                 ], as: workspace.account)
             if result?.succeeded == true { break }
         }
-        Postmaster.stopImmediately(dataDirectory: dataDirectory)
+        Postmaster.stopEverything(under: directory, dataDirectories: [dataDirectory])
         markRunning(false)
     }
 

@@ -100,10 +100,10 @@ public struct ScenarioRunner: Sendable {
                 await cluster.destroy()
                 return results + runnable.map { errorResult($0, group, "the server did not start: \(error)") }
             }
-            var setup = group.roles.map(\.sql)
-            setup += group.extensions.map { "CREATE EXTENSION IF NOT EXISTS \($0);" }
-            if !setup.isEmpty { try await cluster.query(setup.joined(separator: "\n")) }
-            results += await probeAll(runnable, group, cluster, material, tick: tick)
+            try await Self.createRolesAndExtensions(group, on: cluster)
+            let mark = cluster.log.mark()
+            results += ServerDeath.mark(
+                await probeAll(runnable, group, cluster, material, tick: tick), cluster, since: mark)
         } catch {
             let finished = Set(results.map(\.id))
             let missing = runnable.filter { !finished.contains($0.id) }
@@ -160,6 +160,8 @@ public struct ScenarioRunner: Sendable {
         } catch {
             return errorResult(c, group, "client files: \(error)")
         }
+        // A dead server answers nothing worth comparing: skip the connection attempt.
+        guard cluster.postmasterIsAlive else { return errorResult(c, group, ServerDeath.prefix + "the server is gone") }
         let outcome = await probe.connect(parameters)
         let run = runValues(parameters, cluster, material, probe)
         let diffs = OutcomeComparison.compare(c.expectation, outcome, run)
@@ -244,6 +246,22 @@ public struct ScenarioRunner: Sendable {
     }
 
     // MARK: Helpers
+
+    /// One statement per role, so a failure names that role only and never shows another
+    /// role's password (the error carries the redacted statement).
+    static func createRolesAndExtensions(_ group: RunnableGroup, on cluster: Cluster) async throws {
+        for role in group.roles {
+            do {
+                try await cluster.query(try role.sql())
+            } catch let ClusterKitError.sqlFailed(_, message) {
+                throw ClusterKitError.sqlFailed(sql: role.redactedSQL, message: message)
+            }
+        }
+        for name in group.extensions {
+            try await cluster.query(
+                "CREATE EXTENSION IF NOT EXISTS \(try SQLQuoting.identifier(name, what: "extension name"));")
+        }
+    }
 
     private func errorResult(_ c: CaseSpec, _ group: RunnableGroup, _ text: String) -> CaseResult {
         CaseResult(
