@@ -61,6 +61,7 @@ public struct ScenarioRunner: Sendable {
     private func runGroupUnlabelled(
         _ group: RunnableGroup, tick: @escaping @Sendable (Int) -> Void
     ) async -> [CaseResult] {
+        let group = OwnershipRealizability.adjust(group)
         let runnable = group.cases.filter { $0.skipReason == nil }
         var results = group.cases.compactMap { c -> CaseResult? in
             guard let reason = c.skipReason else { return nil }
@@ -69,6 +70,7 @@ public struct ScenarioRunner: Sendable {
                 expected: Self.describe(c.expectation), rules: c.expectation.rules, observed: nil)
         }
         tick(results.count)
+        if runnable.isEmpty { return results }
         let cluster: Cluster
         do {
             cluster = try await Cluster.create(installation: installation)

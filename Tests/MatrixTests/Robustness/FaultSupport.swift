@@ -26,13 +26,13 @@ struct IsolatedRun {
     func launch(_ arguments: [String]) async throws -> Int32 {
         let words = ([PackagePaths.sslmatrix] + arguments).map(Command.shellQuote).joined(separator: " ")
         let r = try await Command.check(
-            "/bin/sh", ["-c", "\(words) > \(output) 2>&1 & echo $!"], environment: environment, timeout: 30)
+            "/bin/sh", ["-c", "\(words) > \(output) 2>&1 & echo $!"], environment: environment, timeout: 300)
         return try #require(Int32(r.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)))
     }
 
     /// Runs `sslmatrix ARGS` to the end.
     func run(_ arguments: [String]) async throws -> CommandResult {
-        try await Command.run(PackagePaths.sslmatrix, arguments, environment: environment, timeout: 120)
+        try await Command.run(PackagePaths.sslmatrix, arguments, environment: environment, timeout: 300)
     }
 
     var printed: String { (try? String(contentsOfFile: output, encoding: .utf8)) ?? "" }
@@ -76,8 +76,8 @@ struct IsolatedRun {
 
     /// Waits for `pid` to end, then for the workspace to be empty; returns what is left.
     func settle(_ pid: Int32, sharedMemoryOf pidFiles: [Postmaster.PidFile] = []) async -> [String] {
-        _ = await Self.wait(30) { !ProcessIdentity.isRunning(pid) }
-        _ = await Self.wait(5) { leftovers(sharedMemoryOf: pidFiles).isEmpty }
+        _ = await Self.wait(120) { !ProcessIdentity.isRunning(pid) }
+        _ = await Self.wait(30) { leftovers(sharedMemoryOf: pidFiles).isEmpty }
         return leftovers(sharedMemoryOf: pidFiles)
     }
 

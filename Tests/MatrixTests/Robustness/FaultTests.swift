@@ -13,7 +13,7 @@ struct FaultTests {
         let run = try IsolatedRun()
         defer { run.remove() }
         let pid = try await run.launch(["cluster", "up"])
-        let caught = await IsolatedRun.wait(30) { run.pgCtlStartRunning }
+        let caught = await IsolatedRun.wait(180) { run.pgCtlStartRunning }
         #expect(caught, "pg_ctl start never seen; output: \(run.printed)")
         let pidFiles = run.pidFiles
         kill(pid, signal)
@@ -40,7 +40,7 @@ struct FaultTests {
         let run = try IsolatedRun()
         defer { run.remove() }
         let pid = try await run.launch(["cluster", "up"])
-        #expect(await IsolatedRun.wait(60) { run.printed.contains("ready") }, "\(run.printed)")
+        #expect(await IsolatedRun.wait(180) { run.printed.contains("ready") }, "\(run.printed)")
         let pidFiles = run.pidFiles
         #expect(!pidFiles.isEmpty)
         kill(pid, SIGINT)
@@ -54,7 +54,7 @@ struct FaultTests {
         let run = try IsolatedRun()
         defer { run.remove() }
         let pid = try await run.launch(["cluster", "up"])
-        #expect(await IsolatedRun.wait(60) { run.printed.contains("ready") }, "\(run.printed)")
+        #expect(await IsolatedRun.wait(180) { run.printed.contains("ready") }, "\(run.printed)")
         let pidFiles = run.pidFiles
         let postmaster = try #require(pidFiles.first)
         #expect(Postmaster.sharedMemoryExists(postmaster))
@@ -71,11 +71,11 @@ struct FaultTests {
         let run = try IsolatedRun()
         defer { run.remove() }
         let pid = try await run.launch(["cluster", "up"])
-        #expect(await IsolatedRun.wait(30) { run.pgCtlStartRunning })
+        #expect(await IsolatedRun.wait(180) { run.pgCtlStartRunning })
         kill(pid, SIGKILL)
         _ = await IsolatedRun.wait(10) { !ProcessIdentity.isRunning(pid) }
         // pg_ctl goes on to start the server in the dead run's directory; wait for it.
-        _ = await IsolatedRun.wait(10) { !run.pidFiles.isEmpty && !run.pgCtlStartRunning }
+        _ = await IsolatedRun.wait(120) { !run.pidFiles.isEmpty && !run.pgCtlStartRunning }
         let pidFiles = run.pidFiles
         let reap = try await run.run(["cluster", "reap"])
         #expect(reap.succeeded)
@@ -141,7 +141,7 @@ struct FaultTests {
             if what.contains("untraversable") && geteuid() != 0 { continue }
             let r = try await Command.run(
                 PackagePaths.sslmatrix, ["matrix", "--filter", "verify-full"],
-                environment: Command.cleanEnvironment(adding: ["PGSSLMATRIX_TMPDIR": dir]), timeout: 60)
+                environment: Command.cleanEnvironment(adding: ["PGSSLMATRIX_TMPDIR": dir]), timeout: 300)
             let once = r.standardError.components(separatedBy: "error[").count - 1
             #expect(r.exitCode == 2, "\(what): \(r.combinedOutput)")
             #expect(r.standardError.contains("error[unusable-temp-directory]"), "\(what): \(r.combinedOutput)")

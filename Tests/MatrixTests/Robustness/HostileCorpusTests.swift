@@ -60,7 +60,7 @@ struct HostileCorpusTests {
                 next += 1
                 group.addTask {
                     let r = try await Command.run(
-                        PackagePaths.sslmatrix, ["run", "--format", "json", entry.path], timeout: 60)
+                        PackagePaths.sslmatrix, ["run", "--format", "json", entry.path], timeout: 300)
                     let json = try? JSONSerialization.jsonObject(with: Data(r.standardOutput.utf8)) as? [String: Any]
                     let code = (json?["error"] as? [String: Any])?["code"] as? String
                     if r.exitCode == entry.exit, code == entry.code, r.standardError.contains("error[\(entry.code)]"),
