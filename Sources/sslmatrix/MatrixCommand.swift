@@ -23,8 +23,17 @@ struct MatrixCommand: AsyncParsableCommand {
     @Option(help: "Show at most this many disagreements in text output.") var show: Int = 20
     @Option(help: "Compare with this baseline file and show the drift in the report (html: a diff view).")
     var baseline: String?
+    @Flag(
+        help: "Text: the wide form (a column per pg_hba rule, nothing cut) instead of compact heatmaps in 120 columns.")
+    var wide = false
+
+    @Flag(help: "List the case ids (with --filter: those it selects) and counts; starts nothing.") var list = false
 
     func run() async throws {
+        if list {
+            FileHandle.standardOutput.write(Data(MatrixListing.text(filter: run.filter).utf8))
+            return
+        }
         do {
             let recorded = try baseline.map(Baseline.load)
             var reports: [MatrixReport] = []
@@ -42,7 +51,8 @@ struct MatrixCommand: AsyncParsableCommand {
                 }
                 reports.append(report)
             }
-            try emit(ReportSet(reports).render(format, showDisagreements: show), to: output)
+            let style = output == nil ? TerminalStyle.forStandardOutput(wide: wide) : TerminalStyle(wide: wide)
+            try emit(ReportSet(reports).render(format, showDisagreements: show, style: style), to: output)
             if reports.contains(where: \.fails) { throw ExitCode(1) }
         } catch let error as ClusterKitError {
             throw failClearly(error)
@@ -90,7 +100,8 @@ enum MatrixRun {
         installation: Installation, filter: String?, groupParallelism: Int, probeParallelism: Int,
         serverSettings: [ServerSettingOverride] = []
     ) async throws -> MatrixReport {
-        let runnable = groups(major: installation.major, filter: filter, serverSettings: serverSettings)
+        let versions = await VersionInfo.collect(installation)
+        let runnable = groups(versions: versions.modelVersions, filter: filter, serverSettings: serverSettings)
         let progress = ProgressLine(title: "matrix \(installation.major)")
         let start = Date()
         let runner = ScenarioRunner(
@@ -100,14 +111,18 @@ enum MatrixRun {
         progress.finish()
         var report = MatrixReport(
             installation: installation, results: results, elapsed: Date().timeIntervalSince(start),
-            versions: await VersionInfo.collect(installation))
+            versions: versions)
         report.serverSettings = serverSettings.isEmpty ? nil : serverSettings.map { "\($0.name)=\($0.value)" }
         return report
     }
 
-    /// The matrix's groups for `major`, cut by `filter` (a group whose id contains it is kept
-    /// whole, otherwise only its cases whose id contains it), with `serverSettings` forced in.
-    static func groups(major: Int, filter: String?, serverSettings: [ServerSettingOverride]) -> [RunnableGroup] {
+    /// The matrix's groups predicted for `versions`, cut by `filter` (a group whose id contains
+    /// it is kept whole, otherwise only its cases whose id contains it), with `serverSettings` forced in.
+    static func groups(
+        versions: Versions, filter: String?, serverSettings: [ServerSettingOverride]
+    )
+        -> [RunnableGroup]
+    {
         var groups = MatrixDefinition.groups
         if let filter {
             groups = groups.compactMap { g in
@@ -118,7 +133,7 @@ enum MatrixRun {
             }
         }
         return groups.map { g in
-            var r = MatrixRealizer.realize(g, major: major)
+            var r = MatrixRealizer.realize(g, versions: versions)
             for s in serverSettings { r.settings[s.name] = .string(s.value) }
             return r
         }

@@ -12,6 +12,8 @@ struct ReportCommand: AsyncParsableCommand {
     @Option(help: "Output: text, json, markdown, junit, html.") var format: ReportFormat = .html
     @Option(help: "Write here instead of standard output.") var output: String?
     @Option(help: "Compare with this baseline file and show the drift.") var baseline: String?
+    @Flag(help: "Text: the wide form instead of compact heatmaps in 120 columns.") var wide = false
+    @OptionGroup var installation: AcceptedInstallationOptions
 
     func run() async throws {
         guard let data = FileManager.default.contents(atPath: input) else {
@@ -45,6 +47,7 @@ struct ReportCommand: AsyncParsableCommand {
                 throw failClearly(error)
             }
         }
-        try emit(set.render(format), to: output)
+        let style = output == nil ? TerminalStyle.forStandardOutput(wide: wide) : TerminalStyle(wide: wide)
+        try emit(set.render(format, style: style), to: output)
     }
 }

@@ -20,6 +20,7 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup var installation: InstallationOptions
     @Option(help: "Output: text (a line per case) or json.") var format: Format = .text
     @Option(help: "Clusters running at once.") var groups: Int = 3
+    @Flag(help: "Text: lines as long as they are instead of wrapped at 120 columns.") var wide = false
     @Argument(help: "Scenario files.") var files: [String]
 
     func validate() throws {
@@ -37,7 +38,7 @@ struct RunCommand: AsyncParsableCommand {
             var failed = false
             for inst in try installation.installations() {
                 let outcome = await ScenarioFileRun.run(scenarioFiles, installation: inst, groupParallelism: groups)
-                let text = format == .json ? try outcome.json() : outcome.text()
+                let text = format == .json ? try outcome.json() : outcome.text(style: .forStandardOutput(wide: wide))
                 FileHandle.standardOutput.write(Data(text.utf8))
                 if !outcome.allAgree { failed = true }
             }
@@ -84,8 +85,9 @@ struct ScenarioFileRun: Encodable {
             server: installation.version, elapsedSeconds: Date().timeIntervalSince(start), files: files)
     }
 
-    func text() -> String {
-        var out = ""
+    /// The summary line first (counts, time), then a line per case, each within the style's width.
+    func text(style: TerminalStyle = .plain) -> String {
+        var out = style.wide ? "" : summary + "\n"
         for file in files {
             out += "\(file.path) (PostgreSQL \(server))\n"
             for r in file.results {
@@ -108,13 +110,17 @@ struct ScenarioFileRun: Encodable {
                 }
             }
         }
+        out += summary + "\n"
+        // Names come from the file: an ANSI escape in a case name must not act on the terminal.
+        return style.wrapAll(ConfigGrammar.terminalSafe(out), continuation: "      ")
+    }
+
+    var summary: String {
         let all = self.all
         let count = { (v: CaseResult.Verdict) in all.filter { $0.verdict == v }.count }
-        out += String(
-            format: "%d cases: %d as declared, %d not as declared, %d could not run, %d skipped (%.1f s)\n",
+        return String(
+            format: "%d cases: %d as declared, %d not as declared, %d could not run, %d skipped (%.1f s)",
             all.count, count(.agree), count(.disagree), count(.error), count(.skipped), elapsedSeconds)
-        // Names come from the file: an ANSI escape in a case name must not act on the terminal.
-        return ConfigGrammar.terminalSafe(out)
     }
 
     func json() throws -> String {

@@ -10,7 +10,8 @@ struct SSLMatrix: AsyncParsableCommand {
         abstract:
             "Prove what every sslmode x pg_hba x certificate-chain combination does, on real PostgreSQL clusters.",
         subcommands: [
-            MatrixCommand.self, RunCommand.self, ImpostorCommand.self, InspectCommand.self, BaselineCommand.self,
+            MatrixCommand.self, ExplainCommand.self, RunCommand.self, ImpostorCommand.self, InspectCommand.self,
+            BaselineCommand.self,
             ReportCommand.self,
             BenchCommand.self, ClusterCommand.self,
         ]
@@ -93,4 +94,13 @@ func failClearly(_ error: any Error, json: Bool = false) -> ExitCode {
         }
     }
     return ExitCode(2)
+}
+
+/// `--pg-bindir` on commands that start no server (inspect, report, cluster reap), so one
+/// command line works for every subcommand. The value is not used.
+struct AcceptedInstallationOptions: ParsableArguments {
+    @Option(
+        name: .customLong("pg-bindir"),
+        help: "Accepted like every command's --pg-bindir; this command starts no server, so it is not used.")
+    var bindirs: [String] = []
 }

@@ -35,8 +35,17 @@ struct VersionInfo: Codable, Sendable, Hashable {
         var package: String?
     }
 
-    /// Whether the model has per-version wording for this major (otherwise: observed only).
-    var modelKnowsVersion: Bool { MessageCatalogue.supportedMajors.contains(major) }
+    /// Whether the model claims both sides' majors (otherwise: observed only).
+    var modelKnowsVersion: Bool { modelVersions.modelKnows }
+
+    /// What the model predicts for: the server's major, this process's libpq major, and the
+    /// OpenSSL each side really mapped.
+    var modelVersions: Versions {
+        Versions(
+            server: major, libpq: ReleaseVersion(versionNumber: libpq).major,
+            serverOpenSSL: serverOpenSSL?.version.flatMap { ReleaseVersion(openSSLText: $0) },
+            clientOpenSSL: libpqSSLLibrary.flatMap { ReleaseVersion(openSSLText: $0) })
+    }
 
     /// "3.0" from "OpenSSL 3.0.19 27 Jan 2026": the server's OpenSSL when known, else libpq's.
     var opensslMajorMinor: String {

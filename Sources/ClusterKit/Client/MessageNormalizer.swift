@@ -2,12 +2,15 @@ import Foundation
 
 /// Replaces in a message only what differs from run to run, and says what it replaced.
 ///
-/// Ports, the run's temporary directories, pids, cluster names and certificate serials
-/// change on every run; nothing else does, so nothing else is touched: a test comparing
-/// normalised text still compares PostgreSQL's and libpq's exact wording. Known values
-/// (this cluster's port, this run's directory) are replaced first and by name; the generic
-/// patterns after them catch client ports and pids. Every replacement is returned, so a
-/// failing comparison shows both texts and exactly how one was derived from the other.
+/// This is the one normaliser: the probe, the runner, reports and baselines all use it, so
+/// "two runs of the same versions give identical text" is decided in one place. Every rule
+/// carries the reason its value varies between runs; a rule without such a reason would hide
+/// a difference between versions, which is what a baseline exists to show. Nothing else is
+/// touched: a test comparing normalised text still compares PostgreSQL's, libpq's and
+/// OpenSSL's exact wording. Known values (this cluster's port, this run's directory, this
+/// group's certificate serials) are replaced first and by name; the generic patterns after
+/// them catch client ports and pids. Every replacement is returned, so a failing comparison
+/// shows both texts and exactly how one was derived from the other.
 public struct MessageNormalizer: Sendable {
     public struct Substitution: Sendable, Hashable, Codable, CustomStringConvertible {
         public let original: String
@@ -24,63 +27,126 @@ public struct MessageNormalizer: Sendable {
         }
     }
 
-    /// Literal values to replace, in order: (value, placeholder).
-    public var literals: [(String, String)]
+    /// A value known in advance that differs per run, with the reason it does.
+    public struct Literal: Sendable, Hashable {
+        public var value: String
+        public var placeholder: String
+        public var why: String
 
-    public init(literals: [(String, String)] = []) {
+        public init(_ value: String, _ placeholder: String, why: String) {
+            self.value = value
+            self.placeholder = placeholder
+            self.why = why
+        }
+    }
+
+    /// A pattern for values nobody knows in advance, with the reason they differ per run.
+    public struct Rule: Sendable {
+        public var regex: NSRegularExpression
+        public var template: String
+        public var why: String
+
+        init(_ pattern: String, _ template: String, why: String) {
+            regex = try! NSRegularExpression(pattern: pattern)
+            self.template = template
+            self.why = why
+        }
+    }
+
+    /// Literal values to replace, in order.
+    public var literals: [Literal]
+
+    public init(literals: [Literal]) {
         self.literals = literals
     }
 
+    /// Literals without a stated reason (tests that build one by hand).
+    public init(literals: [(String, String)] = []) {
+        self.literals = literals.map { Literal($0.0, $0.1, why: "given by the caller") }
+    }
+
     /// The normaliser for messages about `cluster`: its port, directory, run directory,
-    /// cluster_name; plus extra literals (serials of this run's certificates).
-    public init(cluster: Cluster, serials: [String] = []) {
-        var literals: [(String, String)] = [
-            (cluster.directory + "/", "<CLUSTER_DIR>/"),
-            (cluster.workspace.runDirectory + "/", "<RUN>/"),
-            (cluster.workspace.base + "/", "<BASE>/"),
-            (cluster.name, "<CLUSTER>"),
+    /// cluster_name; plus the serials of the certificates this group issued.
+    public init(cluster: Cluster, certificates: [PKIMaterial.Certificate] = []) {
+        var literals: [Literal] = [
+            Literal(cluster.directory + "/", "<CLUSTER_DIR>/", why: "each cluster gets a fresh 0700 directory"),
+            Literal(cluster.workspace.runDirectory + "/", "<RUN>/", why: "each run gets a fresh directory"),
+            Literal(cluster.workspace.base + "/", "<BASE>/", why: "PGSSLMATRIX_TMPDIR differs between machines"),
+            Literal(cluster.name, "<CLUSTER>", why: "cluster_name carries the run and cluster number"),
         ]
-        literals += serials.filter { !$0.isEmpty }.map { ($0, "<SERIAL>") }
+        literals += Self.serialLiterals(certificates)
+        let port = "a free port is picked per cluster"
         // libpq names a Unix socket by its file, which carries the port.
-        literals.append((".s.PGSQL.\(cluster.port)", ".s.PGSQL.<PORT>"))
-        literals.append(("port \(cluster.port)", "port <PORT>"))
-        literals.append(("port=\(cluster.port)", "port=<PORT>"))
-        literals.append((":\(cluster.port)", ":<PORT>"))
+        literals.append(Literal(".s.PGSQL.\(cluster.port)", ".s.PGSQL.<PORT>", why: port))
+        literals.append(Literal("port \(cluster.port)", "port <PORT>", why: port))
+        literals.append(Literal("port=\(cluster.port)", "port=<PORT>", why: port))
+        literals.append(Literal(":\(cluster.port)", ":<PORT>", why: port))
         self.init(literals: literals)
     }
 
-    /// Generic patterns for values no caller knows in advance.
-    static let patterns: [(NSRegularExpression, String)] = [
-        (#"/[^\s"']*/pg-ssl-matrix/run-[0-9]+-[0-9]+/"#, "<RUN>/"),
-        (#"\bsslm-[0-9]+-[0-9]+\b"#, "<CLUSTER>"),
-        (#"(127\.0\.0\.1|::1|localhost)\(([0-9]+)\)"#, "$1(<CLIENT_PORT>)"),
-        (#"\bport=[0-9]+"#, "port=<CLIENT_PORT>"),
-        (#"\bport [0-9]+\b"#, "port <PORT>"),
-        (#"\[[0-9]+\]"#, "[<PID>]"),
-        (#"\b(PID|pid) [0-9]+\b"#, "$1 <PID>"),
-    ].map { (try! NSRegularExpression(pattern: $0.0), $0.1) }
+    /// Serials in every spelling a message uses, replaced by the certificate's name, so the
+    /// text still says which certificate was presented.
+    ///
+    /// Serials are derived from the run's clock (unique per CA without a counter), so they
+    /// differ per run. PostgreSQL 16+ logs them in decimal (`BN_bn2dec`, "Failed certificate
+    /// data (unverified): ... serial number N"); OpenSSL tools print hex.
+    static func serialLiterals(_ certificates: [PKIMaterial.Certificate]) -> [Literal] {
+        let why = "certificate serials are derived from the run's clock"
+        // Longest first: a short serial must not cut into a longer one.
+        return certificates.sorted { $0.name < $1.name }.flatMap { c -> [Literal] in
+            guard let bytes = PKIText.bytes(fromHex: c.serialHex), !bytes.isEmpty else { return [] }
+            let placeholder = "<SERIAL:\(c.name)>"
+            return [
+                Literal(PKIText.decimal(bytes), placeholder, why: why),
+                Literal(c.serialHex.uppercased(), placeholder, why: why),
+                Literal(c.serialHex.lowercased(), placeholder, why: why),
+            ]
+        }.filter { $0.value.count >= 6 }.sorted { $0.value.count > $1.value.count }
+    }
+
+    /// Generic patterns for values no caller knows in advance, in the order they apply.
+    public static let rules: [Rule] = [
+        Rule(
+            #"/[^\s"']*/pg-ssl-matrix/run-[0-9]+-[0-9]+/"#, "<RUN>/",
+            why: "another run's directory (e.g. a cluster started by a helper of this run)"),
+        Rule(#"\bsslm-[0-9]+-[0-9]+\b"#, "<CLUSTER>", why: "cluster names carry the run and cluster number"),
+        Rule(
+            #"(127\.0\.0\.1|::1|localhost)\(([0-9]+)\)"#, "$1(<CLIENT_PORT>)",
+            why: "the kernel picks the client's source port"),
+        Rule(#"\bport=[0-9]+"#, "port=<CLIENT_PORT>", why: "the kernel picks the client's source port"),
+        Rule(#"\bport [0-9]+\b"#, "port <PORT>", why: "a free port is picked per cluster"),
+        Rule(#"\[[0-9]+\]"#, "[<PID>]", why: "the backend's process id"),
+        Rule(#"\b(PID|pid) [0-9]+\b"#, "$1 <PID>", why: "a process id"),
+        Rule(
+            #"(could not load private key file "[^"]*": )(bad decrypt|unsupported)"#, "$1<bad decrypt|unsupported>",
+            why: """
+                a wrong passphrase decrypts a freshly generated key (random salt and IV) to garbage: OpenSSL says \
+                'bad decrypt' when the padding check fails and 'unsupported' when it happens to pass (about 1 in \
+                256) and the decoder then fails; which one is chance, per run. Both reasons stay in the text.
+                """),
+    ]
 
     public func normalize(_ text: String) -> Normalized {
         var result = text
         var substitutions: [Substitution] = []
-        for (value, placeholder) in literals where !value.isEmpty && result.contains(value) {
-            result = result.replacingOccurrences(of: value, with: placeholder)
-            substitutions.append(Substitution(original: value, replacement: placeholder))
+        for literal in literals where !literal.value.isEmpty && result.contains(literal.value) {
+            result = result.replacingOccurrences(of: literal.value, with: literal.placeholder)
+            substitutions.append(Substitution(original: literal.value, replacement: literal.placeholder))
         }
-        for (regex, template) in MessageNormalizer.patterns {
+        for rule in MessageNormalizer.rules {
             let ns = result as NSString
-            let matches = regex.matches(in: result, range: NSRange(location: 0, length: ns.length))
+            let matches = rule.regex.matches(in: result, range: NSRange(location: 0, length: ns.length))
             guard !matches.isEmpty else { continue }
             var seen = Set<String>()
             for match in matches {
                 let original = ns.substring(with: match.range)
-                let replaced = regex.replacementString(for: match, in: result, offset: 0, template: template)
+                let replaced = rule.regex.replacementString(for: match, in: result, offset: 0, template: rule.template)
                 if original != replaced, seen.insert(original).inserted {
                     substitutions.append(Substitution(original: original, replacement: replaced))
                 }
             }
-            result = regex.stringByReplacingMatches(
-                in: result, range: NSRange(location: 0, length: ns.length), withTemplate: template)
+            result = rule.regex.stringByReplacingMatches(
+                in: result, range: NSRange(location: 0, length: ns.length), withTemplate: rule.template)
         }
         return Normalized(text: result, substitutions: substitutions)
     }

@@ -97,7 +97,7 @@ public struct Installation: Sendable, Hashable, CustomStringConvertible {
     /// test argument lists), so it uses a plain blocking Process: it runs once per bindir.
     /// A given bindir is somebody else's program: as root it runs as the unprivileged server
     /// account (or `nobody`), and it has `timeout` seconds before it is killed.
-    static func runSync(_ path: String, _ args: [String], timeout: Double = 10) throws -> String {
+    static func runSync(_ path: String, _ args: [String], timeout: Double = 60) throws -> String {
         let process = Process()
         if geteuid() == 0 {
             let account = try? ServerAccount.current()

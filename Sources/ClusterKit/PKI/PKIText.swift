@@ -22,3 +22,27 @@ enum PKIText {
         return out
     }
 }
+
+extension PKIText {
+    /// A big-endian unsigned integer in decimal, as OpenSSL's `BN_bn2dec` prints it
+    /// (PostgreSQL 16+ logs certificate serials this way).
+    static func decimal(_ bytes: [UInt8]) -> String {
+        var number = Array(bytes.drop { $0 == 0 })
+        if number.isEmpty { return "0" }
+        var digits: [Character] = []
+        while !number.isEmpty {
+            // Divide by 10, keeping the quotient's bytes and the remainder.
+            var remainder = 0
+            var quotient: [UInt8] = []
+            for byte in number {
+                let value = remainder * 256 + Int(byte)
+                let q = value / 10
+                remainder = value % 10
+                if !quotient.isEmpty || q != 0 { quotient.append(UInt8(q)) }
+            }
+            digits.append(Character(String(remainder)))
+            number = quotient
+        }
+        return String(digits.reversed())
+    }
+}

@@ -25,7 +25,11 @@ public struct ImpostorExpectation: Sendable, Hashable, Codable {
     /// PQerrorMessage: the attempts' texts joined (libpq 14+).
     public var libpqErrorMessage: MessageTemplate { MessageTemplate(attempts.map(\.libpqMessage.text).joined()) }
 
-    public static func predict(_ c: ImpostorCase, user: String, major: Int = 15) -> ImpostorExpectation {
+    public static func predict(
+        _ c: ImpostorCase, user: String, versions: Versions = .standard
+    )
+        -> ImpostorExpectation
+    {
         let method: HBAMethod = c.request == .cleartextPassword ? .password : .scramSHA256
         let scenario = Scenario(
             server: ServerSide(chain: c.variant.chain, names: c.variant.names, hba: [HBAEntry(.host, method: method)]),
@@ -33,13 +37,13 @@ public struct ImpostorExpectation: Sendable, Hashable, Codable {
                 sslMode: c.sslMode, channelBinding: c.channelBinding,
                 trust: c.hasRootCert ? .root : .missingFile, password: .wrong),
             user: user, storedPassword: .scram)
-        let e = Expectation.predict(scenario, major: major)
+        let e = Expectation.predict(scenario, versions: versions)
         var rules = ["the impostor answers FATAL 28P01 after any password: the model's wrong-password case"] + e.rules
-        let authFailed = MessageCatalogue.text(.passwordAuthFailed, major: major).replacingOccurrences(
+        let authFailed = MessageCatalogue.text(.passwordAuthFailed, versions).replacingOccurrences(
             of: "{user}", with: user)
-        let impostorLine = MessageCatalogue.template(.serverErrorLine, major: major)
+        let impostorLine = MessageCatalogue.template(.serverErrorLine, versions)
             .filling(["severity": "FATAL", "message": ImpostorServer.defaultErrorMessage]).text
-        let serverLine = MessageCatalogue.template(.serverErrorLine, major: major)
+        let serverLine = MessageCatalogue.template(.serverErrorLine, versions)
             .filling(["severity": "FATAL", "message": authFailed]).text
         var attempts: [Attempt] = []
         for a in e.attempts {
@@ -54,7 +58,7 @@ public struct ImpostorExpectation: Sendable, Hashable, Codable {
                         Attempt(
                             encrypted: true, stage: .refusedAuthentication,
                             libpqMessage: MessageTemplate(prefix)
-                                + MessageCatalogue.template(.channelBindingNoPlusOffered, major: major)))
+                                + MessageCatalogue.template(.channelBindingNoPlusOffered, versions)))
                     break
                 }
                 attempts.append(
@@ -64,7 +68,7 @@ public struct ImpostorExpectation: Sendable, Hashable, Codable {
             } else {
                 attempts.append(
                     Attempt(
-                        encrypted: a.ssl, stage: stage(ofFailure: text, ssl: a.ssl, major: major),
+                        encrypted: a.ssl, stage: stage(ofFailure: text, ssl: a.ssl, versions: versions),
                         libpqMessage: a.libpqMessage))
             }
         }
@@ -72,9 +76,9 @@ public struct ImpostorExpectation: Sendable, Hashable, Codable {
     }
 
     /// Where a client-side failure leaves the impostor: the message says at which step libpq stopped.
-    static func stage(ofFailure text: String, ssl: Bool, major: Int) -> ImpostorCapture.Stage {
+    static func stage(ofFailure text: String, ssl: Bool, versions: Versions) -> ImpostorCapture.Stage {
         func has(_ key: MessageKey) -> Bool {
-            let t = MessageCatalogue.text(key, major: major)
+            let t = MessageCatalogue.text(key, versions)
             let head = t.components(separatedBy: "{").first ?? t
             return text.contains(head)
         }

@@ -28,7 +28,9 @@ public struct ImpostorExperiment: Sendable {
     }
 
     /// Runs one case against a fresh impostor endpoint (so captures belong to this client only).
-    public func run(_ c: ImpostorCase, pki: PKIMaterial, scratch: String, major: Int) async throws -> ImpostorRow {
+    public func run(
+        _ c: ImpostorCase, pki: PKIMaterial, scratch: String, versions: Versions
+    ) async throws -> ImpostorRow {
         let impostor = try ImpostorServer.start(
             .init(
                 certificateChainFile: try pki.path(ImpostorPKI.certificateFile(c.variant.certificate)),
@@ -48,7 +50,7 @@ public struct ImpostorExperiment: Sendable {
         }
         let captures = impostor.stop()
         let elapsed = ContinuousClock.now - start
-        let expected = ImpostorExpectation.predict(c, user: user, major: major)
+        let expected = ImpostorExpectation.predict(c, user: user, versions: versions)
         var problems: [String] = []
         if outcome.connected {
             problems.append("libpq reports a working connection to the impostor, which never completes a login")
@@ -76,9 +78,9 @@ public struct ImpostorExperiment: Sendable {
     }
 
     /// Every case, one after the other (each takes a few milliseconds).
-    public func runAll(pki: PKIMaterial, scratch: String, major: Int) async throws -> [ImpostorRow] {
+    public func runAll(pki: PKIMaterial, scratch: String, versions: Versions) async throws -> [ImpostorRow] {
         var rows: [ImpostorRow] = []
-        for c in cases { rows.append(try await run(c, pki: pki, scratch: scratch, major: major)) }
+        for c in cases { rows.append(try await run(c, pki: pki, scratch: scratch, versions: versions)) }
         return rows
     }
 
@@ -115,7 +117,7 @@ public struct ImpostorExperiment: Sendable {
                     server: ServerSide(
                         chain: ImpostorVariant.wrongHost.chain, names: ImpostorVariant.wrongHost.names, hba: hba),
                     client: ClientSide(sslMode: mode, trust: .root), user: user, database: database)
-                let e = Expectation.predict(scenario, major: installation.major)
+                let e = Expectation.predict(scenario, versions: .inProcess(server: installation))
                 var problems: [String] = []
                 switch e.outcome {
                 case .accepted(let encrypted, _):

@@ -38,7 +38,8 @@ public struct ImpostorReport: Sendable, Codable {
         // impostor threads after, keeps the two apart.
         let a = try await article.run(installation: installation, pki: pki, scratch: scratch)
         let r = try await experiment.runRealCluster(installation: installation, pki: pki, scratch: scratch)
-        let impostorRows = try await experiment.runAll(pki: pki, scratch: scratch, major: installation.major)
+        let impostorRows = try await experiment.runAll(
+            pki: pki, scratch: scratch, versions: .inProcess(server: installation))
         return ImpostorReport(
             postgresVersion: installation.version, libpqVersion: PGConnection.libraryVersion,
             article: a, impostor: impostorRows, realImpostor: r,

@@ -2,7 +2,7 @@
 public struct ExpectedAttempt: Sendable, Hashable, Codable, CustomStringConvertible {
     /// Whether this attempt ran over TLS.
     public var ssl: Bool
-    /// The libpq text this attempt contributes to PQerrorMessage, prefix included (exact for the major).
+    /// The libpq text this attempt contributes to PQerrorMessage, prefix included (exact for the libpq major).
     public var libpqMessage: MessageTemplate
     /// Server log lines ("FATAL:  ...", "LOG:  ...") where the server decides; empty when it logs nothing relevant.
     public var serverLog: [MessageTemplate]
@@ -32,13 +32,16 @@ public struct Expectation: Sendable, Hashable, Codable, CustomStringConvertible 
     public var failedAttemptsBeforeSuccess: [ExpectedAttempt]
     /// Short human text + doc/source reference for each rule applied, in order.
     public var rules: [String]
-    public var major: Int
+    /// The software the prediction is for (each side's major and OpenSSL).
+    public var versions: Versions
 
-    public init(outcome: Outcome, failedAttemptsBeforeSuccess: [ExpectedAttempt] = [], rules: [String], major: Int) {
+    public init(
+        outcome: Outcome, failedAttemptsBeforeSuccess: [ExpectedAttempt] = [], rules: [String], versions: Versions
+    ) {
         self.outcome = outcome
         self.failedAttemptsBeforeSuccess = failedAttemptsBeforeSuccess
         self.rules = rules
-        self.major = major
+        self.versions = versions
     }
 
     public var isAccepted: Bool { if case .accepted = outcome { return true } else { return false } }
@@ -48,10 +51,11 @@ public struct Expectation: Sendable, Hashable, Codable, CustomStringConvertible 
         return failedAttemptsBeforeSuccess
     }
 
-    /// PQerrorMessage of a rejected connection: the attempts' texts joined in order (libpq 14+ appends).
+    /// PQerrorMessage of a rejected connection: the attempts' texts joined in order (libpq 14+
+    /// appends; before, the last attempt's text replaced the others).
     public var libpqErrorMessage: MessageTemplate? {
         guard case .rejected(let attempts) = outcome else { return nil }
-        if major < 14 { return attempts.last?.libpqMessage }
+        if versions.libpq < 14 { return attempts.last?.libpqMessage }
         return MessageTemplate(attempts.map(\.libpqMessage.text).joined())
     }
 

@@ -5,7 +5,7 @@ extension Predictor {
     /// Configuration errors that stop the postmaster (PostmasterMain: SSL init, then load_hba).
     mutating func serverStartFailure() -> [MessageTemplate]? {
         let tls = s.server.tls
-        if tls.ssl, major >= 13, tls.effectiveMin > tls.effectiveMax {
+        if tls.ssl, server >= 13, tls.effectiveMin > tls.effectiveMax {
             rule(
                 "ssl_min_protocol_version above ssl_max_protocol_version: be_tls_init fails, FATAL at server start (be-secure-openssl.c be_tls_init)"
             )
@@ -16,7 +16,10 @@ extension Predictor {
                 "ssl_passphrase_command returning a wrong passphrase: the key cannot be decrypted, FATAL at server start (be-secure-openssl.c be_tls_init)"
             )
             return [
-                "FATAL:  " + msg(.serverKeyLoadFailed, ["detail": MessageCatalogue.wrongPassphraseDetail(major: major)])
+                "FATAL:  "
+                    + msg(
+                        .serverKeyLoadFailed,
+                        ["detail": MessageCatalogue.wrongPassphraseDetail(versions, printedBy: .server)])
             ]
         }
         var log: [MessageTemplate] = []
@@ -44,10 +47,10 @@ extension Predictor {
         if r.method == .cert, r.type != .hostssl { return msg(.certOnlyHostssl) }
         if let cc = r.clientCert {
             if r.type != .hostssl { return msg(.clientcertOnlyHostssl) }
-            if cc == .verifyCA, r.method == .cert, major >= 14 { return msg(.clientcertVerifyCAWithCert) }
-            if cc == .legacyOne, major >= 14 { return msg(.clientcertInvalidValue, ["value": "1"]) }
+            if cc == .verifyCA, r.method == .cert, server >= 14 { return msg(.clientcertVerifyCAWithCert) }
+            if cc == .legacyOne, server >= 14 { return msg(.clientcertInvalidValue, ["value": "1"]) }
         }
-        if r.clientName != nil, r.type != .hostssl, major >= 14 { return msg(.clientnameOnlyHostssl) }
+        if r.clientName != nil, r.type != .hostssl, server >= 14 { return msg(.clientnameOnlyHostssl) }
         if r.map != nil, r.method != .cert {
             return msg(.authOptionOnlyFor, ["option": "map", "methods": "ident, peer, gssapi, sspi, and cert"])
         }

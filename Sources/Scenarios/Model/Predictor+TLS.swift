@@ -53,7 +53,10 @@ extension Predictor {
                     .protocolRangeHint,
                     ["min": c.minProtocol?.rawValue ?? "TLSv1.2", "max": c.maxProtocol?.rawValue ?? "TLSv1.3"])
             return .failed(
-                body: body, log: ["LOG:  " + msg(.acceptSSLFailed, ["detail": msg(.osslUnsupportedProtocol).text])],
+                body: body,
+                log: [
+                    "LOG:  " + msg(.acceptSSLFailed, ["detail": msg(.osslUnsupportedProtocol, printedBy: .server).text])
+                ],
                 kind: .sslSetup)
         }
         let version = hi
@@ -68,7 +71,8 @@ extension Predictor {
                 )
                 return .failed(
                     body: msg(.sslError, ["detail": msg(.osslCertificateVerifyFailed).text]),
-                    log: ["LOG:  " + msg(.acceptSSLFailed, ["detail": msg(f.alert).text])], kind: .sslSetup)
+                    log: ["LOG:  " + msg(.acceptSSLFailed, ["detail": msg(f.alert, printedBy: .server).text])],
+                    kind: .sslSetup)
             }
             rule(
                 "server chain verifies against sslrootcert (trust anchors only from sslrootcert, intermediates from the handshake or that file)"
@@ -85,7 +89,7 @@ extension Predictor {
         if sendsCert, let f = clientChainFailure() {
             let body = msg(.sslError, ["detail": msg(f.alert).text])
             let log: [MessageTemplate] = [
-                "LOG:  " + msg(.acceptSSLFailed, ["detail": msg(.osslCertificateVerifyFailed).text])
+                "LOG:  " + msg(.acceptSSLFailed, ["detail": msg(.osslCertificateVerifyFailed, printedBy: .server).text])
             ]
             if version == .tls13 {
                 rule(
@@ -124,7 +128,9 @@ extension Predictor {
             return .failed(
                 body: msg(
                     .keyLoadFailed,
-                    key.merging(["detail": MessageCatalogue.wrongPassphraseDetail(major: major)]) { a, _ in a }),
+                    key.merging(["detail": MessageCatalogue.wrongPassphraseDetail(versions, printedBy: .client)]) {
+                        a, _ in a
+                    }),
                 log: [], kind: .sslSetup)
         case .encryptedKeyNoPassword:
             rule(
@@ -133,7 +139,9 @@ extension Predictor {
             return .failed(
                 body: msg(
                     .keyLoadFailed,
-                    key.merging(["detail": MessageCatalogue.wrongPassphraseDetail(major: major)]) { a, _ in a }),
+                    key.merging(["detail": MessageCatalogue.wrongPassphraseDetail(versions, printedBy: .client)]) {
+                        a, _ in a
+                    }),
                 log: [], kind: .sslSetup)
         case .encryptedKeyRightPassword:
             rule("sslpassword is handed to OpenSSL by libpq's PQdefaultSSLKeyPassHook_OpenSSL")

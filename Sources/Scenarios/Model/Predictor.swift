@@ -15,10 +15,11 @@ enum FailureKind {
 }
 
 extension Expectation {
-    /// Predict the outcome of `scenario` against PostgreSQL/libpq `major` (wording differences 12-18;
-    /// behaviour modelled on 15), from the documented rules and the source.
-    public static func predict(_ scenario: Scenario, major: Int = 15) -> Expectation {
-        var p = Predictor(s: scenario, major: major)
+    /// Predict the outcome of `scenario` for the software in play, from the documented rules
+    /// and the source: every server rule and message by `versions.server`, every libpq one
+    /// by `versions.libpq`, OpenSSL strings by the OpenSSL of the side that prints them.
+    public static func predict(_ scenario: Scenario, versions: Versions = .standard) -> Expectation {
+        var p = Predictor(s: scenario, versions: versions)
         return p.run()
     }
 }
@@ -26,16 +27,23 @@ extension Expectation {
 /// The model. Pure: no I/O. Each step appends the rule it applied.
 struct Predictor {
     let s: Scenario
-    let major: Int
+    let versions: Versions
     var rules: [String] = []
 
-    init(s: Scenario, major: Int) {
+    init(s: Scenario, versions: Versions) {
         self.s = s
-        self.major = major
+        self.versions = versions
     }
 
-    func msg(_ key: MessageKey, _ values: [String: String] = [:]) -> MessageTemplate {
-        MessageCatalogue.template(key, major: major).filling(values)
+    /// The server's major: chooses server behaviour (hba parsing, auth, logging).
+    var server: Int { versions.server }
+    /// The client's libpq major: chooses libpq behaviour (sslmode logic, checks, retries).
+    var libpq: Int { versions.libpq }
+
+    /// A message in the wording of the side that prints it; an OpenSSL string in the wording
+    /// of `peer`'s OpenSSL (the client's inside libpq text, the server's in its log).
+    func msg(_ key: MessageKey, _ values: [String: String] = [:], printedBy peer: Peer = .client) -> MessageTemplate {
+        MessageCatalogue.template(key, versions, printedBy: peer).filling(values)
     }
 
     mutating func rule(_ text: String) { rules.append(text) }
@@ -47,14 +55,14 @@ struct Predictor {
 
     mutating func run() -> Expectation {
         if let log = serverStartFailure() {
-            return Expectation(outcome: .serverFailsToStart(log: log), rules: rules, major: major)
+            return Expectation(outcome: .serverFailsToStart(log: log), rules: rules, versions: versions)
         }
-        if major >= 13, s.client.effectiveMin > s.client.effectiveMax {
+        if libpq >= 13, s.client.effectiveMin > s.client.effectiveMax {
             rule(
                 "libpq checks ssl_min_protocol_version <= ssl_max_protocol_version before connecting, for every sslmode (fe-connect.c connectOptions2 sslVerifyProtocolRange)"
             )
             let a = ExpectedAttempt(ssl: false, libpqMessage: msg(.invalidProtocolRange))
-            return Expectation(outcome: .rejected(attempts: [a]), rules: rules, major: major)
+            return Expectation(outcome: .rejected(attempts: [a]), rules: rules, versions: versions)
         }
         var attempts: [ExpectedAttempt] = []
         func finish(_ end: AttemptEnd, ssl: Bool) -> Expectation? {
@@ -62,7 +70,7 @@ struct Predictor {
             case .accepted:
                 return Expectation(
                     outcome: .accepted(encrypted: ssl, user: s.user), failedAttemptsBeforeSuccess: attempts,
-                    rules: rules, major: major)
+                    rules: rules, versions: versions)
             case .failed(let body, let log, _):
                 attempts.append(ExpectedAttempt(ssl: ssl, libpqMessage: prefix + body, serverLog: log))
                 return nil
@@ -143,7 +151,7 @@ struct Predictor {
     }
 
     func rejected(_ attempts: [ExpectedAttempt]) -> Expectation {
-        Expectation(outcome: .rejected(attempts: attempts), rules: rules, major: major)
+        Expectation(outcome: .rejected(attempts: attempts), rules: rules, versions: versions)
     }
 
     /// A FATAL the server sends to the client (and logs).

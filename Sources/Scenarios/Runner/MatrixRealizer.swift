@@ -12,8 +12,9 @@ public enum MatrixRealizer {
     public static let wrongPassword = "not-the-password"
     public static let wrongKeyPassphrase = "not-the-passphrase"
 
-    public static func realize(_ group: MatrixGroup, major: Int, runningAsRoot: Bool = geteuid() == 0) -> RunnableGroup
-    {
+    public static func realize(
+        _ group: MatrixGroup, versions: Versions, runningAsRoot: Bool = geteuid() == 0
+    ) -> RunnableGroup {
         let server = group.server
         var identities = Set<ClientIdentity>()
         for scenario in group.scenarios where scenario.client.certificate != .none {
@@ -22,7 +23,7 @@ public enum MatrixRealizer {
         let pki = MatrixPKI.spec(server: server, clientCertificates: identities)
 
         let cases = group.scenarios.map { scenario -> CaseSpec in
-            let expectation = Expectation.predict(scenario, major: major)
+            let expectation = Expectation.predict(scenario, versions: versions)
             var skip: String? = nil
             if !runningAsRoot, scenario.client.certificate == .keyGroupReadableRoot {
                 skip =
@@ -35,7 +36,7 @@ public enum MatrixRealizer {
         // Every scenario of a group shares the server side, so a start failure is predicted for all.
         var startExpectation: CaseExpectation? = nil
         if let first = group.scenarios.first {
-            let e = Expectation.predict(first, major: major)
+            let e = Expectation.predict(first, versions: versions)
             if case .serverFailsToStart = e.outcome { startExpectation = .model(e) }
         }
         return RunnableGroup(

@@ -170,7 +170,7 @@ public struct ScenarioRunner: Sendable {
         return CaseResult(
             id: c.id, group: group.id, verdict: diffs.isEmpty ? .agree : .disagree, differences: diffs,
             expected: Self.describe(c.expectation), rules: c.expectation.rules,
-            observed: Self.summary(outcome, normalizer: normalizer(cluster)))
+            observed: Self.summary(outcome, normalizer: normalizer(cluster, material)))
     }
 
     // MARK: Start-up expectations
@@ -179,7 +179,7 @@ public struct ScenarioRunner: Sendable {
         _ expectation: CaseExpectation, _ started: Result<Void, any Error>, _ group: RunnableGroup,
         _ cases: [CaseSpec], _ cluster: Cluster, _ material: PKIMaterial
     ) -> [CaseResult] {
-        let norm = normalizer(cluster)
+        let norm = normalizer(cluster, material)
         let values = Self.serverValues(cluster).merging(["files": material.directory]) { a, _ in a }
         var diffs: [String] = []
         var observed: ObservedSummary
@@ -285,10 +285,11 @@ public struct ScenarioRunner: Sendable {
             ].merging(Self.serverValues(cluster)) { a, _ in a })
     }
 
-    /// Replaces what differs per run (ports, temp paths, pids) so reports and baselines compare:
-    /// the probe's `MessageNormalizer`, keeping only the text.
-    func normalizer(_ cluster: Cluster) -> @Sendable (String) -> String {
-        let normalizer = MessageNormalizer(cluster: cluster)
+    /// Replaces what differs per run (ports, temp paths, pids, this group's certificate
+    /// serials, which 16+ servers log) so reports and baselines compare: the one
+    /// `MessageNormalizer`, keeping only the text.
+    func normalizer(_ cluster: Cluster, _ material: PKIMaterial) -> @Sendable (String) -> String {
+        let normalizer = MessageNormalizer(cluster: cluster, certificates: Array(material.certificates.values))
         return { normalizer.normalize($0).text }
     }
 

@@ -97,8 +97,8 @@ struct BaselineCase: Codable, Sendable, Hashable {
         if let o = r.observed {
             self.init(
                 group: r.group, outcome: o.kind.rawValue, encrypted: o.encrypted, protocol: o.protocol,
-                cipher: o.cipher, user: o.user, message: o.message.map(BaselineNormalizer.normalize),
-                serverLog: o.serverLog.map(BaselineNormalizer.normalize))
+                cipher: o.cipher, user: o.user, message: o.message,
+                serverLog: o.serverLog)
         } else {
             self.init(group: r.group, outcome: r.verdict.rawValue, message: r.differences.first)
         }

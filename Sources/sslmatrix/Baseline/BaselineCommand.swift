@@ -9,7 +9,7 @@ struct BaselineCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "baseline",
         abstract: "Record every case's observed outcome, or show how a new run differs from a recording.",
-        subcommands: [Record.self, Diff.self]
+        subcommands: [Record.self, Diff.self, Compare.self]
     )
 
     /// Every source a baseline is made of; scenario files join here (see `BaselineSource`).
@@ -71,18 +71,20 @@ struct BaselineCommand: AsyncParsableCommand {
 
     struct Diff: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Run again and print, per changed case, before and after, grouped by kind of change.",
-            discussion: "Exit status: 0 no change, 1 something changed, 2 could not run.")
+            abstract: "Run again and show how this run differs from a recording, grouped by kind of change.",
+            discussion: """
+                Opens with a three-line verdict and one entry per kind of change (outcome flips first, then \
+                TLS, message and server-log changes) with its count, a word diff, the side that writes the text \
+                and three example cases (--all: every case). Exit status: 0 no change, 1 a change of a kind \
+                named by --fail-on (default: any), 2 could not run.
+                """)
         @Argument(help: "The baseline file.") var baseline: String
         @OptionGroup var installation: InstallationOptions
         @OptionGroup var run: MatrixRunOptions
-        @Option(help: "Output: text (default) or json.") var format: DiffFormat = .text
-
-        enum DiffFormat: String, ExpressibleByArgument { case text, json }
+        @OptionGroup var report: DiffOutputOptions
 
         func run() async throws {
-            let diff: BaselineDiff
-            let now: Baseline
+            let result: DriftReport
             do {
                 let recorded = try Baseline.load(baseline)
                 let inst = try BaselineCommand.single(installation)
@@ -91,23 +93,46 @@ struct BaselineCommand: AsyncParsableCommand {
                 let filter = run.filter ?? recorded.header.filter
                 var options = run
                 options.filter = filter
-                now = try await BaselineCommand.observe(inst, options: options)
-                var d = BaselineDiff(before: recorded.restricted(to: filter), after: now.cases)
-                d.baselineVersions = recorded.header.versions
-                diff = d
+                let now = try await BaselineCommand.observe(inst, options: options)
+                let diff = BaselineDiff(before: recorded.restricted(to: filter), after: now.cases)
+                result = DriftReport(
+                    diff, beforeLabel: baseline, afterLabel: "this run", beforeVersions: recorded.header.versions,
+                    afterVersions: now.header.versions)
             } catch let error as ClusterKitError {
                 throw failClearly(error)
             } catch let error as BaselineError {
                 throw failClearly(error)
             }
-            switch format {
-            case .text:
-                print(
-                    diff.render(baselinePath: baseline, baseline: diff.baselineVersions!, now: now.header.versions),
-                    terminator: "")
-            case .json: print(JSONReport.render(diff), terminator: "")
+            let status = try report.finish(result)
+            if status != 0 { throw ExitCode(status) }
+        }
+    }
+
+    /// Two recordings side by side without running anything: how upgrade reports under
+    /// docs/upgrades are made from the committed baselines.
+    struct Compare: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Compare two baseline files (old, new) without running anything, grouped by kind of change.",
+            discussion: "Same output and exit status as `baseline diff`; cases are compared where both files have them."
+        )
+        @Argument(help: "The older recording.") var before: String
+        @Argument(help: "The newer recording.") var after: String
+        @OptionGroup var report: DiffOutputOptions
+        @OptionGroup var installation: AcceptedInstallationOptions
+
+        func run() async throws {
+            let result: DriftReport
+            do {
+                let old = try Baseline.load(before), new = try Baseline.load(after)
+                let diff = BaselineDiff(before: old.cases, after: new.cases)
+                result = DriftReport(
+                    diff, beforeLabel: before, afterLabel: after, beforeVersions: old.header.versions,
+                    afterVersions: new.header.versions)
+            } catch let error as BaselineError {
+                throw failClearly(error)
             }
-            if !diff.isEmpty { throw ExitCode(1) }
+            let status = try report.finish(result)
+            if status != 0 { throw ExitCode(status) }
         }
     }
 }

@@ -36,11 +36,19 @@ struct ScenarioFileSource: BaselineSource {
         var out: [CaseResult] = []
         for path in paths {
             let file = try ScenarioFile.load(path: path)
+            let prefix = "file:\((path as NSString).lastPathComponent)/"
+            // Filter before running: a filtered record must not start every example's cluster.
+            let groups = file.groups.compactMap { group -> RunnableGroup? in
+                guard let filter = options.filter, !(prefix + group.id).contains(filter) else { return group }
+                var kept = group
+                kept.cases = group.cases.filter { (prefix + group.id + "/" + $0.id).contains(filter) }
+                return kept.cases.isEmpty ? nil : kept
+            }
+            if groups.isEmpty { continue }
             let results = await ScenarioRunner(
                 installation: installation, groupParallelism: options.groups,
                 probeParallelism: options.probes
-            ).run(file.groups)
-            let prefix = "file:\((path as NSString).lastPathComponent)/"
+            ).run(groups)
             for r in results {
                 var prefixed = CaseResult(
                     id: prefix + r.group + "/" + r.id, group: prefix + r.group, verdict: r.verdict,

@@ -15,7 +15,7 @@ struct PKIMatrixBenchmark {
 
     func run() throws -> Result {
         let ws = try Workspace.shared()
-        let specs = MatrixDefinition.groups.map { MatrixRealizer.realize($0, major: major).pki }
+        let specs = MatrixDefinition.groups.map { MatrixRealizer.realize($0, versions: .same(major)).pki }
         let root = ws.clientDirectory + "/bench-pki"
         func pass() throws -> Double {
             SecureFiles.remove(root)

@@ -16,6 +16,8 @@ struct ImpostorCommand: AsyncParsableCommand {
 
     @OptionGroup var installation: InstallationOptions
     @Option(help: "terminal, markdown or json.") var format: Format = .terminal
+    @Flag(help: "Terminal: the wide form (tables as wide as their longest cell) instead of 120 columns.")
+    var wide = false
 
     func run() async throws {
         let report: ImpostorReport
@@ -30,7 +32,9 @@ struct ImpostorCommand: AsyncParsableCommand {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             text = String(decoding: try encoder.encode(report), as: UTF8.self)
-        case .terminal: text = ImpostorReportText(report: report, markdown: false).text
+        case .terminal:
+            text =
+                ImpostorReportText(report: report, markdown: false, width: wide ? nil : TerminalStyle.defaultWidth).text
         case .markdown: text = ImpostorReportText(report: report, markdown: true).text
         }
         FileHandle.standardOutput.write(Data((text + "\n").utf8))

@@ -7,13 +7,24 @@ import Scenarios
 struct ImpostorReportText {
     let report: ImpostorReport
     let markdown: Bool
+    /// The terminal's width to fit (nil: the wide form, nothing cut or wrapped).
+    var width: Int? = nil
 
     var text: String {
-        [header, articleSection, impostorSection, realClusterSection, verdictSection, footer].joined(separator: "\n\n")
+        guard let width, !markdown else {
+            return [header, articleSection, impostorSection, realClusterSection, verdictSection, footer]
+                .joined(separator: "\n\n")
+        }
+        // Compact: the verdict line first, then the sections, every line within the width.
+        let text = [header, footer, articleSection, impostorSection, realClusterSection, verdictSection]
+            .joined(separator: "\n\n")
+        return TerminalStyle(width: width).wrapAll(text, continuation: "      ")
     }
 
     private func heading(_ s: String) -> String { markdown ? "## \(s)" : "== \(s) ==" }
-    private func table(_ t: TextTable) -> String { markdown ? t.markdown : t.terminal }
+    private func table(_ t: TextTable) -> String {
+        markdown ? t.markdown : width.map { t.terminal(maxWidth: $0) } ?? t.terminal
+    }
     private func block(_ lines: [String]) -> String {
         markdown ? "```\n" + lines.joined(separator: "\n") + "\n```" : lines.map { "  " + $0 }.joined(separator: "\n")
     }
@@ -97,7 +108,7 @@ struct ImpostorReportText {
         if !changed.isEmpty {
             out.append(
                 (markdown ? "" : "  ")
-                    + "Where today's wording differs from the article's (PostgreSQL 13 and older), per the message catalogue:"
+                    + "Where today's wording differs from the article's (PostgreSQL 13 and older: from the source, not verified here), per the message catalogue:"
             )
             out.append(
                 block(

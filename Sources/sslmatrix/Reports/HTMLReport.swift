@@ -43,14 +43,14 @@ enum HTMLReport {
         }
         if set.runs.count > 1 { body.append(cross(set)) }
         for (name, r) in zip(names, set.runs) {
-            if let diff = r.baselineDiff, let path = r.baselinePath {
-                body.append(diffView(diff, path: path, name: name, report: r))
+            if let drift = r.drift {
+                body.append(drift.html(page: false))
             }
         }
         return """
             <!doctype html>
             <html lang="en"><head><meta charset="utf-8"><title>pg-ssl-matrix report</title>
-            <style>\(css)</style></head>
+            <style>\(css)\(DriftReport.css)</style></head>
             <body>
             \(body.joined(separator: "\n"))
             <script>\(js)</script>
@@ -106,34 +106,6 @@ enum HTMLReport {
             for d in diffs {
                 out.append(
                     "<tr><td><code>\(h(d.id))</code></td>" + d.observed.map { "<td>\(h($0))</td>" }.joined() + "</tr>")
-            }
-            out.append("</table>")
-        }
-        out.append("</section>")
-        return out.joined(separator: "\n")
-    }
-
-    static func diffView(_ diff: BaselineDiff, path: String, name: String, report: MatrixReport) -> String {
-        var out = [#"<section class="drift"><h2>Drift from baseline <code>\#(h(path))</code> (\#(h(name)))</h2>"#]
-        out.append(
-            #"<p class="v">recorded with: \#(h(MatrixReport.versionLine(diff.baselineVersions ?? report.versions)))</p>"#
-        )
-        if diff.isEmpty {
-            out.append(#"<p class="headline">no drift: \#(diff.compared) cases observed as recorded</p>"#)
-        }
-        for kind in BaselineDiff.Kind.allCases {
-            let list = diff.changes(kind)
-            guard !list.isEmpty else { continue }
-            out.append(
-                #"<h3>\#(h(kind.rawValue)) (\#(list.count))</h3><table class="diff"><tr><th>case</th><th>before</th><th>after</th></tr>"#
-            )
-            for c in list {
-                let sides = BaselineDiff.sides(c)
-                let before = sides.filter { $0.hasPrefix("before") }.map { String($0.dropFirst(7)) }
-                let after = sides.filter { $0.hasPrefix("after") }.map { String($0.dropFirst(7)) }
-                out.append(
-                    #"<tr><td><code>\#(h(c.id))</code></td><td class="b">\#(h(before.joined(separator: "\n")))</td><td class="a">\#(h(after.joined(separator: "\n")))</td></tr>"#
-                )
             }
             out.append("</table>")
         }

@@ -41,11 +41,10 @@ enum MarkdownReport {
             }
         }
         for (name, r) in zip(names, set.runs) {
-            if let diff = r.baselineDiff, let path = r.baselinePath {
+            if let drift = r.drift, let path = r.baselinePath {
                 out += [
                     "", "## Drift from baseline \(path)\(set.runs.count > 1 ? " (\(name))" : "")", "", "```",
-                    diff.render(baselinePath: path, baseline: diff.baselineVersions ?? r.versions, now: r.versions),
-                    "```",
+                    drift.text(), "```",
                 ]
             }
             guard r.modelKnowsVersion else { continue }

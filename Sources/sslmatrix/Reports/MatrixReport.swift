@@ -22,29 +22,37 @@ struct MatrixReport: Codable, Sendable {
         self.elapsed = elapsed
     }
 
+    /// The drift from `--baseline`, grouped by kind of change (nil without a baseline).
+    var drift: DriftReport? {
+        guard let baselineDiff, let baselinePath else { return nil }
+        return DriftReport(
+            baselineDiff, beforeLabel: baselinePath, afterLabel: "this run",
+            beforeVersions: baselineDiff.baselineVersions, afterVersions: versions)
+    }
+
     var agreements: Int { results.filter { $0.verdict == .agree }.count }
     var disagreements: Int { results.filter { $0.verdict == .disagree }.count }
     var skipped: Int { results.filter { $0.verdict == .skipped }.count }
     var errors: Int { results.filter { $0.verdict == .error }.count }
     var casesPerSecond: Double { elapsed > 0 ? Double(results.count) / elapsed : 0 }
 
-    /// False for a major the model has no wording for: its verdicts are not judged.
+    /// False when either side's major is one the model does not claim: its verdicts are not judged.
     var modelKnowsVersion: Bool { versions.modelKnowsVersion }
 
     /// Whether this run should fail the command: harness errors always; disagreements only
     /// when the model claims to know this version.
     var fails: Bool { errors > 0 || (modelKnowsVersion && disagreements > 0) }
 
-    func render(_ format: ReportFormat, showDisagreements: Int = 20) -> String {
-        ReportSet([self]).render(format, showDisagreements: showDisagreements)
+    func render(_ format: ReportFormat, showDisagreements: Int = 20, style: TerminalStyle = .plain) -> String {
+        ReportSet([self]).render(format, showDisagreements: showDisagreements, style: style)
     }
 
     var headline: String {
         if !modelKnowsVersion {
             return String(
                 format:
-                    "PostgreSQL %d: unknown version, observed only (the model knows %d-%d); %d cases observed, %d skipped, %d errors; %.1f s",
-                versions.major, MessageCatalogue.supportedMajors.lowerBound,
+                    "server %d, libpq %d: unknown version, observed only, not verified (the model claims %d-%d); %d cases observed, %d skipped, %d errors; %.1f s",
+                versions.major, versions.modelVersions.libpq, MessageCatalogue.supportedMajors.lowerBound,
                 MessageCatalogue.supportedMajors.upperBound,
                 results.count - skipped - errors, skipped, errors, elapsed)
         }

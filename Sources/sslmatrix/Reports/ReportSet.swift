@@ -18,10 +18,16 @@ struct ReportSet: Codable, Sendable {
         }
     }
 
-    func render(_ format: ReportFormat, showDisagreements: Int = 20) -> String {
+    /// `style` shapes text only: compact heatmaps within its width, or the wide form.
+    func render(_ format: ReportFormat, showDisagreements: Int = 20, style: TerminalStyle = .plain) -> String {
         switch format {
         case .text:
-            return runs.map { TextReport.render($0, show: showDisagreements) }.joined(separator: "\n") + crossText
+            let sections = runs.map {
+                style.wide
+                    ? TextReport.render($0, show: showDisagreements)
+                    : CompactTextReport.render($0, show: showDisagreements, style: style)
+            }
+            return sections.joined(separator: "\n") + (style.wide ? crossText : style.wrapAll(crossText))
         case .json: return runs.count == 1 ? JSONReport.render(runs[0]) : JSONReport.render(self)
         case .markdown: return MarkdownReport.render(self)
         case .junit: return JUnitReport.render(self)

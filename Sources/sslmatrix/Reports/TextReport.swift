@@ -24,11 +24,9 @@ enum TextReport {
         let bad = report.results.filter {
             $0.verdict == .error || ($0.verdict == .disagree && report.modelKnowsVersion)
         }
-        if let diff = report.baselineDiff, let path = report.baselinePath {
+        if let drift = report.drift {
             out.append("")
-            out.append(
-                diff.render(
-                    baselinePath: path, baseline: diff.baselineVersions ?? report.versions, now: report.versions))
+            out.append(drift.text())
         }
         if !bad.isEmpty {
             out.append("")

@@ -15,16 +15,16 @@ struct ImpostorArticleTableTests {
             try await experiment.run(installation: installation, pki: pki, scratch: scratch)
         }
         #expect(rows.map(\.sslMode) == SSLMode.allCases)
-        let major = installation.major
+        let versions = Versions.inProcess(server: installation)
         for row in rows {
             #expect(row.agrees, "\(row.sslMode): \(row.disagreements)")
             let stderr = row.observed.standardError
             switch row.sslMode {
             case .disable:
                 // The first matching line is the explicit `hostnossl ... reject`.
-                let hba = MessageCatalogue.template(.hbaRejects, major: major).rendered([
+                let hba = MessageCatalogue.template(.hbaRejects, versions).rendered([
                     "addr": "127.0.0.1", "user": experiment.user, "db": experiment.database,
-                    "enc": MessageCatalogue.text(.encryptionNone, major: major),
+                    "enc": MessageCatalogue.text(.encryptionNone, versions),
                 ])
                 #expect(row.observed.exitCode == 2)
                 #expect(stderr.hasSuffix("FATAL:  " + hba + "\n"), "\(stderr)")
@@ -37,7 +37,7 @@ struct ImpostorArticleTableTests {
             case .verifyCA, .verifyFull:
                 #expect(row.sslMode.verifiesServer)
                 let home = try #require(row.observed.environment["HOME"])
-                let missing = MessageCatalogue.template(.rootCertMissing, major: major)
+                let missing = MessageCatalogue.template(.rootCertMissing, versions)
                     .rendered(["rootcert": home + "/.postgresql/root.crt"])
                 #expect(row.observed.exitCode == 2)
                 #expect(stderr.hasSuffix(missing), "\(stderr)")
@@ -48,9 +48,9 @@ struct ImpostorArticleTableTests {
     @Test("the article's wording (PostgreSQL 13 and older) differs where the catalogue says: prefix and 'SSL off'")
     func wordingThen() {
         let experiment = ArticleExperiment()
-        let then = Expectation.predict(experiment.scenario(.disable), major: 13).libpqErrorMessage?.text ?? ""
-        let now = Expectation.predict(experiment.scenario(.disable), major: 15).libpqErrorMessage?.text ?? ""
-        #expect(then.hasSuffix(MessageCatalogue.text(.encryptionNone, major: 13) + "\n"))
+        let then = Expectation.predict(experiment.scenario(.disable), versions: .same(13)).libpqErrorMessage?.text ?? ""
+        let now = Expectation.predict(experiment.scenario(.disable), versions: .standard).libpqErrorMessage?.text ?? ""
+        #expect(then.hasSuffix(MessageCatalogue.text(.encryptionNone, at: 13) + "\n"))
         #expect(then.hasSuffix("SSL off\n"))
         #expect(!then.hasPrefix("connection to server"))
         #expect(now.hasPrefix("connection to server at \"127.0.0.1\""))

@@ -7,12 +7,12 @@ import Testing
 @Suite("Impostor: what a fake server at the database's address captures", .tags(.liveServer), .timeLimit(.minutes(2)))
 struct ImpostorCaptureTests {
     let experiment = ImpostorExperiment()
-    var major: Int { (try? Installation.discover().major) ?? 15 }
+    var versions: Versions { (try? Installation.discover()).map { Versions.inProcess(server: $0) } ?? .standard }
 
     func run(_ c: ImpostorCase) async throws -> ImpostorRow {
-        let major = self.major
+        let versions = self.versions
         return try await withImpostorScratch { pki, scratch in
-            try await experiment.run(c, pki: pki, scratch: scratch, major: major)
+            try await experiment.run(c, pki: pki, scratch: scratch, versions: versions)
         }
     }
 
@@ -46,8 +46,8 @@ struct ImpostorCaptureTests {
         #expect(a.captures.map(\.stage) == [.tlsRefused])
         #expect(
             a.libpqMessage.hasSuffix(
-                MessageCatalogue.template(.sslError, major: major)
-                    .rendered(["detail": MessageCatalogue.text(.osslCertificateVerifyFailed, major: major)])))
+                MessageCatalogue.template(.sslError, versions)
+                    .rendered(["detail": MessageCatalogue.text(.osslCertificateVerifyFailed, versions)])))
 
         let b = try await run(ImpostorCase(.verifyCA, variant: .wrongHost))
         #expect(b.agrees, "\(b.disagreements)")
@@ -67,7 +67,7 @@ struct ImpostorCaptureTests {
         #expect(row.capturedPasswords.isEmpty)
         #expect(!row.answeredImpostor)
         #expect(row.captures.map(\.stage) == [.refusedAuthentication])
-        #expect(row.libpqMessage.hasSuffix(MessageCatalogue.text(key, major: major)))
+        #expect(row.libpqMessage.hasSuffix(MessageCatalogue.text(key, versions)))
     }
 
     @Test("a SCRAM request yields only the client-first-message, never the password")
@@ -95,7 +95,7 @@ struct ImpostorCaptureTests {
         #expect(ca.connected)
         #expect(ca.ssl == "t")
         #expect(!full.connected)
-        let mismatch = MessageCatalogue.template(.nameMismatchOne, major: installation.major)
+        let mismatch = MessageCatalogue.template(.nameMismatchOne, .inProcess(server: installation))
             .rendered(["first_name": ServerNames.mismatch.commonName ?? "", "host": ImpostorPKI.databaseHost])
         #expect(full.libpqMessage?.hasSuffix(mismatch) == true, "\(full.libpqMessage ?? "")")
     }

@@ -42,7 +42,7 @@ struct MatrixTests {
     func size() {
         #expect(Self.scenarios.count > 1_000)
         for group in MatrixSession.groups {
-            let runnable = MatrixRealizer.realize(group, major: 15)
+            let runnable = MatrixRealizer.realize(group, versions: .standard)
             #expect(runnable.cases.count == group.scenarios.count)
             #expect(!runnable.roles.isEmpty)
         }

@@ -46,28 +46,28 @@ struct ModelMessageCatalogueTests {
     }
 
     static let verified15 = MessageKey.allCases.filter {
-        let h = MessageCatalogue.history($0).filter { $0.since <= 15 }.last
+        let h = MessageCatalogue.history($0).filter { $0.since <= Versions.standard.release(of: $0.side) }.last
         return h?.verifiedAgainstBinary == true && !(h?.text.isEmpty ?? true) && $0 != .serverErrorLine
     }
 
     @Test(.enabled(if: installed), arguments: verified15)
     func pg15TextIsInTheBinary(key: MessageKey) {
-        for line in Self.printfLines(MessageCatalogue.text(key, major: 15)) {
+        for line in Self.printfLines(MessageCatalogue.text(key, .standard)) {
             #expect(Self.binaryStrings.contains { $0.contains(line) }, "\(key): \(line)")
         }
     }
 
     @Test func wordingChangesAreRecorded() {
-        #expect(MessageCatalogue.text(.encryptionNone, major: 13) == "SSL off")
-        #expect(MessageCatalogue.text(.encryptionNone, major: 14) == "no encryption")
-        #expect(MessageCatalogue.text(.prefixTCP, major: 13) == "")
+        #expect(MessageCatalogue.text(.encryptionNone, at: 13) == "SSL off")
+        #expect(MessageCatalogue.text(.encryptionNone, at: 14) == "no encryption")
+        #expect(MessageCatalogue.text(.prefixTCP, at: 13) == "")
         #expect(
-            MessageCatalogue.text(.rootCertMissing, major: 15) != MessageCatalogue.text(.rootCertMissing, major: 16))
+            MessageCatalogue.text(.rootCertMissing, at: 15) != MessageCatalogue.text(.rootCertMissing, at: 16))
         for key in MessageKey.allCases { #expect(!MessageCatalogue.source(key).isEmpty) }
     }
 
     @Test func templatesRenderAndMatch() {
-        let t = MessageCatalogue.template(.prefixTCP).filling(["display_host": "127.0.0.1"])
+        let t = MessageCatalogue.template(.prefixTCP, .standard).filling(["display_host": "127.0.0.1"])
         #expect(t.rendered(["port": "5433"]) == "connection to server at \"127.0.0.1\", port 5433 failed: ")
         #expect(t.matches("connection to server at \"127.0.0.1\", port 61234 failed: "))
         #expect(!t.matches("connection to server at \"127.0.0.1\", port x failed: "))
@@ -79,7 +79,9 @@ struct ModelMessageCatalogueTests {
 struct MessageTemplateAlternativesTests {
     @Test("one_of accepts exactly the named alternatives")
     func oneOf() {
-        let t = MessageTemplate("could not load private key file \"k\": " + MessageCatalogue.wrongPassphraseDetail())
+        let t = MessageTemplate(
+            "could not load private key file \"k\": "
+                + MessageCatalogue.wrongPassphraseDetail(.standard, printedBy: .client))
         #expect(t.matches("could not load private key file \"k\": bad decrypt"))
         #expect(t.matches("could not load private key file \"k\": unsupported"))
         #expect(!t.matches("could not load private key file \"k\": processing error"))

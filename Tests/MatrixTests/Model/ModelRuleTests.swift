@@ -118,7 +118,8 @@ struct ModelRuleTests {
             Expectation.predict(s).libpqErrorMessage?.text
                 == "connection to server at \"127.0.0.1\", port {port} failed: root certificate file \"{home}/.postgresql/root.crt\" does not exist\nEither provide the file or change sslmode to disable server certificate verification.\n"
         )
-        #expect(Expectation.predict(s, major: 16).libpqErrorMessage?.text.contains("sslrootcert=system") == true)
+        #expect(
+            Expectation.predict(s, versions: .same(16)).libpqErrorMessage?.text.contains("sslrootcert=system") == true)
     }
 
     @Test(arguments: [ClientTrust.intermediateOnly, .unrelatedCA])

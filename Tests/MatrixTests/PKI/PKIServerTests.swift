@@ -71,9 +71,14 @@ struct PKIServerTests {
             let error = await #expect(throws: ClusterKitError.self) { try await cluster.start() }
             let key = try material.path("server.key")
             let text = error?.description ?? ""
-            let expected = MessageCatalogue.template(.serverKeyGroupWorldAccess).rendered(["server_key": key])
+            let expected = MessageCatalogue.template(
+                .serverKeyGroupWorldAccess, .inProcess(server: cluster.installation)
+            ).rendered(["server_key": key])
             #expect(text.contains("FATAL:  " + expected))
-            #expect(text.contains("DETAIL:  " + MessageCatalogue.text(.serverKeyPermissionDetail)))
+            #expect(
+                text.contains(
+                    "DETAIL:  "
+                        + MessageCatalogue.text(.serverKeyPermissionDetail, .inProcess(server: cluster.installation))))
         }
     }
 
@@ -102,9 +107,11 @@ struct PKIServerTests {
             // OpenSSL reports a wrong passphrase as "bad decrypt", or (1 in ~256 random salts) "unsupported".
             let expected =
                 MessageTemplate("FATAL:  ").text
-                + MessageCatalogue.template(.serverKeyLoadFailed)
+                + MessageCatalogue.template(.serverKeyLoadFailed, .inProcess(server: cluster.installation))
                 .filling([
-                    "server_key": try material.path("server.key"), "detail": MessageCatalogue.wrongPassphraseDetail(),
+                    "server_key": try material.path("server.key"),
+                    "detail": MessageCatalogue.wrongPassphraseDetail(
+                        .inProcess(server: cluster.installation), printedBy: .server),
                 ]).text
             let lines = error.map { "\($0)".split(separator: "\n").map(String.init) } ?? []
             #expect(lines.contains { MessageTemplate(expected).matches($0) }, "\(lines)")

@@ -30,12 +30,12 @@ struct BaselineTests {
     }
 
     @Test(
-        "ssl_min_protocol_version=TLSv1.3 on the server: the diff names exactly the cases whose client stops at TLS 1.2",
+        "ssl_min_protocol_version=TLSv1.3 on the server: the diff names exactly the cases whose client stops at TLS 1.2, and --fail-on outcome fails",
         .enabled(if: canRun), .timeLimit(.minutes(5)))
     func realChangeIsNamed() async throws {
         let r = try await CLI.run([
             "baseline", "diff", Self.baseline, "--filter", Self.filter,
-            "--server-setting", "ssl_min_protocol_version=TLSv1.3", "--format", "json",
+            "--server-setting", "ssl_min_protocol_version=TLSv1.3", "--format", "json", "--fail-on", "outcome",
         ])
         #expect(r.exitCode == 1, "\(r.combinedOutput)")
         let diff = try JSONDecoder().decode(DiffJSON.self, from: Data(r.standardOutput.utf8))
@@ -86,7 +86,13 @@ struct DiffJSON: Decodable {
 }
 
 struct BaselineJSON: Decodable {
-    struct Case: Decodable { var group: String; var outcome: String; var encrypted: Bool? }
+    struct Case: Decodable {
+        var group: String
+        var outcome: String
+        var encrypted: Bool?
+        var message: String?
+        var serverLog: [String]
+    }
     var cases: [String: Case]
 }
 

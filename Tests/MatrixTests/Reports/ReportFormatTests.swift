@@ -115,8 +115,8 @@ struct ReportFormatTests {
 
     @Test("a major the model does not know is 'unknown version, observed only' and does not fail")
     func unknownVersion() async throws {
-        #expect(MessageCatalogue.supportedMajors == 12...18)
-        for major in [11, 19] { #expect(!MessageCatalogue.supportedMajors.contains(major)) }
+        #expect(MessageCatalogue.supportedMajors == 14...18)
+        for major in [11, 13, 19] { #expect(!MessageCatalogue.supportedMajors.contains(major)) }
         guard FileManager.default.isExecutableFile(atPath: PackagePaths.sslmatrix) else { return }
 
         var result = CaseResult(
@@ -137,7 +137,9 @@ struct ReportFormatTests {
         defer { try? FileManager.default.removeItem(atPath: path) }
 
         let text = try await Self.render("text", path)
-        #expect(text.contains("PostgreSQL 19: unknown version, observed only (the model knows 12-18)"), "\(text)")
+        #expect(
+            text.contains("server 19, libpq 19: unknown version, observed only, not verified (the model claims 14-18)"),
+            "\(text)")
         #expect(!text.contains("Disagreements"), "an unknown version's verdicts are not judged")
         let junit = try await Self.render("junit", path)
         #expect(junit.contains(#"failures="0""#) && junit.contains("unknown version, observed only"))

@@ -50,7 +50,7 @@ actor MatrixSession {
 
     private func runThrottled(_ group: MatrixGroup, _ installation: Installation) async -> [String: CaseResult] {
         await acquire()
-        let runnable = MatrixRealizer.realize(group, major: installation.major)
+        let runnable = MatrixRealizer.realize(group, versions: .inProcess(server: installation))
         let results = await ScenarioRunner(installation: installation).runGroup(runnable)
         release()
         return Dictionary(results.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })

@@ -1,0 +1,90 @@
+extension MessageCatalogue {
+    /// The backend's texts (src/backend), chosen by the server major.
+    static let serverEntries: [CatalogueEntry] = [
+        e(
+            .hbaNoEntry, 12, "no pg_hba.conf entry for host \"{addr}\", user \"{user}\", database \"{db}\", {enc}",
+            "\(auth) ClientAuthentication uaImplicitReject"),
+        e(
+            .hbaRejects, 12,
+            "pg_hba.conf rejects connection for host \"{addr}\", user \"{user}\", database \"{db}\", {enc}",
+            "\(auth) ClientAuthentication uaReject"),
+        e(.encryptionSSL, 12, "SSL on", "\(auth) ClientAuthentication (12-13 wording)", verified: false),
+        e(.encryptionSSL, 14, "SSL encryption", "\(auth) ClientAuthentication encryption_state"),
+        e(.encryptionNone, 12, "SSL off", "\(auth) ClientAuthentication (12-13 wording)", verified: false),
+        e(.encryptionNone, 14, "no encryption", "\(auth) ClientAuthentication encryption_state"),
+        e(.passwordAuthFailed, 12, "password authentication failed for user \"{user}\"", "\(auth) auth_failed"),
+        e(.certAuthFailed, 12, "certificate authentication failed for user \"{user}\"", "\(auth) auth_failed uaCert"),
+        e(.trustAuthFailed, 12, "\"trust\" authentication failed for user \"{user}\"", "\(auth) auth_failed uaTrust"),
+        e(
+            .clientCertRequired, 12, "connection requires a valid client certificate",
+            "\(auth) ClientAuthentication clientcert check"),
+        e(
+            .clientCertNoRootStore, 12,
+            "client certificates can only be checked if a root certificate store is available",
+            "\(auth) ClientAuthentication"),
+        e(
+            .certNoUserName, 12,
+            "certificate authentication failed for user \"{user}\": client certificate contains no user name",
+            "\(auth) CheckCertAuth"),
+        e(
+            .userNameMismatch, 12, "provided user name ({user}) and authenticated user name ({auth_user}) do not match",
+            "\(hba) check_usermap"),
+        e(
+            .usermapNoMatch, 12, "no match in usermap \"{map}\" for user \"{user}\" authenticated as \"{auth_user}\"",
+            "\(hba) check_usermap"),
+        e(
+            .clientCertVerifyFullCN, 14,
+            "certificate validation (clientcert=verify-full) failed for user \"{user}\": CN mismatch",
+            "\(auth) CheckCertAuth"),
+        e(
+            .clientCertVerifyFullDN, 14,
+            "certificate validation (clientcert=verify-full) failed for user \"{user}\": DN mismatch",
+            "\(auth) CheckCertAuth"),
+        e(
+            .acceptSSLFailed, 12, "could not accept SSL connection: {detail}",
+            "\(beOpenSSL) be_tls_open_server SSL_ERROR_SSL (PG 16 adds a DETAIL for client certificate failures)"),
+        e(
+            .acceptSSLProtocolHint, 13,
+            "This may indicate that the client does not support any SSL protocol version between {min} and {max}.",
+            "\(beOpenSSL) be_tls_open_server errhint"),
+        e(
+            .hostsslWithSSLOff, 12, "hostssl record cannot match because SSL is disabled",
+            "\(hba) parse_hba_line (LOG, line still loads; HINT: Set ssl = on in postgresql.conf.)"),
+        e(
+            .clientcertOnlyHostssl, 12, "clientcert can only be configured for \"hostssl\" rows",
+            "\(hba) parse_hba_auth_opt"),
+        e(
+            .clientcertVerifyCAWithCert, 14,
+            "clientcert only accepts \"verify-full\" when using \"cert\" authentication", "\(hba) parse_hba_auth_opt"),
+        e(
+            .clientcertInvalidValue, 14, "invalid value for clientcert: \"{value}\"",
+            "\(hba) parse_hba_auth_opt (1/0 accepted before 14)"),
+        e(
+            .clientnameOnlyHostssl, 14, "clientname can only be configured for \"hostssl\" rows",
+            "\(hba) parse_hba_auth_opt"),
+        e(
+            .certOnlyHostssl, 12, "cert authentication is only supported on hostssl connections",
+            "\(hba) parse_hba_line"),
+        e(
+            .authOptionOnlyFor, 12,
+            "authentication option \"{option}\" is only valid for authentication methods {methods}",
+            "\(hba) parse_hba_auth_opt INVALID_AUTH_OPTION"),
+        e(.hbaLineContext, 12, "line {line} of configuration file \"{hba_file}\"", "\(hba) parse_hba_line errcontext"),
+        e(.couldNotLoadHBA, 12, "could not load pg_hba.conf", "src/backend/postmaster/postmaster.c PostmasterMain"),
+        e(.protocolRangeServer, 13, "could not set SSL protocol version range", "\(beOpenSSL) be_tls_init"),
+        e(
+            .protocolRangeServerDetail, 13,
+            "\"ssl_min_protocol_version\" cannot be higher than \"ssl_max_protocol_version\"",
+            "\(beOpenSSL) be_tls_init errdetail"),
+        e(
+            .serverKeyLoadFailed, 12, "could not load private key file \"{server_key}\": {detail}",
+            "\(beOpenSSL) be_tls_init"),
+        e(
+            .serverKeyGroupWorldAccess, 12, "private key file \"{server_key}\" has group or world access",
+            "src/backend/libpq/be-secure-common.c check_ssl_key_file_permissions"),
+        e(
+            .serverKeyPermissionDetail, 12,
+            "File must have permissions u=rw (0600) or less if owned by the database user, or permissions u=rw,g=r (0640) or less if owned by root.",
+            "src/backend/libpq/be-secure-common.c check_ssl_key_file_permissions errdetail"),
+    ]
+}
