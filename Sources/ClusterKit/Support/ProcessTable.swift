@@ -76,26 +76,53 @@ public enum ProcessTable {
     /// ("/path (deleted)").
     public static func processes(under directory: String) -> [Int32] {
         let root = (directory as NSString).standardizingPath
-        guard root.count > 1, let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else {
-            return []
-        }
+        guard root.count > 1 else { return [] }
         let me = getpid()
-        var found: [Int32] = []
-        for entry in entries {
-            guard let pid = Int32(entry), pid != me else { continue }
-            if let cwd = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/cwd") {
+        return processIDs().filter { pid in
+            guard pid != me else { return false }
+            if let cwd = readLink("/proc/\(pid)/cwd") {
                 let path = cwd.hasSuffix(" (deleted)") ? String(cwd.dropLast(" (deleted)".count)) : cwd
-                if path == root || path.hasPrefix(root + "/") {
-                    found.append(pid)
-                    continue
-                }
+                if path == root || path.hasPrefix(root + "/") { return ProcessIdentity.isRunning(pid) }
             }
-            if let cmdline = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") {
-                let words = cmdline.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
-                if words.contains(where: { $0 == root || $0.hasPrefix(root + "/") }) { found.append(pid) }
-            }
+            guard let words = commandLine(of: pid) else { return false }
+            return words.contains { $0 == root || $0.hasPrefix(root + "/") } && ProcessIdentity.isRunning(pid)
         }
-        return found.filter { ProcessIdentity.isRunning($0) }
+    }
+
+    /// Every pid in /proc (plain POSIX calls: this runs on every stop, and in signal handling).
+    static func processIDs() -> [Int32] {
+        guard let dir = opendir("/proc") else { return [] }
+        defer { closedir(dir) }
+        var pids: [Int32] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafePointer(to: entry.pointee.d_name) {
+                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+            }
+            if let pid = Int32(name) { pids.append(pid) }
+        }
+        return pids
+    }
+
+    static func readLink(_ path: String) -> String? {
+        var buffer = [CChar](repeating: 0, count: 4097)
+        let n = readlink(path, &buffer, 4096)
+        guard n > 0 else { return nil }
+        return String(decoding: buffer[..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// The words of /proc/PID/cmdline (the first 64 KiB).
+    public static func commandLine(of pid: Int32) -> [String]? {
+        let fd = open("/proc/\(pid)/cmdline", O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var data = [UInt8]()
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while data.count < 65536 {
+            let n = read(fd, &buffer, buffer.count)
+            if n <= 0 { break }
+            data += buffer[..<n]
+        }
+        return data.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
     }
 
     /// Stops every process under `directory`: SIGQUIT (a postmaster's immediate shutdown),

@@ -47,13 +47,15 @@ struct IsolatedRun {
         return condition()
     }
 
-    /// A `pg_ctl start` of this workspace is running now.
+    /// A `pg_ctl start` of this workspace is running now (any process naming the
+    /// workspace whose command line is pg_ctl start; a cheap scan, polled every few ms).
     var pgCtlStartRunning: Bool {
-        ProcessTable.processes(under: tmp).contains { pid in
-            let cmdline = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline").map {
-                String(decoding: $0, as: UTF8.self)
-            }
-            return cmdline?.contains("pg_ctl\0start") == true
+        ProcessTable.processIDs().contains { pid in
+            guard let words = ProcessTable.commandLine(of: pid), words.count > 2,
+                words.contains("start"), words.contains(where: { $0.hasSuffix("/pg_ctl") }),
+                words.contains(where: { $0.hasPrefix(tmp + "/") })
+            else { return false }
+            return true
         }
     }
 
