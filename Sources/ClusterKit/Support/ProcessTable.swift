@@ -18,6 +18,9 @@ public enum ProcessTable {
         let identity: ProcessIdentity
         let command: String
         var timedOut = false
+        /// A postmaster spawned directly: stopped with SIGQUIT (its own immediate shutdown,
+        /// which frees its shared memory), not killed with the other children.
+        var isServer = false
     }
 
     private static let children = Mutex<[UInt64: Child]>([:])
@@ -44,6 +47,17 @@ public enum ProcessTable {
         children.withLock { $0[token] = Child(identity: identity, command: command) }
     }
 
+    /// Records a postmaster this process spawned itself (not through pg_ctl). It stays in
+    /// the table while it lives; teardown stops it through its data directory.
+    public static func addServer(pid: Int32, dataDirectory: String) {
+        let token = reserveToken()
+        let identity = ProcessIdentity(pid: pid, startTime: ProcessIdentity.startTime(of: pid) ?? 0)
+        children.withLock { table in
+            table = table.filter { $0.value.identity.isAlive }
+            table[token] = Child(identity: identity, command: "postgres -D \(dataDirectory)", isServer: true)
+        }
+    }
+
     /// Forgets a child that was waited for; returns whether its time limit killed it.
     @discardableResult
     public static func remove(token: UInt64) -> Bool {
@@ -64,7 +78,7 @@ public enum ProcessTable {
 
     /// SIGKILL to every recorded child (used when tearing down: pg_ctl must not go on to start).
     static func killChildren() {
-        for child in children.withLock({ Array($0.values) }) where child.identity.isAlive {
+        for child in children.withLock({ Array($0.values) }) where !child.isServer && child.identity.isAlive {
             kill(child.identity.pid, SIGKILL)
         }
     }

@@ -12,14 +12,35 @@ struct IsolatedRun {
     let output: String
     var base: String { "\(tmp)/pg-ssl-matrix-\(geteuid())" }
 
-    init() throws {
+    /// PGSSLMATRIX_START for the run: "pg_ctl" exercises `pg_ctl start`, nil the direct spawn.
+    let startMethod: String?
+
+    init(startMethod: String? = nil) throws {
+        self.startMethod = startMethod
         tmp = "/dev/shm/sslm-fault-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: tmp, withIntermediateDirectories: false)
         chmod(tmp, 0o755)
         output = "\(tmp).out"
     }
 
-    var environment: [String: String] { Command.cleanEnvironment(adding: ["PGSSLMATRIX_TMPDIR": tmp]) }
+    var environment: [String: String] {
+        var extra = ["PGSSLMATRIX_TMPDIR": tmp]
+        if let startMethod { extra["PGSSLMATRIX_START"] = startMethod }
+        return Command.cleanEnvironment(adding: extra)
+    }
+
+    /// A postmaster of this workspace exists but its postmaster.pid does not say `ready` yet
+    /// (the direct spawn's start-up window).
+    var postgresStarting: Bool {
+        ProcessTable.processIDs().contains { pid in
+            guard let words = ProcessTable.commandLine(of: pid), words.count >= 3,
+                words.contains(where: { $0.hasSuffix("/postgres") }), let d = words.firstIndex(of: "-D"),
+                d + 1 < words.count, words[d + 1].hasPrefix(tmp + "/")
+            else { return false }
+            let pidFile = (try? String(contentsOfFile: words[d + 1] + "/postmaster.pid", encoding: .utf8)) ?? ""
+            return !pidFile.contains("ready")
+        }
+    }
 
     /// Starts `sslmatrix ARGS` in the background of a non-interactive shell, which (as
     /// POSIX says) starts it with SIGINT ignored; returns its pid.

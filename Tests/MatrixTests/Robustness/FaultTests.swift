@@ -10,13 +10,27 @@ import Testing
 struct FaultTests {
     @Test("SIGTERM or SIGINT while pg_ctl start is in flight leaks no server", arguments: [SIGTERM, SIGINT])
     func signalDuringPgCtlStart(_ signal: Int32) async throws {
-        let run = try IsolatedRun()
+        let run = try IsolatedRun(startMethod: "pg_ctl")
         defer { run.remove() }
         let pid = try await run.launch(["cluster", "up"])
         let caught = await IsolatedRun.wait(180) { run.pgCtlStartRunning }
         #expect(caught, "pg_ctl start never seen; output: \(run.printed)")
         let pidFiles = run.pidFiles
         kill(pid, signal)
+        let left = await run.settle(pid, sharedMemoryOf: pidFiles)
+        #expect(left.isEmpty, "left behind: \(left)")
+        FaultTally.record(left.isEmpty && caught)
+    }
+
+    @Test("SIGTERM while a directly spawned postgres is starting leaks no server")
+    func signalDuringDirectStart() async throws {
+        let run = try IsolatedRun()
+        defer { run.remove() }
+        let pid = try await run.launch(["cluster", "up"])
+        let caught = await IsolatedRun.wait(180) { run.postgresStarting || run.printed.contains("ready") }
+        #expect(caught, "no start-up seen; output: \(run.printed)")
+        let pidFiles = run.pidFiles
+        kill(pid, SIGTERM)
         let left = await run.settle(pid, sharedMemoryOf: pidFiles)
         #expect(left.isEmpty, "left behind: \(left)")
         FaultTally.record(left.isEmpty && caught)
@@ -68,7 +82,7 @@ struct FaultTests {
 
     @Test("kill -9 of the run during pg_ctl start: the next run reaps it and says so")
     func kill9DuringStartThenReap() async throws {
-        let run = try IsolatedRun()
+        let run = try IsolatedRun(startMethod: "pg_ctl")
         defer { run.remove() }
         let pid = try await run.launch(["cluster", "up"])
         #expect(await IsolatedRun.wait(180) { run.pgCtlStartRunning })
