@@ -56,6 +56,7 @@ public enum Command {
         workingDirectory: String? = nil,
         input: String? = nil,
         outputLimit: Int = 8 << 20,
+        newSession: Bool = false,
         timeout: Double = Command.defaultTimeout
     ) async throws -> CommandResult {
         if ProcessTable.isShuttingDown { throw ClusterKitError.shuttingDown }
@@ -70,7 +71,9 @@ public enum Command {
                 ["--reuid=\(account.uid)", "--regid=\(account.gid)", "--clear-groups", "--", executable] + arguments
             executable = Command.setpriv
         }
-        let options = PlatformOptions()
+        var options = PlatformOptions()
+        // setsid in the child: a new session has no controlling terminal.
+        options.createSession = newSession
         let env = environment ?? cleanEnvironment()
         var keyed: [Environment.Key: String] = [:]
         for (key, value) in env { keyed[Environment.Key(stringLiteral: key)] = value }
