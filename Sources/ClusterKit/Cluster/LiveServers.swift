@@ -35,7 +35,11 @@ enum LiveServers {
         let run = runDirectory.withLock { $0 }
         var dataDirectories = Array(all.keys)
         if let run { dataDirectories += Workspace.dataDirectories(under: run) }
-        Postmaster.stopEverything(under: run ?? "/nonexistent", dataDirectories: Array(Set(dataDirectories)))
+        if let run {
+            Postmaster.stopEverything(under: run, dataDirectories: Array(Set(dataDirectories)))
+        } else {
+            for dataDirectory in Set(dataDirectories) { Postmaster.stopImmediately(dataDirectory: dataDirectory) }
+        }
         for (_, clusterDir) in all {
             ProcessTable.stopProcesses(under: clusterDir)
             SecureFiles.remove(clusterDir)

@@ -90,7 +90,12 @@ public enum ProcessTable {
     /// ("/path (deleted)").
     public static func processes(under directory: String) -> [Int32] {
         let root = (directory as NSString).standardizingPath
-        guard root.count > 1 else { return [] }
+        // Only a real directory of the harness is scanned: never "/" or a path that names
+        // nothing (a command line mentioning it must not make a process a target).
+        var st = stat()
+        guard root.split(separator: "/").count >= 2, lstat(root, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR else {
+            return []
+        }
         let me = getpid()
         return processIDs().filter { pid in
             guard pid != me else { return false }

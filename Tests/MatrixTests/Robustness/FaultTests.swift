@@ -10,16 +10,22 @@ import Testing
 struct FaultTests {
     @Test("SIGTERM or SIGINT while pg_ctl start is in flight leaks no server", arguments: [SIGTERM, SIGINT])
     func signalDuringPgCtlStart(_ signal: Int32) async throws {
-        let run = try IsolatedRun(startMethod: "pg_ctl")
-        defer { run.remove() }
-        let pid = try await run.launch(["cluster", "up"])
-        let caught = await IsolatedRun.wait(180) { run.pgCtlStartRunning }
-        #expect(caught, "pg_ctl start never seen; output: \(run.printed)")
-        let pidFiles = run.pidFiles
-        kill(pid, signal)
-        let left = await run.settle(pid, sharedMemoryOf: pidFiles)
-        #expect(left.isEmpty, "left behind: \(left)")
-        FaultTally.record(left.isEmpty && caught)
+        // pg_ctl start can be over between two looks on a loaded machine: up to 3 runs to
+        // hit the window (each missed run is stopped and checked too).
+        var caught = false
+        for _ in 0..<3 where !caught {
+            let run = try IsolatedRun(startMethod: "pg_ctl")
+            defer { run.remove() }
+            let pid = try await run.launch(["cluster", "up"])
+            _ = await IsolatedRun.wait(180) { run.pgCtlStartRunning || run.printed.contains("ready") }
+            caught = run.pgCtlStartRunning
+            let pidFiles = run.pidFiles
+            kill(pid, signal)
+            let left = await run.settle(pid, sharedMemoryOf: pidFiles)
+            #expect(left.isEmpty, "left behind: \(left)")
+            if caught { FaultTally.record(left.isEmpty) }
+        }
+        #expect(caught, "pg_ctl start was never seen in flight in 3 runs")
     }
 
     @Test("SIGTERM while a directly spawned postgres is starting leaks no server")
