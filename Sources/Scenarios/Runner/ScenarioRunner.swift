@@ -46,6 +46,7 @@ public struct ScenarioRunner: Sendable {
             let now = done.add(n, ordering: .relaxed).newValue
             progress?(now, total)
         }
+        let groups = groups.map { OwnershipRealizability.adjust($0) }
         let (perGroup, statistics) = await runLanes(groups, tick: tick)
         return (perGroup.flatMap { $0 }, statistics)
     }
@@ -54,6 +55,7 @@ public struct ScenarioRunner: Sendable {
     public func runGroup(
         _ group: RunnableGroup, tick: @escaping @Sendable (Int) -> Void = { _ in }
     ) async -> [CaseResult] {
+        let group = OwnershipRealizability.adjust(group)
         let (skipped, runnable) = split(group)
         tick(skipped.count)
         let (results, _) = await runFresh(group, runnable, keep: false, tick: tick)
@@ -86,6 +88,7 @@ public struct ScenarioRunner: Sendable {
         _ group: RunnableGroup, _ runnable: [CaseSpec], keep: Bool, tick: @escaping @Sendable (Int) -> Void
     ) async -> ([CaseResult], Cluster?) {
         var results: [CaseResult] = []
+        if runnable.isEmpty { return (results, nil) }
         let cluster: Cluster
         do {
             cluster = try await Cluster.create(installation: installation)
@@ -117,10 +120,13 @@ public struct ScenarioRunner: Sendable {
                 await cluster.destroy()
                 return (results + runnable.map { errorResult($0, group, "the server did not start: \(error)") }, nil)
             }
-            let setup = ServerReset.setupSQL(group)
-            if !setup.isEmpty { try await cluster.query(setup) }
-            results += await GroupClock.probing { await probeAll(runnable, group, cluster, material, tick: tick) }
-            if keep { return (results, cluster) }
+            try await ServerReset.setUp(group, on: cluster)
+            let mark = cluster.log.mark()
+            let probed = await GroupClock.probing { await probeAll(runnable, group, cluster, material, tick: tick) }
+            let marked = ServerDeath.mark(probed, cluster, since: mark)
+            results += marked
+            // A server that died is never handed to the next group.
+            if keep && !marked.contains(where: ServerDeath.isServerDeath) { return (results, cluster) }
         } catch {
             let finished = Set(results.map(\.id))
             let missing = runnable.filter { !finished.contains($0.id) }
@@ -143,7 +149,9 @@ public struct ScenarioRunner: Sendable {
         try cluster.setHBA(group.hba)
         try cluster.setIdent(group.ident)
         try await cluster.switchConfiguration(then: { try ServerReset.reset(on: $0, for: group) })
-        return await GroupClock.probing { await probeAll(runnable, group, cluster, material, tick: tick) }
+        let mark = cluster.log.mark()
+        let probed = await GroupClock.probing { await probeAll(runnable, group, cluster, material, tick: tick) }
+        return ServerDeath.mark(probed, cluster, since: mark)
     }
 
     func probeAll(
@@ -194,6 +202,8 @@ public struct ScenarioRunner: Sendable {
         } catch {
             return errorResult(c, group, "client files: \(error)")
         }
+        // A dead server answers nothing worth comparing: skip the connection attempt.
+        guard cluster.postmasterIsAlive else { return errorResult(c, group, ServerDeath.prefix + "the server is gone") }
         let outcome = await probe.connect(parameters)
         // Every case must have run on the libraries the run reports: a worker that mapped
         // something else (or two OpenSSLs) would make its answers meaningless.
