@@ -3,6 +3,8 @@ SHELL := /bin/bash
 export PATH := $(PATH):/opt/swift/usr/bin
 SWIFT ?= swift
 BUILD_FLAGS ?=
+# Flags for the main test run only, e.g. TEST_FLAGS="--xunit-output results/junit.xml" (CI).
+TEST_FLAGS ?=
 SSLMATRIX = .build/debug/sslmatrix
 # The example package (another package using ClusterKit in its tests) builds in its own
 # scratch folder, so the repository's .build is left alone; dependencies come from the
@@ -33,7 +35,7 @@ build: setup
 	$(SWIFT) build $(BUILD_FLAGS)
 
 test: majors
-	$(SWIFT) test $(BUILD_FLAGS)
+	$(SWIFT) test $(BUILD_FLAGS) $(TEST_FLAGS)
 	$(SWIFT) test $(EXAMPLE) $(BUILD_FLAGS)
 
 matrix: build
