@@ -14,7 +14,7 @@ EXAMPLE = --package-path Examples/TLSClusterExample --scratch-path .build-exampl
 MAJORS ?= 14,16,17,18
 CLIENTS ?= psycopg
 
-.PHONY: setup majors lint format build test matrix impostor bench clean
+.PHONY: setup majors lint format build test matrix impostor bench clean upgrade-check upgrade-reports
 
 setup:
 	@bash scripts/setup
@@ -47,6 +47,14 @@ impostor: build
 bench: setup
 	$(SWIFT) build -c release $(BUILD_FLAGS)
 	.build/release/sslmatrix bench
+
+# What the distribution's pending postgresql/libpq5/libssl3 update would change (scripts/upgrade-check).
+upgrade-check: build
+	@bash scripts/upgrade-check
+
+# docs/upgrades/*.md from the committed baselines (docs/upgrades/reports.tsv).
+upgrade-reports: build
+	@bash scripts/upgrade-reports
 
 clean:
 	rm -rf .build .build-example
