@@ -87,5 +87,8 @@ extension MessageCatalogue {
             .serverClosedUnexpectedly, 12,
             "server closed the connection unexpectedly\n\tThis probably means the server terminated abnormally\n\tbefore or while processing the request.\n",
             "src/interfaces/libpq/fe-misc.c pqReadData definitelyEOF"),
+        e(
+            .startupPacketNotSent, 12, "could not send startup packet: {detail}\n",
+            "\(feConnect) PQconnectPoll CONNECTION_MADE (pqPacketSend failed; %s is strerror)"),
     ]
 }

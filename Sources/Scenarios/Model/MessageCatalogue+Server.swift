@@ -71,6 +71,10 @@ extension MessageCatalogue {
             "\(hba) parse_hba_auth_opt INVALID_AUTH_OPTION"),
         e(.hbaLineContext, 12, "line {line} of configuration file \"{hba_file}\"", "\(hba) parse_hba_line errcontext"),
         e(.couldNotLoadHBA, 12, "could not load pg_hba.conf", "src/backend/postmaster/postmaster.c PostmasterMain"),
+        e(
+            .couldNotLoadHBA, 16, "could not load {hba_file}",
+            "src/backend/postmaster/postmaster.c PostmasterMain (16: errmsg(\"could not load %s\", HbaFileName), the file's path; checked on 16.15/17.11/18.6)"
+        ),
         e(.protocolRangeServer, 13, "could not set SSL protocol version range", "\(beOpenSSL) be_tls_init"),
         e(
             .protocolRangeServerDetail, 13,

@@ -19,6 +19,7 @@ public enum MessageKey: String, Sendable, Hashable, Codable, CaseIterable {
     case channelBindingNotUsed
     case channelBindingNoPlusOffered
     case serverClosedUnexpectedly
+    case startupPacketNotSent
     // server side (message text without severity)
     case hbaNoEntry, hbaRejects
     case encryptionSSL, encryptionNone
@@ -132,7 +133,7 @@ public enum MessageCatalogue {
         .nameMismatchOthersPlural, .noHostNameInCertificate, .keyGroupWorldAccess, .keyLoadFailed,
         .certificateWithoutKey, .certificateKeyMismatch, .noPasswordSupplied, .channelBindingNoSSL,
         .channelBindingAuthRequestUnsupported, .channelBindingNotUsed, .channelBindingNoPlusOffered,
-        .serverClosedUnexpectedly,
+        .serverClosedUnexpectedly, .startupPacketNotSent,
     ]
 
     static let feConnect = "src/interfaces/libpq/fe-connect.c"

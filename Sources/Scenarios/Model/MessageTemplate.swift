@@ -24,7 +24,9 @@ public struct MessageTemplate: Sendable, Hashable, Codable, CustomStringConverti
     /// `{one_of:a|b}`: OpenSSL sometimes has two outcomes for one cause, decided by random
     /// bytes (a wrong passphrase on a PKCS#8 key fails the CBC padding check, "bad decrypt",
     /// except when the garbage happens to end in valid padding, ~1 in 256, and the decoder
-    /// fails instead). Such a template names exactly the alternatives it accepts.
+    /// fails instead). Such a template names exactly the alternatives it accepts; an empty
+    /// alternative means "or nothing" (libpq 14 appends a second line only when a race goes
+    /// one way).
     public static func oneOf(_ alternatives: [String]) -> String {
         "{one_of:" + alternatives.joined(separator: "|") + "}"
     }
@@ -51,7 +53,9 @@ public struct MessageTemplate: Sendable, Hashable, Codable, CustomStringConverti
             pattern += NSRegularExpression.escapedPattern(for: String(rest[..<open]))
             let name = rest[rest.index(after: open)..<close]
             if name.hasPrefix("one_of:") {
-                let alternatives = name.dropFirst("one_of:".count).split(separator: "|").map {
+                let alternatives = name.dropFirst("one_of:".count).split(
+                    separator: "|", omittingEmptySubsequences: false
+                ).map {
                     NSRegularExpression.escapedPattern(for: String($0))
                 }
                 pattern += "(?:" + alternatives.joined(separator: "|") + ")"

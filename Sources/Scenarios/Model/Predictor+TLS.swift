@@ -87,7 +87,7 @@ extension Predictor {
         }
         var postHandshakeFailure: AttemptEnd?
         if sendsCert, let f = clientChainFailure() {
-            let body = msg(.sslError, ["detail": msg(f.alert).text])
+            var body = msg(.sslError, ["detail": msg(f.alert).text])
             let log: [MessageTemplate] = [
                 "LOG:  " + msg(.acceptSSLFailed, ["detail": msg(.osslCertificateVerifyFailed, printedBy: .server).text])
             ]
@@ -95,6 +95,13 @@ extension Predictor {
                 rule(
                     "TLS 1.3: the client's handshake completes before the server rejects its certificate (\(f)); libpq sees the alert on its first read, after sending the startup packet, so prefer does not retry (pgtls_read SSL_ERROR_SSL)"
                 )
+                if libpq < 15 {
+                    rule(
+                        "libpq 14: the startup packet's write can meet the server's reset before libpq reads the alert; then 'could not send startup packet: Connection reset by peer' follows the SSL error. A race, seen on 14.23 in about a third of such cases, never on 15+: both texts are accepted, nothing else (fe-connect.c PQconnectPoll CONNECTION_MADE)"
+                    )
+                    let reset = msg(.startupPacketNotSent, ["detail": "Connection reset by peer"]).text
+                    body = body + MessageTemplate(MessageTemplate.oneOf(["", reset]))
+                }
                 postHandshakeFailure = .failed(body: body, log: log, kind: .client)
             } else {
                 rule("TLS 1.2: the server's alert (\(f)) arrives inside SSL_connect (open_client_SSL)")
@@ -210,15 +217,20 @@ extension Predictor {
         var first: String?
         var checkCN = true
         var matched = false
+        // libpq 14 looks only at dNSName SANs (any of them suppresses the CN check, and an IP
+        // host is compared to them as a name); iPAddress SANs arrived in 15 (fe-secure-openssl.c
+        // pgtls_verify_peer_name_matches_certificate_guts, REL_14 vs REL_15).
+        let ipSANs = libpq >= 15
         for san in names.subjectAltNames {
             let value: String
             let isMatch: Bool
             switch san {
             case .dns(let n):
-                if !hostIsIP { checkCN = false }
+                if !hostIsIP || !ipSANs { checkCN = false }
                 value = n
                 isMatch = Self.hostNameMatches(n, host)
             case .ip(let a):
+                guard ipSANs else { continue }
                 if hostIsIP { checkCN = false }
                 value = a
                 isMatch = hostIsIP && a == host
@@ -233,7 +245,9 @@ extension Predictor {
             matched = Self.hostNameMatches(cn, host)
         }
         rule(
-            "verify-full: SANs of the host's type (DNS or IP) suppress the CN check; wildcard only as the whole leftmost label; IP hosts match iPAddress SANs (PG 14+) or an IP CN (fe-secure-openssl.c pgtls_verify_peer_name_matches_certificate_guts)"
+            libpq >= 15
+                ? "verify-full: SANs of the host's type (DNS or IP) suppress the CN check; wildcard only as the whole leftmost label; IP hosts match iPAddress SANs (libpq 15+) or an IP CN (fe-secure-openssl.c pgtls_verify_peer_name_matches_certificate_guts)"
+                : "verify-full (libpq 14): only dNSName SANs are examined and any of them suppresses the CN check; iPAddress SANs are ignored, so an IP host matches only an IP CN or a dNSName equal to it (fe-secure-openssl.c pgtls_verify_peer_name_matches_certificate_guts, REL_14_STABLE)"
         )
         if matched { return nil }
         if examined == 0 { return msg(.noHostNameInCertificate) }

@@ -84,3 +84,82 @@ struct ModelVersionSelectionTests {
         #expect(Versions(server: 18, libpq: 15).modelKnows)
     }
 }
+
+/// Behaviour that differs between releases, each rule keyed by the side that has it.
+@Suite("Model: per-version rules")
+struct ModelVersionRuleTests {
+    @Test(
+        "server 16+ names the pg_hba.conf file it could not load; 14-15 say 'pg_hba.conf'", arguments: [14, 15, 16, 18])
+    func hbaLoadFailureNamesTheFile(server: Int) throws {
+        let s = Scenario(
+            server: ServerSide(hba: [HBAEntry(.host, method: .cert)]), client: ClientSide(sslMode: .require), user: "u")
+        // The client's libpq is 15 throughout: only the server's major may change this line.
+        let e = Expectation.predict(s, versions: Versions(server: server, libpq: 15))
+        guard case .serverFailsToStart(let log) = e.outcome else {
+            Issue.record("expected a start failure, got \(e)")
+            return
+        }
+        let fatal = try #require(log.last?.text)
+        #expect(fatal == (server >= 16 ? "FATAL:  could not load {hba_file}" : "FATAL:  could not load pg_hba.conf"))
+    }
+
+    /// verify-full to host 127.0.0.1, certificate with CN db.example.test and only an iPAddress SAN.
+    static let ipSAN = Scenario(
+        server: ServerSide(names: .sanIP, hba: [HBAEntry(.hostssl, method: .trust)]),
+        client: ClientSide(sslMode: .verifyFull), user: "u")
+
+    @Test("libpq 14 ignores iPAddress SANs; 15+ match them (whatever the server)", arguments: [14, 15, 16, 18])
+    func ipSANByLibpq(libpq: Int) {
+        for server in [14, 18] {
+            let e = Expectation.predict(Self.ipSAN, versions: Versions(server: server, libpq: libpq))
+            if libpq >= 15 {
+                #expect(e.isAccepted, "libpq \(libpq), server \(server): \(e)")
+            } else {
+                #expect(
+                    e.libpqErrorMessage?.text.hasSuffix(
+                        MessageCatalogue.template(.nameMismatchOne, Versions(server: server, libpq: libpq))
+                            .rendered(["first_name": "db.example.test", "host": "127.0.0.1"])) == true, "\(e)")
+            }
+        }
+    }
+
+    /// allow against ssl=off with a hostssl-only pg_hba: the first (plain) attempt is refused by the server.
+    static let allowSSLOff = Scenario(
+        server: ServerSide(tls: ServerTLS(ssl: false), hba: [HBAEntry(.hostssl, method: .trust)]),
+        client: ClientSide(sslMode: .allow), user: "u")
+
+    @Test("allow against ssl=off: libpq 17+ stops at 'SSL was required'; 14-16 authenticate twice", arguments: 14...18)
+    func allowRetryByLibpq(libpq: Int) throws {
+        let e = Expectation.predict(Self.allowSSLOff, versions: Versions(server: 15, libpq: libpq))
+        let attempts = e.attempts
+        #expect(attempts.count == 2)
+        let second = try #require(attempts.last)
+        let required = MessageCatalogue.text(.sslRequiredButRefused, at: ReleaseVersion(libpq))
+        if libpq >= 17 {
+            #expect(second.libpqMessage.text.hasSuffix(required))
+            #expect(second.serverLog.isEmpty, "the retry never reaches authentication")
+        } else {
+            #expect(!second.libpqMessage.text.hasSuffix(required))
+            #expect(!second.serverLog.isEmpty, "the retry is authenticated (and refused) again")
+        }
+    }
+
+    @Test("libpq 14's startup-packet race is one named alternative, only for libpq 14")
+    func libpq14ResetAlternative() throws {
+        let s = Scenario(
+            server: ServerSide(hba: [HBAEntry(.hostssl, method: .trust, clientCert: .verifyCA)]),
+            client: ClientSide(sslMode: .verifyFull, certificate: .untrustedCA), user: "u")
+        let base = "connection to server at \"127.0.0.1\", port 5432 failed: SSL error: tlsv1 alert unknown ca\n"
+        let reset = "could not send startup packet: Connection reset by peer\n"
+        let old = try #require(Expectation.predict(s, versions: .same(14)).libpqErrorMessage)
+        #expect(old.filling(["port": "5432"]).matches(base))
+        #expect(old.filling(["port": "5432"]).matches(base + reset))
+        #expect(!old.filling(["port": "5432"]).matches(base + "could not send startup packet: Broken pipe\n"))
+        for libpq in 15...18 {
+            let new = try #require(
+                Expectation.predict(s, versions: Versions(server: 14, libpq: libpq)).libpqErrorMessage)
+            #expect(new.filling(["port": "5432"]).matches(base))
+            #expect(!new.filling(["port": "5432"]).matches(base + reset), "libpq \(libpq)")
+        }
+    }
+}
