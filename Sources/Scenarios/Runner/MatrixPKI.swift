@@ -132,7 +132,7 @@ enum MatrixPKI {
             spec.addFile(
                 OutputFileSpec(
                     name: clientKeyFile(identity.user, v), contents: [.privateKey(keyObject)],
-                    keyEncoding: encoding, mode: mode, owner: .client))
+                    keyEncoding: encoding, mode: mode, owner: ClientIdentity.keyOwner(v)))
         }
 
         spec.addCRL(CRLSpec(name: "root-crl", issuer: root, revoked: revokedByRoot))
@@ -181,4 +181,13 @@ enum MatrixPKI {
 struct ClientIdentity: Hashable, Sendable {
     let user: String
     let variant: ClientCertificate
+
+    /// libpq judges a key by its owner, not by who runs the client (fe-secure-openssl.c
+    /// initialize_SSL: a root-owned key may be 0640, any other owner's must be 0600 or less).
+    /// "0640 owned by a non-root user" is therefore given to the server account, which is
+    /// never root: a root client can read it and libpq sees a non-root owner. A non-root run
+    /// owns its client files itself, which is the same case.
+    static func keyOwner(_ variant: ClientCertificate) -> OutputFileSpec.OwnerRole {
+        variant == .keyGroupReadableUser ? .server : .client
+    }
 }
