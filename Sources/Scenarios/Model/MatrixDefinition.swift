@@ -203,9 +203,11 @@ public enum MatrixDefinition {
     /// Every scenario of the built-in matrix, ids unique.
     public static var scenarios: [Scenario] {
         var seen = Set<String>()
-        return (chainProduct + clientCertProduct + namesAndCRLProduct + passwordProduct + settingsProduct).filter {
-            seen.insert($0.id).inserted
-        }
+        return
+            (chainProduct + clientCertProduct + namesAndCRLProduct + passwordProduct + settingsProduct
+            + clientOptionsProduct).filter {
+                seen.insert($0.id).inserted
+            }
     }
 
     /// Scenarios grouped by server side, in a stable order.

@@ -154,6 +154,11 @@ extension Predictor {
             )
             return .failed(body: msg(.channelBindingNotUsed), log: [], kind: .client)
         }
+        if let fail = newerAuthenticationFailure(
+            certificateSent: ssl && peerCertValid, methodRan: [.password, .md5, .scramSHA256].contains(method))
+        {
+            return fail
+        }
         rule("authentication succeeds")
         return .accepted(channelBound: channelBound)
     }
