@@ -136,7 +136,8 @@ public enum MessageCatalogue {
         .certificateWithoutKey, .certificateKeyMismatch, .noPasswordSupplied, .channelBindingNoSSL,
         .channelBindingAuthRequestUnsupported, .channelBindingNotUsed, .channelBindingNoPlusOffered,
         .serverClosedUnexpectedly, .startupPacketNotSent, .invalidConnectionOption, .weakSSLModeSystemRoots,
-        .weakSSLModeDirect, .certificateNotRequested, .certificateNotSent, .requireAuthFailed, .serverDidNotCompleteAuthentication,
+        .weakSSLModeDirect, .certificateNotRequested, .certificateNotSent, .requireAuthFailed,
+        .serverDidNotCompleteAuthentication,
     ]
 
     static let feConnect = "src/interfaces/libpq/fe-connect.c"
