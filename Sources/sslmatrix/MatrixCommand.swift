@@ -67,6 +67,10 @@ struct MatrixRunOptions: ParsableArguments {
     @Option(help: "Only groups or cases whose id contains this text.") var filter: String?
     @Option(help: "Clusters running at once.") var groups: Int = 3
     @Option(help: "Probes in flight per cluster.") var probes: Int = 8
+    @Flag(
+        name: .customLong("no-reuse"),
+        help: "Give every group a fresh server instead of switching a running one by reload (for comparison).")
+    var noReuse = false
     @Option(
         name: .customLong("server-setting"),
         help: ArgumentHelp(
@@ -93,12 +97,12 @@ enum MatrixRun {
     static func run(installation: Installation, options: MatrixRunOptions) async throws -> MatrixReport {
         try await run(
             installation: installation, filter: options.filter, groupParallelism: options.groups,
-            probeParallelism: options.probes, serverSettings: options.serverSettings)
+            probeParallelism: options.probes, serverSettings: options.serverSettings, reuse: !options.noReuse)
     }
 
     static func run(
         installation: Installation, filter: String?, groupParallelism: Int, probeParallelism: Int,
-        serverSettings: [ServerSettingOverride] = []
+        serverSettings: [ServerSettingOverride] = [], reuse: Bool = true
     ) async throws -> MatrixReport {
         let versions = await VersionInfo.collect(installation)
         let runnable = groups(versions: versions.modelVersions, filter: filter, serverSettings: serverSettings)
@@ -106,8 +110,10 @@ enum MatrixRun {
         let start = Date()
         let runner = ScenarioRunner(
             installation: installation, groupParallelism: groupParallelism,
-            probeParallelism: probeParallelism, progress: { done, total in progress.update(done, total) })
-        let results = await runner.run(runnable)
+            probeParallelism: probeParallelism, reuse: reuse,
+            progress: { done, total in progress.update(done, total) }, note: RunNotes.say)
+        let (results, statistics) = await runner.runCounting(runnable)
+        RunNotes.say(statistics.summary)
         progress.finish()
         var report = MatrixReport(
             installation: installation, results: results, elapsed: Date().timeIntervalSince(start),
@@ -137,6 +143,14 @@ enum MatrixRun {
             for s in serverSettings { r.settings[s.name] = .string(s.value) }
             return r
         }
+    }
+}
+
+/// Side remarks during a run (server reuse figures, a failed switch): on standard error,
+/// so they never mix with a report on standard output.
+enum RunNotes {
+    @Sendable static func say(_ text: String) {
+        FileHandle.standardError.write(Data("sslmatrix: \(text)\n".utf8))
     }
 }
 

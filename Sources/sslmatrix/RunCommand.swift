@@ -20,6 +20,10 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup var installation: InstallationOptions
     @Option(help: "Output: text (a line per case) or json.") var format: Format = .text
     @Option(help: "Clusters running at once.") var groups: Int = 3
+    @Flag(
+        name: .customLong("no-reuse"),
+        help: "Give every group a fresh server instead of switching a running one by reload (for comparison).")
+    var noReuse = false
     @Flag(help: "Text: lines as long as they are instead of wrapped at 120 columns.") var wide = false
     @Argument(help: "Scenario files.") var files: [String]
 
@@ -37,7 +41,8 @@ struct RunCommand: AsyncParsableCommand {
         do {
             var failed = false
             for inst in try installation.installations() {
-                let outcome = await ScenarioFileRun.run(scenarioFiles, installation: inst, groupParallelism: groups)
+                let outcome = await ScenarioFileRun.run(
+                    scenarioFiles, installation: inst, groupParallelism: groups, reuse: !noReuse)
                 let text = format == .json ? try outcome.json() : outcome.text(style: .forStandardOutput(wide: wide))
                 FileHandle.standardOutput.write(Data(text.utf8))
                 if !outcome.allAgree { failed = true }
@@ -64,15 +69,20 @@ struct ScenarioFileRun: Encodable {
     var allAgree: Bool { all.allSatisfy { $0.verdict == .agree || $0.verdict == .skipped } }
 
     static func run(
-        _ scenarioFiles: [ScenarioFile], installation: Installation, groupParallelism: Int
+        _ scenarioFiles: [ScenarioFile], installation: Installation, groupParallelism: Int, reuse: Bool = true,
+        probeParallelism: Int = 8, quiet: Bool = false
     ) async -> ScenarioFileRun {
         let progress = ProgressLine(title: "run \(installation.major)")
         let start = Date()
+        let update: @Sendable (Int, Int) -> Void = { done, total in progress.update(done, total) }
         let runner = ScenarioRunner(
-            installation: installation, groupParallelism: groupParallelism,
-            progress: { done, total in progress.update(done, total) })
-        let results = await runner.run(scenarioFiles.flatMap(\.groups))
-        progress.finish()
+            installation: installation, groupParallelism: groupParallelism, probeParallelism: probeParallelism,
+            reuse: reuse, progress: quiet ? nil : update, note: { RunNotes.say($0) })
+        let (results, statistics) = await runner.runCounting(scenarioFiles.flatMap(\.groups))
+        if !quiet {
+            progress.finish()
+            RunNotes.say(statistics.summary)
+        }
         // Group ids are unique per file ("file" or "file/group"), so results split back by file.
         var remaining = results[...]
         var files: [FileResults] = []
@@ -118,8 +128,10 @@ struct ScenarioFileRun: Encodable {
         let all = self.all
         let count = { (v: CaseResult.Verdict) in all.filter { $0.verdict == v }.count }
         return String(
-            format: "%d cases: %d as declared, %d not as declared, %d could not run, %d skipped (%.1f s)",
-            all.count, count(.agree), count(.disagree), count(.error), count(.skipped), elapsedSeconds)
+            format:
+                "%d cases generated: %d run (%d as declared, %d not as declared, %d could not run), %d skipped (%.1f s)",
+            all.count, all.count - count(.skipped), count(.agree), count(.disagree), count(.error), count(.skipped),
+            elapsedSeconds)
     }
 
     func json() throws -> String {

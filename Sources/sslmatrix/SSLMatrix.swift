@@ -9,10 +9,11 @@ struct SSLMatrix: AsyncParsableCommand {
         abstract:
             "Prove what every sslmode x pg_hba x certificate-chain combination does, on real PostgreSQL clusters.",
         subcommands: [
-            MatrixCommand.self, ExplainCommand.self, RunCommand.self, ImpostorCommand.self, InspectCommand.self,
+            MatrixCommand.self, ExplainCommand.self, RunCommand.self, CheckConfigCommand.self, ImpostorCommand.self,
+            InspectCommand.self,
             BaselineCommand.self,
             ReportCommand.self,
-            BenchCommand.self, ClusterCommand.self,
+            BenchCommand.self, ClusterCommand.self, ProbeChildCommand.self,
         ]
     )
 }

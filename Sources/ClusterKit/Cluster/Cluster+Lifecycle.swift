@@ -1,28 +1,37 @@
 import Foundation
 
 extension Cluster {
-    /// Starts the server with `pg_ctl start -w` and returns once it accepts connections.
+    /// Starts the server and returns once it accepts connections.
     ///
+    /// The server is spawned directly (`postgres -D`, readiness from postmaster.pid); when
+    /// that cannot be done, or PGSSLMATRIX_START=pg_ctl asks for it, `pg_ctl start -w`.
     /// A port taken between reservation and bind (another program, not another run: runs
     /// hold locks) is retried on a new port when the port was chosen by the harness. A server
     /// that does not start throws with its log's FATAL lines; an invalid pg_hba.conf throws
     /// `invalidHBA` with the server's complaint.
-    public func start() async throws {
+    public func start(method: StartMethod = .direct) async throws {
         if isRunning { return }
         for _ in 0..<5 {
             let mark = log.mark()
-            let result = try await Command.run(
-                installation.tool("pg_ctl"),
-                [
-                    "start", "-w", "-t", "60", "-s", "-D", dataDirectory, "-l", log.path,
-                ], as: workspace.account)
-            if result.succeeded {
-                markRunning(true)
-                try verifyOwnership()
-                return
+            let failureOutput: String
+            if method == .direct, let direct = try await startDirectly() {
+                if direct { return }
+                failureOutput = ""
+            } else {
+                let result = try await Command.run(
+                    installation.tool("pg_ctl"),
+                    [
+                        "start", "-w", "-t", "60", "-s", "-D", dataDirectory, "-l", log.path,
+                    ], environment: serverEnvironment, as: workspace.account)
+                if result.succeeded {
+                    markRunning(true)
+                    try verifyOwnership()
+                    return
+                }
+                // pg_ctl may report failure while a postmaster lingers (e.g. timeout): never leak it.
+                Postmaster.stopImmediately(dataDirectory: dataDirectory)
+                failureOutput = result.combinedOutput
             }
-            // pg_ctl may report failure while a postmaster lingers (e.g. timeout): never leak it.
-            Postmaster.stopImmediately(dataDirectory: dataDirectory)
             let lines = log.lines(since: mark)
             if lines.contains(where: { $0.message.contains("Address already in use") }) {
                 if explicitPort { throw ClusterKitError.portInUse(port: port) }
@@ -35,20 +44,76 @@ extension Cluster {
             }
             throw ClusterKitError.serverFailedToStart(
                 dataDirectory: dataDirectory,
-                logLines: interesting.isEmpty ? [result.combinedOutput] : interesting)
+                logLines: interesting.isEmpty ? [failureOutput.isEmpty ? "(no output)" : failureOutput] : interesting)
         }
         throw ClusterKitError.noFreePort(attempts: 5)
     }
 
-    /// `pg_ctl stop -m fast`, then immediate, then signals: a stop always ends the server.
+    /// How `start()` runs the server: spawned directly (the default), or through `pg_ctl
+    /// start -w` (what scripts do; kept as the fallback and for comparison).
+    public enum StartMethod: Sendable {
+        case direct
+        case pgCtl
+    }
+
+    /// The environment the server gets: nothing from the caller that PostgreSQL would read.
+    var serverEnvironment: [String: String] { Command.cleanEnvironment() }
+
+    /// True when PGSSLMATRIX_START=pg_ctl asks for the pg_ctl path (for comparison).
+    static let preferPgCtl = ProcessInfo.processInfo.environment["PGSSLMATRIX_START"] == "pg_ctl"
+
+    /// Spawns `postgres -D` and waits for `ready`. nil: the direct path is unavailable (use
+    /// pg_ctl); false: the server ended before it was ready (the log says why).
+    private func startDirectly() async throws -> Bool? {
+        if Cluster.preferPgCtl { return nil }
+        let process: PostmasterProcess
+        do {
+            process = try PostmasterProcess.spawn(
+                postgres: installation.tool("postgres"), dataDirectory: dataDirectory, logPath: log.path,
+                account: workspace.account, environment: serverEnvironment)
+        } catch {
+            return nil
+        }
+        updateState { $0.process = process }
+        LiveServers.register(dataDirectory: dataDirectory, clusterDirectory: directory)
+        do {
+            try await process.waitUntilReady(dataDirectory: dataDirectory)
+        } catch {
+            process.stop(signal: SIGQUIT, grace: 5)
+            updateState { $0.process = nil }
+            LiveServers.unregister(dataDirectory: dataDirectory)
+            return false
+        }
+        markRunning(true)
+        do {
+            try verifyOwnership()
+        } catch {
+            await stop()
+            throw error
+        }
+        return true
+    }
+
+    /// Fast shutdown (SIGINT to the postmaster we spawned, else `pg_ctl stop -m fast`), then
+    /// immediate, then signals: a stop always ends the server.
     public func stop() async {
+        await stop(immediate: false)
+    }
+
+    func stop(immediate: Bool) async {
+        if let process = state(\.process) {
+            _ = try? await BlockingWork.run { process.stop(signal: immediate ? SIGQUIT : SIGINT) }
+            updateState { $0.process = nil }
+            markRunning(false)
+            return
+        }
         guard isRunning || FileManager.default.fileExists(atPath: dataDirectory + "/postmaster.pid") else { return }
-        for mode in ["fast", "immediate"] {
+        for mode in immediate ? ["immediate"] : ["fast", "immediate"] {
             let result = try? await Command.run(
                 installation.tool("pg_ctl"),
                 [
                     "stop", "-m", mode, "-w", "-t", "10", "-s", "-D", dataDirectory,
-                ], as: workspace.account)
+                ], environment: serverEnvironment, as: workspace.account)
             if result?.succeeded == true { break }
         }
         Postmaster.stopImmediately(dataDirectory: dataDirectory)
@@ -62,7 +127,8 @@ extension Cluster {
 
     /// Stops the server and removes the cluster's directory.
     public func destroy() async {
-        await stop()
+        // The data is thrown away: an immediate shutdown is enough and ~10x quicker.
+        await stop(immediate: true)
         SecureFiles.remove(directory)
     }
 

@@ -32,24 +32,10 @@ extension Cluster {
             try await Task.sleep(nanoseconds: 1_000_000)
         }
         // The harness's own admin connections (over the socket) are not part of the story.
-        let relevant = log.lines(since: mark).filter {
-            $0.remote != "[local]" && !$0.message.contains("received SIGHUP")
-        }
+        let lines = log.lines(since: mark)
+        if let rejected = Cluster.reloadRejection(lines) { throw rejected }
+        let relevant = lines.filter { $0.remote != "[local]" && !$0.message.contains("received SIGHUP") }
         let pending = relevant.filter { $0.message.contains("cannot be changed without restarting") }.map(\.description)
-        // A restart-only change makes the server say "contains errors" too; that alone is
-        // not a rejection. A "was not reloaded" (pg_hba, pg_ident, SSL) always is.
-        let problems = relevant.filter {
-            $0.message.contains("was not reloaded")
-                || ($0.severity != "LOG" && $0.severity != nil)
-                || ($0.severity == "LOG" && !$0.message.contains("cannot be changed without restarting")
-                    && !$0.message.contains("contains errors") && !$0.message.contains("changed to"))
-        }
-        let rejected =
-            relevant.contains { $0.message.contains("was not reloaded") }
-            || (relevant.contains { $0.message.contains("contains errors") } && !problems.isEmpty)
-        if rejected {
-            throw ClusterKitError.reloadRejected(problems: relevant.map(\.description))
-        }
         return ReloadReport(logLines: relevant.map(\.description), pendingRestart: pending)
     }
 

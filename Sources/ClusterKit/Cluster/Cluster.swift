@@ -28,11 +28,14 @@ public final class Cluster: Sendable {
         var hba = HBAFile([])
         var ident = IdentFile()
         var running = false
+        /// Set while a postmaster spawned by `start()` (not pg_ctl) runs.
+        var process: PostmasterProcess?
     }
 
     private let state: Mutex<State>
 
     func updateState(_ body: (inout State) -> Void) { state.withLock { body(&$0) } }
+    func state<T: Sendable>(_ key: KeyPath<State, T>) -> T { state.withLock { $0[keyPath: key] } }
     var explicitPort: Bool { state.withLock { $0.explicitPort } }
     private static let counter = Atomic<Int>(0)
 
@@ -52,7 +55,7 @@ public final class Cluster: Sendable {
         let name = "sslm-\(getpid())-\(serial)"
         let dir = try workspace.makeClusterDirectory(named: "c\(serial)")
         do {
-            try await Command.check("/bin/cp", ["-a", template, dir + "/data"])
+            try await DataDirectoryPool.shared.take(template: template, into: dir + "/data", workspace: workspace)
             let reservation = try PortReservation.reserve(in: workspace, port: port)
             let cluster = Cluster(
                 name: name, installation: installation, workspace: workspace, directory: dir,
@@ -116,7 +119,7 @@ public final class Cluster: Sendable {
             ("cluster_name", .string(name)),
             ("lc_messages", .string("C")),
             ("logging_collector", .bool(false)),
-            ("log_line_prefix", .string("%m [%p] {%r} ")),
+            ("log_line_prefix", .string("%m [%p] {%r} <%e> ")),
             ("log_connections", .bool(true)),
             ("max_connections", .int(60)),
             ("shared_buffers", .raw("16MB")),

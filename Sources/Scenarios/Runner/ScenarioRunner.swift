@@ -2,79 +2,94 @@ import ClusterKit
 import Foundation
 import Synchronization
 
-/// Runs groups on real clusters: one cluster per group, probes in parallel within a group,
-/// a few groups at once. Every cluster is destroyed when its group ends, whatever happened.
+/// Runs groups on real clusters, probes in parallel within a group, a few groups at once.
+///
+/// With `reuse` (the default) a server is kept for the next group when the two differ only
+/// in what a reload switches (see `ServerReuse`); otherwise every group gets a fresh
+/// cluster. Both give identical results: the switch is verified and a failed one falls
+/// back to a fresh server. Every cluster is destroyed when its last group ends, whatever
+/// happened.
 public struct ScenarioRunner: Sendable {
     public var installation: Installation
     public var groupParallelism: Int
     public var probeParallelism: Int
+    /// Keep servers across groups that differ only in reloadable things (`--no-reuse` turns it off).
+    public var reuse: Bool
     /// Called after every case (done, total); used for the live progress line.
     public var progress: (@Sendable (Int, Int) -> Void)?
+    /// Called when a server switch failed and the group got a fresh server instead.
+    public var note: (@Sendable (String) -> Void)?
 
     public init(
-        installation: Installation, groupParallelism: Int = 3, probeParallelism: Int = 8,
-        progress: (@Sendable (Int, Int) -> Void)? = nil
+        installation: Installation, groupParallelism: Int = 3, probeParallelism: Int = 8, reuse: Bool = true,
+        progress: (@Sendable (Int, Int) -> Void)? = nil, note: (@Sendable (String) -> Void)? = nil
     ) {
         self.installation = installation
         self.groupParallelism = groupParallelism
         self.probeParallelism = probeParallelism
+        self.reuse = reuse
         self.progress = progress
+        self.note = note
     }
 
     public func run(_ groups: [RunnableGroup]) async -> [CaseResult] {
+        await runCounting(groups).results
+    }
+
+    /// The results in group order, and how many servers were started and switched.
+    public func runCounting(_ groups: [RunnableGroup]) async -> (results: [CaseResult], statistics: ReuseStatistics) {
         let total = groups.reduce(0) { $0 + $1.cases.count }
         let done = Atomic<Int>(0)
         let tick: @Sendable (Int) -> Void = { n in
             let now = done.add(n, ordering: .relaxed).newValue
             progress?(now, total)
         }
-        var results: [[CaseResult]] = Array(repeating: [], count: groups.count)
-        await withTaskGroup(of: (Int, [CaseResult]).self) { taskGroup in
-            var next = 0
-            func launch() {
-                guard next < groups.count else { return }
-                let index = next
-                next += 1
-                taskGroup.addTask { (index, await runGroup(groups[index], tick: tick)) }
-            }
-            for _ in 0..<max(1, groupParallelism) { launch() }
-            for await (index, groupResults) in taskGroup {
-                results[index] = groupResults
-                launch()
-            }
-        }
-        return results.flatMap { $0 }
+        let (perGroup, statistics) = await runLanes(groups, tick: tick)
+        return (perGroup.flatMap { $0 }, statistics)
     }
 
-    /// One group on its own cluster.
+    /// One group on its own fresh cluster, destroyed afterwards.
     public func runGroup(
         _ group: RunnableGroup, tick: @escaping @Sendable (Int) -> Void = { _ in }
     ) async -> [CaseResult] {
+        let (skipped, runnable) = split(group)
+        tick(skipped.count)
+        let (results, _) = await runFresh(group, runnable, keep: false, tick: tick)
+        return labelled(group, skipped + results)
+    }
+
+    /// The cases this machine skips (as results), and the ones to run.
+    func split(_ group: RunnableGroup) -> (skipped: [CaseResult], runnable: [CaseSpec]) {
+        let skipped = group.cases.compactMap { c -> CaseResult? in
+            guard let reason = c.skipReason else { return nil }
+            return CaseResult(
+                id: c.id, group: group.id, verdict: .skipped, differences: [reason],
+                expected: Self.describe(c.expectation), rules: c.expectation.rules, observed: nil)
+        }
+        return (skipped, group.cases.filter { $0.skipReason == nil })
+    }
+
+    func labelled(_ group: RunnableGroup, _ results: [CaseResult]) -> [CaseResult] {
         let labels = Dictionary(group.cases.map { ($0.id, $0.labels) }, uniquingKeysWith: { a, _ in a })
-        return await runGroupUnlabelled(group, tick: tick).map { r in
+        return results.map { r in
             var r = r
             r.labels = labels[r.id] ?? [:]
             return r
         }
     }
 
-    private func runGroupUnlabelled(
-        _ group: RunnableGroup, tick: @escaping @Sendable (Int) -> Void
-    ) async -> [CaseResult] {
-        let runnable = group.cases.filter { $0.skipReason == nil }
-        var results = group.cases.compactMap { c -> CaseResult? in
-            guard let reason = c.skipReason else { return nil }
-            return CaseResult(
-                id: c.id, group: group.id, verdict: .skipped, differences: [reason],
-                expected: Self.describe(c.expectation), rules: c.expectation.rules, observed: nil)
-        }
-        tick(results.count)
+    /// Runs `runnable` on a new cluster. With `keep`, a cluster that started and was set up
+    /// is returned running (for the next group) instead of destroyed.
+    func runFresh(
+        _ group: RunnableGroup, _ runnable: [CaseSpec], keep: Bool, tick: @escaping @Sendable (Int) -> Void
+    ) async -> ([CaseResult], Cluster?) {
+        var results: [CaseResult] = []
         let cluster: Cluster
         do {
             cluster = try await Cluster.create(installation: installation)
         } catch {
             tick(runnable.count)
-            return results + runnable.map { errorResult($0, group, "could not create a cluster: \(error)") }
+            return (runnable.map { errorResult($0, group, "could not create a cluster: \(error)") }, nil)
         }
         do {
             let material = try PKI.materialize(
@@ -93,17 +108,17 @@ public struct ScenarioRunner: Sendable {
                 results += compareStart(startExpectation, started, group, runnable, cluster, material)
                 tick(runnable.count)
                 await cluster.destroy()
-                return results
+                return (results, nil)
             }
             if case .failure(let error) = started {
                 tick(runnable.count)
                 await cluster.destroy()
-                return results + runnable.map { errorResult($0, group, "the server did not start: \(error)") }
+                return (results + runnable.map { errorResult($0, group, "the server did not start: \(error)") }, nil)
             }
-            var setup = group.roles.map(\.sql)
-            setup += group.extensions.map { "CREATE EXTENSION IF NOT EXISTS \($0);" }
-            if !setup.isEmpty { try await cluster.query(setup.joined(separator: "\n")) }
-            results += await probeAll(runnable, group, cluster, material, tick: tick)
+            let setup = ServerReset.setupSQL(group)
+            if !setup.isEmpty { try await cluster.query(setup) }
+            results += await GroupClock.probing { await probeAll(runnable, group, cluster, material, tick: tick) }
+            if keep { return (results, cluster) }
         } catch {
             let finished = Set(results.map(\.id))
             let missing = runnable.filter { !finished.contains($0.id) }
@@ -111,10 +126,25 @@ public struct ScenarioRunner: Sendable {
             results += missing.map { errorResult($0, group, "set-up failed: \(error)") }
         }
         await cluster.destroy()
-        return results
+        return (results, nil)
     }
 
-    private func probeAll(
+    /// Switches a running server to `group` (files, settings, hba, ident, roles, extensions)
+    /// and probes. Throws, before any case ran, when the switch could not be made or proved.
+    func runSwitched(
+        _ group: RunnableGroup, _ runnable: [CaseSpec], on cluster: Cluster, tick: @escaping @Sendable (Int) -> Void
+    ) async throws -> [CaseResult] {
+        try cluster.clearServerFiles()
+        let material = try PKI.materialize(
+            group.pki, into: cluster.filesDirectory, serverAccount: cluster.workspace.account)
+        try cluster.configure(Self.resolve(group.settings, files: material.directory))
+        try cluster.setHBA(group.hba)
+        try cluster.setIdent(group.ident)
+        try await cluster.switchConfiguration(then: { try ServerReset.reset(on: $0, for: group) })
+        return await GroupClock.probing { await probeAll(runnable, group, cluster, material, tick: tick) }
+    }
+
+    func probeAll(
         _ cases: [CaseSpec], _ group: RunnableGroup, _ cluster: Cluster, _ material: PKIMaterial,
         tick: @escaping @Sendable (Int) -> Void
     ) async -> [CaseResult] {
@@ -245,13 +275,13 @@ public struct ScenarioRunner: Sendable {
 
     // MARK: Helpers
 
-    private func errorResult(_ c: CaseSpec, _ group: RunnableGroup, _ text: String) -> CaseResult {
+    func errorResult(_ c: CaseSpec, _ group: RunnableGroup, _ text: String) -> CaseResult {
         CaseResult(
             id: c.id, group: group.id, verdict: .error, differences: [text],
             expected: Self.describe(c.expectation), rules: c.expectation.rules, observed: nil)
     }
 
-    private func runValues(
+    func runValues(
         _ p: ConnectionParameters, _ cluster: Cluster, _ material: PKIMaterial, _ probe: Probe
     ) -> OutcomeComparison.RunValues {
         OutcomeComparison.RunValues(

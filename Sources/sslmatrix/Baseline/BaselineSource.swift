@@ -47,7 +47,7 @@ struct ScenarioFileSource: BaselineSource {
             if groups.isEmpty { continue }
             let results = await ScenarioRunner(
                 installation: installation, groupParallelism: options.groups,
-                probeParallelism: options.probes
+                probeParallelism: options.probes, reuse: !options.noReuse
             ).run(groups)
             for r in results {
                 var prefixed = CaseResult(

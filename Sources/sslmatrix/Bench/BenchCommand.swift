@@ -17,13 +17,24 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Seconds per pgbench -C / probe-rate measurement.") var seconds = 5
     @Option(help: "Connections in flight for pgbench -C and our probes.") var clients = 4
     @Flag(help: "Skip the full matrix run (throughput).") var skipMatrix = false
+    @Option(help: "Groups (of 3 cases each) in the generated many-groups workload.") var manyGroups = 40
+    @Option(help: "Repeats of each many-groups run, reuse on and off alternated (medians are reported).")
+    var manyGroupsRepeats = 3
+    @Option(help: "Example scenario files for the many-groups workload.")
+    var examples = "Sources/Scenarios/examples"
+    @Flag(help: "Only the cluster readiness and many-groups measurements (no connection rates, PKI, matrix).")
+    var onlyGroups = false
     @Option(help: "Directory for the JSON results.") var resultsDirectory = "results"
 
     struct Results: Codable {
         var versions: VersionInfo
         var cluster: ClusterBenchmark.Result
+        var manyGroups: ManyGroupsBenchmark.Result
         var connectionRates: [ConnectionRateBenchmark.Rate]
-        var pki: PKIMatrixBenchmark.Result
+        var pki: PKIMatrixBenchmark.Result?
+        /// What else ran on this machine (load average at start and end): figures from a
+        /// shared machine are only comparable within one invocation.
+        var loadAverage: [String] = []
         var matrixCases: Int?
         var matrixSeconds: Double?
         var matrixCasesPerSecond: Double?
@@ -34,6 +45,7 @@ struct BenchCommand: AsyncParsableCommand {
             let inst = try installation.installations()[0]
             let say: (String) -> Void = { FileHandle.standardError.write(Data("bench: \($0)\n".utf8)) }
             let versions = await VersionInfo.collect(inst)
+            let loadStart = BenchCommand.loadAverage()
             say("cluster readiness (\(runs) runs)")
             let cluster = try await ClusterBenchmark(
                 installation: inst, runs: runs,
@@ -51,13 +63,24 @@ struct BenchCommand: AsyncParsableCommand {
                     return outcome.session?.client.encrypted == true
                 }
             ).run(progress: say)
-            say("connection rates (\(seconds) s each, \(clients) in flight)")
-            let rates = try await ConnectionRateBenchmark(installation: inst, seconds: seconds, clients: clients).run(
-                progress: say)
-            say("PKI for the whole matrix")
-            let pki = try PKIMatrixBenchmark(major: inst.major).run()
-            var results = Results(versions: versions, cluster: cluster, connectionRates: rates, pki: pki)
-            if !skipMatrix {
+            say("many groups: \(manyGroups) generated groups + examples, reuse on/off, \(manyGroupsRepeats) runs each")
+            let many = try await ManyGroupsBenchmark(
+                installation: inst, generatedGroups: manyGroups, repeats: manyGroupsRepeats,
+                examplesDirectory: examples
+            ).run(progress: say)
+            var rates: [ConnectionRateBenchmark.Rate] = []
+            var pki: PKIMatrixBenchmark.Result? = nil
+            if !onlyGroups {
+                say("connection rates (\(seconds) s each, \(clients) in flight)")
+                rates = try await ConnectionRateBenchmark(installation: inst, seconds: seconds, clients: clients).run(
+                    progress: say)
+                say("PKI for the whole matrix")
+                pki = try PKIMatrixBenchmark(major: inst.major).run()
+            }
+            var results = Results(
+                versions: versions, cluster: cluster, manyGroups: many, connectionRates: rates, pki: pki,
+                loadAverage: [loadStart, BenchCommand.loadAverage()])
+            if !skipMatrix && !onlyGroups {
                 say("full matrix")
                 let report = try await MatrixRun.run(
                     installation: inst, filter: nil, groupParallelism: 3, probeParallelism: 8)
@@ -79,6 +102,13 @@ struct BenchCommand: AsyncParsableCommand {
     }
 }
 
+extension BenchCommand {
+    static func loadAverage() -> String {
+        ((try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? "?")
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}
+
 enum BenchTable {
     static func render(_ r: BenchCommand.Results) -> String {
         let c = r.cluster
@@ -90,13 +120,17 @@ enum BenchTable {
             "cluster (medians of \(c.initdb.values.count))",
             "  initdb                      \(ms(c.initdb))",
             "  template copy               \(ms(c.templateCopy))   initdb/copy \(ratio(c.initdb.median, c.templateCopy.median))",
-            "  pg_ctl start -w             \(ms(c.start))",
+            "  start (postgres -D, ready)  \(ms(c.start))",
             "  reload (in effect)          \(ms(c.reload))",
             "  stop                        \(ms(c.stop))",
             "readiness: nothing -> TLS connection accepted",
-            "  ours (copy+start+TLS)       \(ms(c.readinessOurs))",
+            "  ours (copy+start+TLS)       \(ms(c.readinessOurs))   target <= 80 ms",
             "  initdb + pg_ctl start       \(ms(c.readinessBare))   vs ours \(ratio(c.readinessBare.median, c.readinessOurs.median))",
-            "  pg_virtualenv true          \(ms(c.readinessPgVirtualenv))   vs ours \(ratio(c.readinessPgVirtualenv.median, c.readinessOurs.median))",
+            "  pg_virtualenv true          \(ms(c.readinessPgVirtualenv))   vs ours \(ratio(c.readinessPgVirtualenv.median, c.readinessOurs.median)) (target >= 40x)",
+            "",
+        ]
+        lines += manyGroupsLines(r.manyGroups)
+        lines += [
             "",
             "connection rate (same TLS settings)   pgbench -C     probes   probes/pgbench",
         ]
@@ -107,11 +141,13 @@ enum BenchTable {
                     + String(format: "%8.0f/s %8.0f/s   %6.2f", rate.pgbenchPerSecond, rate.probePerSecond, rate.ratio))
         }
         lines.append("")
-        lines.append(
-            String(
-                format: "PKI for %d matrix groups: cold %.1f ms, cached %.1f ms (%.1fx)", r.pki.groups,
-                r.pki.coldMilliseconds, r.pki.cachedMilliseconds,
-                r.pki.coldMilliseconds / max(r.pki.cachedMilliseconds, 0.001)))
+        if let pki = r.pki {
+            lines.append(
+                String(
+                    format: "PKI for %d matrix groups: cold %.1f ms, cached %.1f ms (%.1fx)", pki.groups,
+                    pki.coldMilliseconds, pki.cachedMilliseconds,
+                    pki.coldMilliseconds / max(pki.cachedMilliseconds, 0.001)))
+        }
         if let cps = r.matrixCasesPerSecond, let n = r.matrixCases, let s = r.matrixSeconds {
             lines.append(String(format: "matrix: %d cases in %.1f s = %.0f cases/s", n, s, cps))
             for rate in r.connectionRates {
@@ -121,6 +157,29 @@ enum BenchTable {
                         cps / rate.pgbenchPerSecond))
             }
         }
+        lines.append("load average at start / end: \(r.loadAverage.joined(separator: " / "))")
         return lines.joined(separator: "\n")
+    }
+
+    static func manyGroupsLines(_ m: ManyGroupsBenchmark.Result) -> [String] {
+        var lines = ["many groups (reuse on vs off, medians)"]
+        for w in m.workloads {
+            lines.append(
+                String(
+                    format: "  %@: %d groups, %d cases", w.name as NSString, w.groups, w.cases))
+            lines.append(
+                String(
+                    format: "    wall time            reuse %7.2f s   no reuse %7.2f s   speed-up %5.2fx",
+                    w.secondsReuse.median, w.secondsNoReuse.median, w.speedup))
+            lines.append(
+                String(
+                    format: "    per-group overhead   reuse %7.1f ms  no reuse %7.1f ms  ratio %5.2fx",
+                    w.overheadReuse.median, w.overheadNoReuse.median,
+                    w.overheadNoReuse.median / max(w.overheadReuse.median, 0.001)))
+            let bad = w.runs.reduce(0) { $0 + $1.notAsDeclared }
+            let failed = w.runs.reduce(0) { $0 + $1.failedSwitches }
+            lines.append("    cases not as declared: \(bad), failed switches: \(failed)")
+        }
+        return lines
     }
 }

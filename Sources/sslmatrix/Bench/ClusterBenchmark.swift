@@ -88,7 +88,7 @@ struct ClusterBenchmark {
             ], as: ws.account)
         try "include 'pg-ssl-matrix.conf'\n".appendingToFile(cluster.dataDirectory + "/postgresql.conf")
         try cluster.configure(try await tls(cluster))
-        try await cluster.start()
+        try await cluster.start(method: .pgCtl)
         guard try await tlsAccepts(cluster) else { throw BenchError.tlsNotAccepted("bare") }
         let elapsed = Stopwatch.ms(since: t0)
         await cluster.destroy()

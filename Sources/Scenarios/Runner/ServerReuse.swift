@@ -1,0 +1,94 @@
+import ClusterKit
+import Foundation
+import Synchronization
+
+/// Which groups can share a running server, and what a run did about it.
+///
+/// Two groups can share a server when every parameter that differs between them takes
+/// effect on a reload (`ParameterContexts`, read from the installation's own server): then
+/// the files, postgresql.conf, pg_hba.conf and pg_ident.conf are rewritten and reloaded
+/// instead of a new server being started. Never shared:
+/// - a group that expects the server not to start: a start, not a reload, is what it tests;
+/// - a group with `ssl_passphrase_command` and without `ssl_passphrase_command_supports_reload`:
+///   PostgreSQL ignores the command on reload and cannot load a key that needs it.
+enum ServerReuse {
+    /// The identity of the server a group needs: equal keys can share a server; nil means
+    /// the group always gets a fresh one.
+    static func key(_ group: RunnableGroup, contexts: ParameterContexts?) -> String? {
+        guard let contexts, group.startExpectation == nil else { return nil }
+        if case .string(let command)? = group.settings["ssl_passphrase_command"], !command.isEmpty,
+            group.settings["ssl_passphrase_command_supports_reload"] != .bool(true)
+        {
+            return nil
+        }
+        let fixed = contexts.restartOnly(group.settings).sorted { $0.0 < $1.0 }
+        return fixed.map { "\($0.0)=\($0.1)" }.joined(separator: "\n")
+    }
+}
+
+/// How many servers a run started, how many group switches reused one, and why a switch
+/// fell back to a fresh server (said, never silent).
+public struct ReuseStatistics: Sendable, Codable, Equatable {
+    public var freshStarts = 0
+    public var switches = 0
+    public var fallbacks: [String] = []
+    /// Per group: its wall time minus the time its cases were being probed (creating or
+    /// switching the server, set-up, stopping it), in ms.
+    public var groupOverheadMilliseconds: [Double] = []
+
+    public init() {}
+
+    mutating func add(_ other: ReuseStatistics) {
+        freshStarts += other.freshStarts
+        switches += other.switches
+        fallbacks += other.fallbacks
+        groupOverheadMilliseconds += other.groupOverheadMilliseconds
+    }
+
+    public var summary: String {
+        var text = "servers: \(freshStarts) started, \(switches) group switches by reload"
+        if !fallbacks.isEmpty { text += ", \(fallbacks.count) failed switches (fresh server instead)" }
+        return text
+    }
+}
+
+/// The groups not yet run. A lane asks for the next group, preferring one its server can
+/// switch to; otherwise it gets the largest group left (largest first keeps the lanes'
+/// finishing times close).
+actor GroupQueue {
+    private var remaining: [Int]
+    private let keys: [String?]
+
+    init(groups: [RunnableGroup], keys: [String?]) {
+        self.keys = keys
+        remaining = groups.indices.sorted { groups[$0].cases.count > groups[$1].cases.count }
+    }
+
+    func next(preferring key: String?) -> Int? {
+        if let key, let i = remaining.firstIndex(where: { keys[$0] == key }) { return remaining.remove(at: i) }
+        return remaining.isEmpty ? nil : remaining.removeFirst()
+    }
+}
+
+/// Splits a group's wall time into probing and everything else (the per-group overhead).
+final class GroupClock: Sendable {
+    @TaskLocal static var current: GroupClock?
+    private let probingTime = Mutex<Duration>(.zero)
+
+    /// Runs `body` (the probes of one group), adding its duration to the current clock.
+    static func probing<T: Sendable>(_ body: () async -> T) async -> T {
+        let start = ContinuousClock.now
+        let value = await body()
+        let elapsed = ContinuousClock.now - start
+        current?.probingTime.withLock { $0 += elapsed }
+        return value
+    }
+
+    func overhead(since start: ContinuousClock.Instant) -> Double {
+        GroupClock.milliseconds(ContinuousClock.now - start - probingTime.withLock { $0 })
+    }
+
+    static func milliseconds(_ d: Duration) -> Double {
+        Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15
+    }
+}

@@ -1,0 +1,90 @@
+import ClusterKit
+import Foundation
+import Scenarios
+
+/// Many small groups with server reuse on and off, alternated so both see the same load:
+/// the generated workload (`ManyGroupsWorkload`) and the shipped example files.
+struct ManyGroupsBenchmark {
+    let installation: Installation
+    let generatedGroups: Int
+    let repeats: Int
+    let examplesDirectory: String
+
+    struct Run: Codable, Sendable {
+        var workload: String
+        var reuse: Bool
+        var groups: Int
+        var cases: Int
+        var seconds: Double
+        var freshStarts: Int
+        var switches: Int
+        var failedSwitches: Int
+        var notAsDeclared: Int
+        /// Per group: wall time minus probing (server start or switch, set-up, stop).
+        var groupOverheadMilliseconds: [Double]
+    }
+
+    struct Workload: Codable, Sendable {
+        var name: String
+        var groups: Int
+        var cases: Int
+        var runs: [Run]
+        var secondsReuse = Samples()
+        var secondsNoReuse = Samples()
+        var overheadReuse = Samples()
+        var overheadNoReuse = Samples()
+        /// median seconds without reuse / with reuse.
+        var speedup: Double { secondsNoReuse.median / max(secondsReuse.median, 0.000_001) }
+    }
+
+    struct Result: Codable, Sendable {
+        var workloads: [Workload]
+    }
+
+    func run(progress: (String) -> Void) async throws -> Result {
+        var workloads: [Workload] = []
+        let generated = try ManyGroupsWorkload.file(groups: generatedGroups)
+        workloads.append(try await measure("generated", generated.groups, progress: progress))
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: examplesDirectory)) ?? [])
+            .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".json") }.sorted()
+        if !names.isEmpty {
+            let groups = try names.flatMap { try ScenarioFile.load(path: "\(examplesDirectory)/\($0)").groups }
+            workloads.append(try await measure("examples", groups, progress: progress))
+        }
+        return Result(workloads: workloads)
+    }
+
+    private func measure(
+        _ name: String, _ groups: [RunnableGroup], progress: (String) -> Void
+    ) async throws -> Workload {
+        let cases = groups.reduce(0) { $0 + $1.cases.count }
+        var workload = Workload(name: name, groups: groups.count, cases: cases, runs: [])
+        // Warm-up: the template, the parameter contexts and the PKI cache are per process.
+        _ = await ScenarioRunner(installation: installation).run(Array(groups.prefix(1)))
+        for r in 0..<repeats {
+            for reuse in (r % 2 == 0 ? [true, false] : [false, true]) {
+                progress("\(name): \(groups.count) groups, reuse \(reuse ? "on" : "off"), run \(r + 1)/\(repeats)")
+                let start = ContinuousClock.now
+                let (results, statistics) = await ScenarioRunner(installation: installation, reuse: reuse)
+                    .runCounting(groups)
+                let elapsed = ContinuousClock.now - start
+                let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+                let run = Run(
+                    workload: name, reuse: reuse, groups: groups.count, cases: results.count, seconds: seconds,
+                    freshStarts: statistics.freshStarts, switches: statistics.switches,
+                    failedSwitches: statistics.fallbacks.count,
+                    notAsDeclared: results.filter { $0.verdict == .disagree || $0.verdict == .error }.count,
+                    groupOverheadMilliseconds: statistics.groupOverheadMilliseconds)
+                workload.runs.append(run)
+                if reuse {
+                    workload.secondsReuse.add(seconds)
+                    statistics.groupOverheadMilliseconds.forEach { workload.overheadReuse.add($0) }
+                } else {
+                    workload.secondsNoReuse.add(seconds)
+                    statistics.groupOverheadMilliseconds.forEach { workload.overheadNoReuse.add($0) }
+                }
+            }
+        }
+        return workload
+    }
+}
