@@ -210,15 +210,8 @@ public enum MatrixDefinition {
     /// generator that makes two cases with one id is caught by `duplicateIds` (a test
     /// failure), never silently dropped.
     public static var scenarios: [Scenario] {
-<<<<<<< HEAD
-        var seen = Set<String>()
-        return
-            (chainProduct + clientCertProduct + namesAndCRLProduct + passwordProduct + settingsProduct
-            + clientOptionsProduct).filter {
-                seen.insert($0.id).inserted
-            }
-=======
         chainProduct + clientCertProduct + namesAndCRLProduct + passwordProduct + settingsProduct
+            + clientOptionsProduct
     }
 
     /// Ids that more than one generated scenario carries (must be empty).
@@ -226,7 +219,6 @@ public enum MatrixDefinition {
         var counts: [String: Int] = [:]
         for s in scenarios { counts[s.id, default: 0] += 1 }
         return counts.filter { $0.value > 1 }.keys.sorted()
->>>>>>> main
     }
 
     /// Scenarios grouped by server side, in a stable order.

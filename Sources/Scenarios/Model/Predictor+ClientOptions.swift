@@ -36,8 +36,13 @@ extension Predictor {
     var certificateOffered: Bool { !(libpq >= 16 && s.client.newer.certMode == .disable) }
 
     /// Client checks after the server accepted the authentication (fe-auth.c check_expected_areq
-    /// AUTH_REQ_OK), for the newer keywords; nil when they pass.
-    mutating func newerAuthenticationFailure(certificateSent: Bool, methodRan: Bool) -> AttemptEnd? {
+    /// AUTH_REQ_OK), for the newer keywords; nil when they pass. The server has finished
+    /// authentication by then, so `serverLog` (what it logged, "connection authorized" last) stands.
+    mutating func newerAuthenticationFailure(
+        certificateSent: Bool, methodRan: Bool, serverLog: [MessageTemplate]
+    )
+        -> AttemptEnd?
+    {
         let newer = s.client.newer
         guard libpq >= 16 else { return nil }
         if let required = newer.requireAuth, !methodRan {
@@ -48,19 +53,19 @@ extension Predictor {
                 body: msg(
                     .requireAuthFailed,
                     ["method": required, "reason": msg(.serverDidNotCompleteAuthentication).text]),
-                log: [], kind: .client)
+                log: serverLog, kind: .client)
         }
         if newer.certMode == .require, s.server.tls.caFile == .none {
             rule(
                 "sslcertmode=require and the server sent no CertificateRequest (no ssl_ca_file): when the server accepts, libpq refuses (fe-auth.c check_expected_areq, 16+)"
             )
-            return .failed(body: msg(.certificateNotRequested), log: [], kind: .client)
+            return .failed(body: msg(.certificateNotRequested), log: serverLog, kind: .client)
         }
         if newer.certMode == .require, !certificateSent {
             rule(
                 "sslcertmode=require: the server asked for a certificate but none was sent, and it accepted anyway (fe-auth.c check_expected_areq, 16+)"
             )
-            return .failed(body: msg(.certificateNotSent), log: [], kind: .client)
+            return .failed(body: msg(.certificateNotSent), log: serverLog, kind: .client)
         }
         return nil
     }

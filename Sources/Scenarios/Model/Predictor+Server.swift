@@ -167,7 +167,8 @@ extension Predictor {
             return .failed(body: msg(.channelBindingNotUsed), log: log + [authorizedLine(ssl: ssl)], kind: .client)
         }
         if let fail = newerAuthenticationFailure(
-            certificateSent: ssl && peerCertValid, methodRan: [.password, .md5, .scramSHA256].contains(method))
+            certificateSent: ssl && peerCertValid, methodRan: [.password, .md5, .scramSHA256].contains(method),
+            serverLog: log + [authorizedLine(ssl: ssl)])
         {
             return fail
         }

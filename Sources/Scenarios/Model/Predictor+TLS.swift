@@ -37,14 +37,9 @@ extension Predictor {
                     "sslmode=\(c.sslMode) with no root certificate file: libpq fails before the handshake (fe-secure-openssl.c initialize_SSL; libpq docs 34.19.1)"
                 )
                 return .failed(
-<<<<<<< HEAD
                     body: msg(.rootCertMissing, ["rootcert": systemRoots ? "{rootcert}" : c.trust.pathPlaceholder]),
-                    log: [], kind: .sslSetup)
-=======
-                    body: msg(.rootCertMissing, ["rootcert": c.trust.pathPlaceholder]),
                     log: clientClosedDuringHandshake,
                     kind: .sslSetup)
->>>>>>> main
             }
             rule(
                 "no root certificate file: libpq does not verify the server certificate in sslmode=\(c.sslMode) (initialize_SSL)"
