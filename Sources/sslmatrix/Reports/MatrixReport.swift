@@ -14,6 +14,8 @@ struct MatrixReport: Codable, Sendable {
     /// Drift from `--baseline`, when one was given.
     var baselinePath: String?
     var baselineDiff: BaselineDiff?
+    /// "K/N" when this report holds one shard's groups (`--shard`); nil for a whole run.
+    var shard: String?
 
     init(installation: Installation, results: [CaseResult], elapsed: Double, versions: VersionInfo) {
         self.installation = installation.description
