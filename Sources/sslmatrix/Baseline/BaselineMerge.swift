@@ -71,6 +71,7 @@ extension BaselineCommand {
             abstract: "Join the baselines of N shards (`baseline record --shard K/N`) into one.",
             discussion: "The result is byte for byte what one unsharded `baseline record` writes.")
         @Argument(help: "The N shard files.") var files: [String]
+        @OptionGroup var accepted: AcceptedInstallationOptions
         @Option(help: "Where to write the merged baseline (default: standard output).") var output: String?
 
         func run() async throws {
