@@ -138,8 +138,10 @@ struct ScenarioFileRun: Encodable {
         let all = self.all
         let count = { (v: CaseResult.Verdict) in all.filter { $0.verdict == v }.count }
         return String(
-            format: "%d cases: %d as declared, %d not as declared, %d could not run, %d skipped (%.1f s)",
-            all.count, count(.agree), count(.disagree), count(.error), count(.skipped), elapsedSeconds)
+            format:
+                "%d cases generated: %d run (%d as declared, %d not as declared, %d could not run), %d skipped (%.1f s)",
+            all.count, all.count - count(.skipped), count(.agree), count(.disagree), count(.error), count(.skipped),
+            elapsedSeconds)
     }
 
     func json() throws -> String {

@@ -13,7 +13,7 @@ struct SSLMatrix: AsyncParsableCommand {
             InspectCommand.self,
             BaselineCommand.self,
             ReportCommand.self,
-            BenchCommand.self, ClusterCommand.self,
+            BenchCommand.self, ClusterCommand.self, ProbeChildCommand.self,
         ]
     )
 }

@@ -130,7 +130,9 @@ public struct ConnectionParameters: Sendable, Hashable, Codable, CustomStringCon
 
     /// Default files (`.libpqDefault`) that exist on this machine; a hermetic probe refuses them.
     public func existingDefaultFiles(clientDirectory: String) -> [String] {
-        files.filter { $0.1 == .libpqDefault }
+        // libpq reads ~/.postgresql/root.crl only when sslcrldir is unset too.
+        let crlDirectoryGiven = if case .path = sslcrldir { true } else { false }
+        return files.filter { $0.1 == .libpqDefault && !($0.0 == "sslcrl" && crlDirectoryGiven) }
             .map { path(of: $0.0, $0.1, clientDirectory: clientDirectory) }
             .filter { FileManager.default.fileExists(atPath: $0) }
     }
@@ -155,6 +157,11 @@ public struct ConnectionParameters: Sendable, Hashable, Codable, CustomStringCon
         pairs.append(("passfile", "\(clientDirectory)/none/passfile"))
         pairs.append(("sslmode", sslmode))
         for (keyword, file) in files {
+            // `.libpqDefault` is the keyword left unset, exactly as a user who does not set it:
+            // libpq then picks its own default (and for sslcrl only when sslcrldir is unset
+            // too; an explicit ~/.postgresql/root.crl beside sslcrldir would instead make the
+            // one X509_STORE_load_locations call fail and switch CRL checking off).
+            if file == .libpqDefault { continue }
             // libpq 15 loads sslcrl and sslcrldir with one X509_STORE_load_locations call and
             // enables CRL checking only if it succeeds: a nonexistent sslcrl would make it
             // fail and silently switch off the sslcrldir check. With a CRL directory given,

@@ -12,7 +12,6 @@ public final class PGConnection {
     /// string: what the caller passes is all libpq gets (besides its env/file defaults for
     /// keywords left out, which `Probe` makes sure never happens).
     public init(parameters: [(String, String)]) {
-        PGConnection.neverPrompt()
         conn = PGConnection.withKeywordArrays(parameters) { PQconnectdbParams($0, $1, 0) }!
     }
 
@@ -25,6 +24,9 @@ public final class PGConnection {
         /// TCP port, or 0 for a Unix socket, which has no port (the server logs it as
         /// `[local]`; see `Probe.pairLogLines` for how such a socket is paired).
         public var localPorts: [Int] = []
+        /// Indexes (into `localPorts`) of sockets on which libpq had an SSL object
+        /// (PQsslStruct) or PQsslInUse between PQconnectPoll steps: TLS was negotiated or tried.
+        public var tlsSockets: Set<Int> = []
         /// True when `timeout` passed before libpq finished.
         public var timedOut = false
         /// libpq's PQtrace output of the startup exchange (timestamps suppressed), or nil
@@ -44,7 +46,6 @@ public final class PGConnection {
     ///
     /// Blocks the calling thread: run it inside `BlockingWork.run`.
     public init(connectPolling parameters: [(String, String)], timeout: Double, traceProtocol: Bool) {
-        PGConnection.neverPrompt()
         conn = PGConnection.withKeywordArrays(parameters) { PQconnectStartParams($0, $1, 0) }!
         let trace: Trace? = traceProtocol ? Trace() : nil
         if let file = trace?.file {
@@ -52,14 +53,23 @@ public final class PGConnection {
             PQsetTraceFlags(conn, PQTRACE_SUPPRESS_TIMESTAMPS)
         }
         var report = PollReport()
-        var lastSocket: (fd: Int32, port: Int)? = nil
+        var lastSocket: (fd: Int32, port: Int, cookie: UInt64)? = nil
         func notePort() {
             let fd = PQsocket(conn)
             guard fd >= 0, let port = PGConnection.localPort(ofSocket: fd) ?? PGConnection.unixSocketMarker(fd)
             else { return }
-            if lastSocket?.fd != fd || lastSocket?.port != port {
-                lastSocket = (fd, port)
-                if report.localPorts.last != port { report.localPorts.append(port) }
+            // A new socket may get the port (and the fd number) of the one libpq just closed,
+            // when the server closed first; the kernel's socket cookie tells them apart.
+            let cookie = PGConnection.socketCookie(fd)
+            if lastSocket?.fd != fd || lastSocket?.port != port || lastSocket?.cookie != cookie {
+                lastSocket = (fd, port, cookie)
+                report.localPorts.append(port)
+            }
+        }
+        func noteTLS() {
+            guard PQsocket(conn) == lastSocket?.fd, !report.localPorts.isEmpty else { return }
+            if PQsslInUse(conn) == 1 || PQsslStruct(conn, "OpenSSL") != nil {
+                report.tlsSockets.insert(report.localPorts.count - 1)
             }
         }
         var status = PQstatus(conn) == CONNECTION_BAD ? PGRES_POLLING_FAILED : PGRES_POLLING_WRITING
@@ -81,8 +91,10 @@ public final class PGConnection {
                 if ready == 0 { report.timedOut = true; break }
             }
             status = PQconnectPoll(conn)
+            noteTLS()
         }
         notePort()
+        noteTLS()
         if trace != nil {
             PQuntrace(conn)
             report.protocolTrace = trace?.finish()
@@ -134,13 +146,9 @@ public final class PGConnection {
         return result
     }
 
-    /// libpq 15 installs its key-password callback only when `sslpassword` is non-empty;
-    /// otherwise OpenSSL's default callback asks "Enter PEM pass phrase:" on the terminal and
-    /// waits. A probe must never wait for input, so the harness installs libpq's own default
-    /// hook process-wide: it hands OpenSSL `sslpassword` when set and an empty passphrase
-    /// when not, which is what a client without a terminal gets, deterministically.
-    static let installHook: Void = { PQsetSSLKeyPassHook_OpenSSL(PQdefaultSSLKeyPassHook_OpenSSL) }()
-    static func neverPrompt() { _ = installHook }
+    /// No key-password hook is installed: libpq answers as users get it. A connection whose
+    /// encrypted key has no `sslpassword` would make OpenSSL prompt; `Probe` runs those in
+    /// `TerminalFreeProbe`'s child, which has no terminal to prompt on.
 
     deinit { PQfinish(conn) }
 
@@ -176,6 +184,14 @@ public final class PGConnection {
     }
 
     /// 0 when `fd` is a Unix-domain socket (it has no port), else nil.
+    /// SO_COOKIE (Linux 4.12+): a number unique to the socket for the life of the system; 0
+    /// when unavailable.
+    static func socketCookie(_ fd: Int32) -> UInt64 {
+        var cookie: UInt64 = 0
+        var length = socklen_t(MemoryLayout<UInt64>.size)
+        return getsockopt(fd, SOL_SOCKET, 57 /* SO_COOKIE */, &cookie, &length) == 0 ? cookie : 0
+    }
+
     static func unixSocketMarker(_ fd: Int32) -> Int? {
         var storage = sockaddr_storage()
         var length = socklen_t(MemoryLayout<sockaddr_storage>.size)

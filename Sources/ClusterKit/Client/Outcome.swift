@@ -169,12 +169,32 @@ public struct Outcome: Sendable, Hashable, Codable, CustomStringConvertible {
         public let serverLog: [LogLine]
         /// True when the backend had exited (so wrote everything) before the log was read.
         public let logComplete: Bool
+        /// libpq had an SSL object on this socket at some point (PQsslInUse/PQsslStruct
+        /// sampled after every PQconnectPoll step): the attempt negotiated, or tried, TLS.
+        public var tls: Bool = false
+
+        public init(localPort: Int, serverPID: Int?, serverLog: [LogLine], logComplete: Bool, tls: Bool = false) {
+            self.localPort = localPort
+            self.serverPID = serverPID
+            self.serverLog = serverLog
+            self.logComplete = logComplete
+            self.tls = tls
+        }
     }
 
     public struct LogLine: Sendable, Hashable, Codable, CustomStringConvertible {
         public let pid: Int?
         public let severity: String?
         public let message: String
+        /// The SQLSTATE the server logged with the line (`%e`), nil when unknown.
+        public var sqlstate: String? = nil
         public var description: String { severity.map { "\($0):  \(message)" } ?? message }
+
+        public init(pid: Int?, severity: String?, message: String, sqlstate: String? = nil) {
+            self.pid = pid
+            self.severity = severity
+            self.message = message
+            self.sqlstate = sqlstate
+        }
     }
 }

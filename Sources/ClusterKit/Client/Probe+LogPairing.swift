@@ -4,27 +4,32 @@ extension Probe {
     /// Waits until the server has written everything about `ports`, then returns the lines
     /// per socket. See `Probe` for the rule; `limit` bounds the whole wait.
     static func pairLogLines(
-        ports: [Int], log: ServerLog, since mark: ServerLog.Mark, limit: Duration, grace: Duration
+        ports: [Int], tls: [Bool] = [], log: ServerLog, since mark: ServerLog.Mark, limit: Duration,
+        grace: Duration
     ) async -> [Outcome.Socket] {
         let clock = ContinuousClock()
         let start = clock.now
         var reader = IncrementalLogReader(log: log, from: mark)
-        var pids: [Int: Int] = [:]
+        // One backend per socket, in order: two sockets can share a port (the kernel reuses
+        // a port the server closed first), so the n-th socket with a port pairs with the n-th
+        // backend that logged it.
+        var pids: [Int?] = Array(repeating: nil, count: ports.count)
         while true {
             reader.readNewLines()
-            for port in ports where pids[port] == nil {
+            for (index, port) in ports.enumerated() where pids[index] == nil {
+                let taken = Set(pids.compactMap { $0 })
                 // Port 0 is a Unix socket, logged as [local]: it pairs with the first [local]
                 // backend after the mark, which is exact only while no other socket connection
                 // is in flight on this cluster (ScenarioRunner runs such probes one at a time).
-                let line =
-                    port == 0
-                    ? reader.lines.first(where: { $0.remote == "[local]" })
-                    : reader.lines.first(where: { $0.remotePort == port })
-                if let pid = line?.pid { pids[port] = pid }
+                let line = reader.lines.first { line in
+                    guard let pid = line.pid, !taken.contains(pid) else { return false }
+                    return port == 0 ? line.remote == "[local]" : line.remotePort == port
+                }
+                if let pid = line?.pid { pids[index] = pid }
             }
             let elapsed = clock.now - start
-            let waitingFor = ports.filter { port in
-                guard let pid = pids[port] else { return elapsed < grace }
+            let waitingFor = ports.indices.filter { index in
+                guard let pid = pids[index] else { return elapsed < grace }
                 return ProcessIdentity.isRunning(Int32(pid))
             }
             if waitingFor.isEmpty || elapsed >= limit { break }
@@ -34,13 +39,15 @@ extension Probe {
         reader.readNewLines()
         let lines = reader.lines
         let grouped = group(lines)
-        return ports.map { port in
-            let pid = pids[port]
+        return ports.enumerated().map { index, port in
+            let pid = pids[index]
             let mine = grouped.filter { $0.pid != nil && $0.pid == pid }.map {
-                Outcome.LogLine(pid: $0.pid, severity: $0.severity, message: $0.message)
+                Outcome.LogLine(pid: $0.pid, severity: $0.severity, message: $0.message, sqlstate: $0.sqlstate)
             }
             let finished = pid.map { !ProcessIdentity.isRunning(Int32($0)) } ?? false
-            return Outcome.Socket(localPort: port, serverPID: pid, serverLog: mine, logComplete: finished)
+            return Outcome.Socket(
+                localPort: port, serverPID: pid, serverLog: mine, logComplete: finished,
+                tls: index < tls.count && tls[index])
         }
     }
 
@@ -52,7 +59,7 @@ extension Probe {
             if line.pid == nil, let last = result.last {
                 result[result.count - 1] = ServerLog.Line(
                     raw: last.raw + "\n" + line.raw, pid: last.pid, remote: last.remote,
-                    applicationName: last.applicationName, severity: last.severity,
+                    applicationName: last.applicationName, sqlstate: last.sqlstate, severity: last.severity,
                     message: last.message + "\n" + line.raw)
             } else {
                 result.append(line)

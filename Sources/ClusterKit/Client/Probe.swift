@@ -73,19 +73,27 @@ public struct Probe: Sendable {
         let clock = ContinuousClock()
         let started = clock.now
         let attempt: Attempt
-        do {
-            attempt = try await BlockingWork.run { Probe.attempt(pairs, timeout: timeout) }
-        } catch {
-            attempt = Attempt(ports: [], result: .notAttempted(reason: "\(error)"))
+        if TerminalFreeProbe.needsNoTerminal(pairs) {
+            attempt = await TerminalFreeProbe.attempt(pairs, timeout: timeout)
+        } else {
+            do {
+                attempt = try await BlockingWork.run { Probe.attempt(pairs, timeout: timeout) }
+            } catch {
+                attempt = Attempt(ports: [], tlsSockets: [], result: .notAttempted(reason: "\(error)"))
+            }
         }
         let connected = clock.now
         var sockets: [Outcome.Socket] = []
         if let log, let mark {
             sockets = await Probe.pairLogLines(
-                ports: attempt.ports, log: log, since: mark, limit: logWaitLimit, grace: unpairedGrace)
+                ports: attempt.ports,
+                tls: attempt.ports.indices.map { attempt.tlsSockets.contains($0) },
+                log: log, since: mark, limit: logWaitLimit, grace: unpairedGrace)
         } else {
-            sockets = attempt.ports.map {
-                Outcome.Socket(localPort: $0, serverPID: nil, serverLog: [], logComplete: false)
+            sockets = attempt.ports.enumerated().map {
+                Outcome.Socket(
+                    localPort: $1, serverPID: nil, serverLog: [], logComplete: false,
+                    tls: attempt.tlsSockets.contains($0))
             }
         }
         let done = clock.now
@@ -99,8 +107,10 @@ public struct Probe: Sendable {
             logWaitMilliseconds: (done - connected).milliseconds)
     }
 
-    struct Attempt: Sendable {
+    struct Attempt: Sendable, Codable {
         let ports: [Int]
+        /// Indexes into `ports` of the sockets that negotiated or tried TLS.
+        var tlsSockets: Set<Int> = []
         let result: Outcome.Result
     }
 
@@ -113,7 +123,7 @@ public struct Probe: Sendable {
             let message = connection.errorMessage
             let attempts = ConnectionErrorText.split(message, serverErrors: trace.errors)
             return Attempt(
-                ports: report.localPorts,
+                ports: report.localPorts, tlsSockets: report.tlsSockets,
                 result: .rejected(
                     Outcome.Rejection(
                         errorMessage: message, attempts: attempts, timedOut: report.timedOut)))
@@ -155,7 +165,7 @@ public struct Probe: Sendable {
             queryError = "\(error)"
         }
         return Attempt(
-            ports: report.localPorts,
+            ports: report.localPorts, tlsSockets: report.tlsSockets,
             result: .accepted(
                 Outcome.Session(
                     client: client, server: server, sslinfo: sslinfo, currentUser: currentUser,

@@ -119,7 +119,7 @@ public final class Cluster: Sendable {
             ("cluster_name", .string(name)),
             ("lc_messages", .string("C")),
             ("logging_collector", .bool(false)),
-            ("log_line_prefix", .string("%m [%p] {%r} ")),
+            ("log_line_prefix", .string("%m [%p] {%r} <%e> ")),
             ("log_connections", .bool(true)),
             ("max_connections", .int(60)),
             ("shared_buffers", .raw("16MB")),

@@ -4,9 +4,11 @@ import Foundation
 ///
 /// `mark()` remembers the current end; `lines(since:)` returns what the server wrote after
 /// it. That pairs a connection attempt with the FATAL/LOG/DETAIL lines it caused. The log
-/// line prefix is set by the harness (`%m [%p] {%r} `) so lines can be matched to a client
-/// by its remote port (application_name is not known yet when authentication fails), and
-/// the prefix stripped for comparisons.
+/// line prefix is set by the harness (`%m [%p] {%r} <%e> `) so lines can be matched to a client
+/// by its remote port (application_name is not known yet when authentication fails), carry
+/// the SQLSTATE of the error they report (libpq 15 has no API for a failed connection's
+/// SQLSTATE, and pg_hba.conf/password failures are not in its protocol trace), and the
+/// prefix is stripped for comparisons.
 public struct ServerLog: Sendable {
     public let path: String
 
@@ -25,6 +27,8 @@ public struct ServerLog: Sendable {
         /// "127.0.0.1(54321)" or "[local]"; nil for non-session processes.
         public let remote: String?
         public let applicationName: String?
+        /// The `%e` field: "28000", "08P01", "00000" for plain LOG lines; nil when absent.
+        public var sqlstate: String? = nil
         /// "FATAL", "LOG", "DETAIL", "HINT", "ERROR", "WARNING", "CONTEXT", ... when recognisable.
         public let severity: String?
         /// The text after "SEVERITY:  ".
@@ -75,6 +79,7 @@ public struct ServerLog: Sendable {
         var pid: Int? = nil
         var remote: String? = nil
         var app: String? = nil
+        var sqlstate: String? = nil
         if let open = rest.firstIndex(of: "["), let close = rest[open...].firstIndex(of: "]"),
             let p = Int(rest[rest.index(after: open)..<close])
         {
@@ -84,6 +89,12 @@ public struct ServerLog: Sendable {
                 let text = String(rest[rest.index(after: rest.startIndex)..<end])
                 remote = text.isEmpty ? nil : text
                 rest = rest[rest.index(after: end)...].drop { $0 == " " }
+                if rest.first == "<", let end = rest.firstIndex(of: ">"),
+                    rest.distance(from: rest.startIndex, to: end) == 6
+                {
+                    sqlstate = String(rest[rest.index(after: rest.startIndex)..<end])
+                    rest = rest[rest.index(after: end)...].drop { $0 == " " }
+                }
                 if rest.first == "[", let end = rest.firstIndex(of: "]") {
                     let name = String(rest[rest.index(after: rest.startIndex)..<end])
                     app = name.isEmpty ? nil : name
@@ -97,6 +108,8 @@ public struct ServerLog: Sendable {
             rest = rest.dropFirst(candidate.count + 1).drop { $0 == " " }
             break
         }
-        return Line(raw: raw, pid: pid, remote: remote, applicationName: app, severity: severity, message: String(rest))
+        return Line(
+            raw: raw, pid: pid, remote: remote, applicationName: app, sqlstate: sqlstate, severity: severity,
+            message: String(rest))
     }
 }

@@ -51,7 +51,8 @@ public enum Command {
         as account: ServerAccount? = nil,
         workingDirectory: String? = nil,
         input: String? = nil,
-        outputLimit: Int = 8 << 20
+        outputLimit: Int = 8 << 20,
+        newSession: Bool = false
     ) async throws -> CommandResult {
         // Switching user happens in `setpriv` (util-linux), not in swift-subprocess: its
         // fork-then-setgroups path can deadlock in glibc's setxid broadcast when threads of
@@ -64,7 +65,9 @@ public enum Command {
                 ["--reuid=\(account.uid)", "--regid=\(account.gid)", "--clear-groups", "--", executable] + arguments
             executable = Command.setpriv
         }
-        let options = PlatformOptions()
+        var options = PlatformOptions()
+        // setsid in the child: a new session has no controlling terminal.
+        options.createSession = newSession
         let env = environment ?? cleanEnvironment()
         var keyed: [Environment.Key: String] = [:]
         for (key, value) in env { keyed[Environment.Key(stringLiteral: key)] = value }

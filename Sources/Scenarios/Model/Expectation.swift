@@ -4,13 +4,19 @@ public struct ExpectedAttempt: Sendable, Hashable, Codable, CustomStringConverti
     public var ssl: Bool
     /// The libpq text this attempt contributes to PQerrorMessage, prefix included (exact for the libpq major).
     public var libpqMessage: MessageTemplate
-    /// Server log lines ("FATAL:  ...", "LOG:  ...") where the server decides; empty when it logs nothing relevant.
+    /// Every server log line of this attempt ("LOG:  connection received: ...", "FATAL:  ...",
+    /// "DETAIL:  ...") in order; compared as an exact multiset after normalisation, less the
+    /// lines `LogTolerance` names.
     public var serverLog: [MessageTemplate]
+    /// The SQLSTATE of the ErrorResponse the server sent for this attempt; nil when the
+    /// attempt ended without one (a client-side failure).
+    public var sqlstate: String?
 
-    public init(ssl: Bool, libpqMessage: MessageTemplate, serverLog: [MessageTemplate] = []) {
+    public init(ssl: Bool, libpqMessage: MessageTemplate, serverLog: [MessageTemplate] = [], sqlstate: String? = nil) {
         self.ssl = ssl
         self.libpqMessage = libpqMessage
         self.serverLog = serverLog
+        self.sqlstate = sqlstate
     }
 
     public var description: String { "\(ssl ? "ssl" : "plain"): \(libpqMessage.text)" }
@@ -30,16 +36,21 @@ public struct Expectation: Sendable, Hashable, Codable, CustomStringConvertible 
     public var outcome: Outcome
     /// Attempts that failed before an accepted one (allow/prefer), for the server-log check.
     public var failedAttemptsBeforeSuccess: [ExpectedAttempt]
+    /// For an accepted connection: everything the model fixes about the session (protocol,
+    /// cipher, channel binding, method, identity) and the accepted attempt's server log.
+    public var session: ExpectedSession?
     /// Short human text + doc/source reference for each rule applied, in order.
     public var rules: [String]
     /// The software the prediction is for (each side's major and OpenSSL).
     public var versions: Versions
 
     public init(
-        outcome: Outcome, failedAttemptsBeforeSuccess: [ExpectedAttempt] = [], rules: [String], versions: Versions
+        outcome: Outcome, failedAttemptsBeforeSuccess: [ExpectedAttempt] = [], session: ExpectedSession? = nil,
+        rules: [String], versions: Versions
     ) {
         self.outcome = outcome
         self.failedAttemptsBeforeSuccess = failedAttemptsBeforeSuccess
+        self.session = session
         self.rules = rules
         self.versions = versions
     }
@@ -49,6 +60,13 @@ public struct Expectation: Sendable, Hashable, Codable, CustomStringConvertible 
     public var attempts: [ExpectedAttempt] {
         if case .rejected(let a) = outcome { return a }
         return failedAttemptsBeforeSuccess
+    }
+
+    /// Every attempt libpq makes, the accepted one last: (transport, accepted?).
+    public var allAttempts: [(ssl: Bool, accepted: Bool)] {
+        var out = attempts.map { (ssl: $0.ssl, accepted: false) }
+        if case .accepted(let encrypted, _) = outcome { out.append((ssl: encrypted, accepted: true)) }
+        return out
     }
 
     /// PQerrorMessage of a rejected connection: the attempts' texts joined in order (libpq 14+

@@ -90,5 +90,37 @@ extension MessageCatalogue {
             .serverKeyPermissionDetail, 12,
             "File must have permissions u=rw (0600) or less if owned by the database user, or permissions u=rw,g=r (0640) or less if owned by root.",
             "src/backend/libpq/be-secure-common.c check_ssl_key_file_permissions errdetail"),
+        e(
+            .connectionReceived, 12, "connection received: host={host} port={client_port}",
+            "src/backend/postmaster/postmaster.c BackendInitialize (log_connections)"),
+        e(
+            .connectionReceivedLocal, 12, "connection received: host={host}",
+            "src/backend/postmaster/postmaster.c BackendInitialize (log_connections, no port)"),
+        e(
+            .connectionAuthenticated, 14,
+            "connection authenticated: identity=\"{identity}\" method={method} ({hba_file}:{line})",
+            "\(auth) set_authn_id (log_connections)"),
+        e(
+            .connectionAuthorized, 12,
+            "connection authorized: user={user} database={db} application_name={application_name}",
+            "src/backend/utils/init/postinit.c PerformAuthentication (assembled from 'connection authorized: user=%s', ' database=%s', ' application_name=%s'; each piece is in the 15.18 binary)",
+            verified: false),
+        e(
+            .connectionAuthorizedSSL, 15,
+            "connection authorized: user={user} database={db} application_name={application_name} SSL enabled (protocol={protocol}, cipher={cipher}, bits={bits})",
+            "src/backend/utils/init/postinit.c PerformAuthentication (assembled from pieces as above plus ' SSL enabled (protocol=%s, cipher=%s, bits=%d)'; 12-14 add compression=)",
+            verified: false),
+        e(
+            .hbaMatchedLineDetail, 12, "Connection matched pg_hba.conf line {line}: \"{raw_line}\"",
+            "\(auth) auth_failed errdetail_log"),
+        e(
+            .passwordMismatchDetail, 12, "Password does not match for user \"{user}\".",
+            "src/backend/libpq/crypt.c plain_crypt_verify / md5_crypt_verify"),
+        e(
+            .noValidSCRAMSecretDetail, 12, "User \"{user}\" does not have a valid SCRAM secret.",
+            "src/backend/libpq/auth-scram.c scram_init (doomed exchange)"),
+        e(
+            .acceptSSLEOF, 12, "could not accept SSL connection: EOF detected",
+            "\(beOpenSSL) be_tls_open_server SSL_ERROR_SYSCALL with r == 0 (08P01)"),
     ]
 }

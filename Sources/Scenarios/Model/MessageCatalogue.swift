@@ -40,6 +40,10 @@ public enum MessageKey: String, Sendable, Hashable, Codable, CaseIterable {
     case protocolRangeServer, protocolRangeServerDetail
     case serverKeyLoadFailed
     case serverKeyGroupWorldAccess, serverKeyPermissionDetail
+    case connectionReceived, connectionReceivedLocal, connectionAuthenticated
+    case connectionAuthorized, connectionAuthorizedSSL
+    case hbaMatchedLineDetail, passwordMismatchDetail, noValidSCRAMSecretDetail
+    case acceptSSLEOF
     // OpenSSL reason strings (ERR_reason_error_string), as libpq/server print them
     case osslCertificateVerifyFailed, osslAlertUnknownCA, osslAlertCertificateExpired, osslAlertBadCertificate
     case osslAlertCertificateRevoked, osslAlertProtocolVersion, osslUnsupportedProtocol

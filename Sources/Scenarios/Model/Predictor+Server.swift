@@ -80,34 +80,34 @@ extension Predictor {
             rule(
                 "pg_hba.conf: no line matches a \(ssl ? "SSL" : "non-SSL") \(s.client.transport) connection (SSL matches host/hostssl, non-SSL host/hostnossl, local only Unix sockets) -> implicit reject (auth.c uaImplicitReject)"
             )
-            return serverFatal(msg(.hbaNoEntry, hostValues))
+            return serverFatal(msg(.hbaNoEntry, hostValues), sqlstate: "28000")
         }
         rule("pg_hba.conf first match: '\(r.line)' (hba.c check_hba)")
         if r.method == .reject {
-            return serverFatal(msg(.hbaRejects, hostValues))
+            return serverFatal(msg(.hbaRejects, hostValues), sqlstate: "28000")
         }
-        let hostAuthLabel: String = s.client.transport == .unixSocket ? "local" : "host"
-        _ = hostAuthLabel
         var clientCert = r.clientCert
         if clientCert == .legacyOne { clientCert = .verifyCA }
         if r.method == .cert { clientCert = .verifyFull }
         if clientCert != nil {
             if s.server.tls.caFile == .none {
                 rule(
-                    "clientcert/cert without ssl_ca_file: FATAL (auth.c ClientAuthentication, secure_loaded_verify_locations)"
+                    "clientcert/cert without ssl_ca_file: FATAL with ERRCODE_CONFIG_FILE_ERROR, F0000 (auth.c ClientAuthentication, secure_loaded_verify_locations)"
                 )
-                return serverFatal(msg(.clientCertNoRootStore))
+                return serverFatal(msg(.clientCertNoRootStore), sqlstate: "F0000")
             }
             if !peerCertValid {
                 rule(
                     "clientcert/cert and no verified client certificate: FATAL before the method runs (auth.c ClientAuthentication)"
                 )
-                return serverFatal(msg(.clientCertRequired))
+                return serverFatal(msg(.clientCertRequired), sqlstate: "28000")
             }
         }
         let cb = s.client.channelBinding
         var channelBound = false
         var method = r.method
+        var log: [MessageTemplate] = []
+        var identity: String? = nil
         if method == .md5, s.storedPassword == .scram {
             rule("md5 method with a SCRAM-stored password performs SCRAM (auth.c CheckPWChallengeAuth; docs 21.5)")
             method = .scramSHA256
@@ -117,6 +117,8 @@ extension Predictor {
             break
         case .cert:
             if let fail = checkCertAuth(r, method: .cert) { return fail }
+            identity = s.client.certificate.distinguishedName(for: s.user)
+            log.append(authenticatedLine(identity ?? "", r))
         case .password, .md5:
             if cb == .require {
                 rule(
@@ -124,7 +126,7 @@ extension Predictor {
                 )
                 return .failed(body: msg(.channelBindingAuthRequestUnsupported), log: [], kind: .client)
             }
-            if let fail = passwordOutcome(storedUsable: true) { return fail }
+            if let fail = passwordOutcome(r, method: method, storedUsable: true) { return fail }
         case .scramSHA256:
             if cb == .require, !ssl {
                 rule("channel_binding=require with SCRAM over a non-SSL connection (fe-auth.c pg_SASL_init)")
@@ -135,50 +137,87 @@ extension Predictor {
                     "scram-sha-256 method with an MD5-stored password: the server runs a mock SCRAM exchange that always fails (auth-scram.c)"
                 )
             }
-            if let fail = passwordOutcome(storedUsable: s.storedPassword == .scram) { return fail }
+            if let fail = passwordOutcome(r, method: method, storedUsable: s.storedPassword == .scram) { return fail }
             channelBound = ssl && cb != .disable
             rule(
                 channelBound
                     ? "SCRAM over SSL selects SCRAM-SHA-256-PLUS (channel binding tls-server-end-point) unless channel_binding=disable (fe-auth.c pg_SASL_init)"
                     : "SCRAM without channel binding")
         }
+        if [.password, .md5, .scramSHA256].contains(method) {
+            rule(
+                "a password method that succeeds sets the authenticated identity to the user name and logs it (auth.c set_authn_id)"
+            )
+            identity = s.user
+            log.append(authenticatedLine(s.user, r))
+        }
         if clientCert == .verifyFull, r.method != .cert {
             rule(
                 "clientcert=verify-full: after the method succeeds, the certificate CN (or DN) must match the user (auth.c CheckCertAuth)"
             )
-            if let fail = checkCertAuth(r, method: r.method) { return fail }
+            if let fail = checkCertAuth(r, method: r.method, logged: log) { return fail }
         }
         if cb == .require, !channelBound {
             rule(
                 "channel_binding=require but the server finished authentication without SCRAM-PLUS (fe-auth.c check_expected_areq AUTH_REQ_OK)"
             )
-            return .failed(body: msg(.channelBindingNotUsed), log: [], kind: .client)
+            rule(
+                "the server has finished authentication and logged the session before the client refuses AuthenticationOk (postinit.c PerformAuthentication)"
+            )
+            return .failed(body: msg(.channelBindingNotUsed), log: log + [authorizedLine(ssl: ssl)], kind: .client)
         }
         rule("authentication succeeds")
-        return .accepted(channelBound: channelBound)
+        return .accepted(
+            channelBound: channelBound, method: identity == nil ? nil : r.method.rawValue, identity: identity, log: log)
+    }
+
+    /// "connection authenticated: identity=... method=... (pg_hba.conf:N)" (PG 14+).
+    func authenticatedLine(_ identity: String, _ r: HBAEntry) -> MessageTemplate {
+        "LOG:  "
+            + msg(
+                .connectionAuthenticated,
+                ["identity": identity, "method": r.method.rawValue, "line": String(hbaLineNumber(r))])
     }
 
     /// Password exchange outcome; nil when it succeeds.
-    mutating func passwordOutcome(storedUsable: Bool) -> AttemptEnd? {
+    mutating func passwordOutcome(_ r: HBAEntry, method: HBAMethod, storedUsable: Bool) -> AttemptEnd? {
+        let mismatch = msg(.passwordMismatchDetail, ["user": s.user]).text
+        // The method's own log detail: plain/md5 verification says the password does not match;
+        // a SCRAM exchange with a wrong proof says nothing; a doomed one (no SCRAM secret) says why.
+        let detail: String? =
+            method == .scramSHA256
+            ? (storedUsable ? nil : msg(.noValidSCRAMSecretDetail, ["user": s.user]).text) : mismatch
         switch s.client.password {
         case .none:
             rule("no password given: libpq stops with fe_sendauth and closes; the server logs nothing (fe-auth.c)")
             return .failed(body: msg(.noPasswordSupplied), log: [], kind: .client)
         case .wrong:
-            rule("wrong password: FATAL password authentication failed (auth.c auth_failed)")
-            return serverFatal(msg(.passwordAuthFailed, ["user": s.user]))
+            rule(
+                "wrong password: FATAL password authentication failed (auth.c auth_failed), the verifier's detail only in the log"
+            )
+            return authFailed(msg(.passwordAuthFailed, ["user": s.user]), rule: r, method: method, logDetail: detail)
         case .right:
-            if !storedUsable { return serverFatal(msg(.passwordAuthFailed, ["user": s.user])) }
+            if !storedUsable {
+                return authFailed(
+                    msg(.passwordAuthFailed, ["user": s.user]), rule: r, method: method, logDetail: detail)
+            }
             return nil
         }
     }
 
     /// auth.c CheckCertAuth + hba.c check_usermap; nil when the certificate name is accepted.
-    mutating func checkCertAuth(_ r: HBAEntry, method: HBAMethod) -> AttemptEnd? {
+    /// `logged`: lines the method already wrote (its "connection authenticated").
+    mutating func checkCertAuth(_ r: HBAEntry, method: HBAMethod, logged: [MessageTemplate] = []) -> AttemptEnd? {
         let useDN = r.clientName == .dn
         let authUser =
             useDN ? s.client.certificate.distinguishedName(for: s.user) : s.client.certificate.commonName(for: s.user)
-        var log: [MessageTemplate] = []
+        var log: [MessageTemplate] = logged
+        if method == .cert {
+            rule(
+                "cert: the certificate's DN is the authenticated identity, logged before the name check (auth.c CheckCertAuth set_authn_id)"
+            )
+            log.append(authenticatedLine(s.client.certificate.distinguishedName(for: s.user) ?? "", r))
+        }
         let failedMessage: MessageTemplate
         switch method {
         case .cert: failedMessage = msg(.certAuthFailed, ["user": s.user])
@@ -186,7 +225,9 @@ extension Predictor {
         default: failedMessage = msg(.passwordAuthFailed, ["user": s.user])
         }
         guard let authUser, !authUser.isEmpty else {
-            return serverFatal(failedMessage, extraLog: ["LOG:  " + msg(.certNoUserName, ["user": s.user])])
+            return authFailed(
+                failedMessage, rule: r, method: method,
+                extraLog: log + ["LOG:  " + msg(.certNoUserName, ["user": s.user])])
         }
         var ok: Bool
         if let map = r.map {
@@ -209,7 +250,7 @@ extension Predictor {
         rule(
             "the client sees the method's auth_failed message; the reason is only in the server log (auth.c auth_failed)"
         )
-        return serverFatal(failedMessage, extraLog: log)
+        return authFailed(failedMessage, rule: r, method: method, extraLog: log)
     }
 
     func identMapMatches(map: String, authUser: String) -> Bool {

@@ -28,7 +28,9 @@ extension Predictor {
                     "sslmode=\(c.sslMode) with no root certificate file: libpq fails before the handshake (fe-secure-openssl.c initialize_SSL; libpq docs 34.19.1)"
                 )
                 return .failed(
-                    body: msg(.rootCertMissing, ["rootcert": c.trust.pathPlaceholder]), log: [], kind: .sslSetup)
+                    body: msg(.rootCertMissing, ["rootcert": c.trust.pathPlaceholder]),
+                    log: clientClosedDuringHandshake,
+                    kind: .sslSetup)
             }
             rule(
                 "no root certificate file: libpq does not verify the server certificate in sslmode=\(c.sslMode) (initialize_SSL)"
@@ -52,14 +54,19 @@ extension Predictor {
                 + msg(
                     .protocolRangeHint,
                     ["min": c.minProtocol?.rawValue ?? "TLSv1.2", "max": c.maxProtocol?.rawValue ?? "TLSv1.3"])
+            let hint = msg(
+                .acceptSSLProtocolHint, ["min": tls.effectiveMin.rawValue, "max": tls.effectiveMax.rawValue])
             return .failed(
                 body: body,
                 log: [
-                    "LOG:  " + msg(.acceptSSLFailed, ["detail": msg(.osslUnsupportedProtocol, printedBy: .server).text])
+                    "LOG:  "
+                        + msg(.acceptSSLFailed, ["detail": msg(.osslUnsupportedProtocol, printedBy: .server).text]),
+                    "HINT:  " + hint,
                 ],
                 kind: .sslSetup)
         }
         let version = hi
+        negotiated = version
         rule(
             "negotiated \(version) (highest common version); ssl_ciphers only restricts TLS <= 1.2 suites and both lists keep ECDHE-ECDSA-AES-GCM; ssl_ecdh_curve \(tls.ecdhCurve) is offered by OpenSSL 3 clients; ssl_prefer_server_ciphers changes order only (be-secure-openssl.c be_tls_init)"
         )
@@ -112,12 +119,16 @@ extension Predictor {
         if c.sslMode == .verifyFull, let body = nameCheckFailure() {
             return .failed(
                 body: body,
-                log: postHandshakeFailure.map { if case .failed(_, let l, _) = $0 { return l } else { return [] } }
+                log: postHandshakeFailure.map { if case .failed(_, let l, _, _) = $0 { return l } else { return [] } }
                     ?? [], kind: .sslSetup)
         }
         if let postHandshakeFailure { return postHandshakeFailure }
         return serverAuthentication(ssl: true, peerCertValid: sendsCert)
     }
+
+    /// The server answered 'S' and waits in SSL_accept; libpq fails in initialize_SSL before
+    /// sending a ClientHello and closes the socket, which the server logs as EOF (08P01).
+    var clientClosedDuringHandshake: [MessageTemplate] { ["LOG:  " + msg(.acceptSSLEOF)] }
 
     /// initialize_SSL: client certificate and private key checks, in libpq's order.
     mutating func clientKeyFailure() -> AttemptEnd? {
@@ -127,7 +138,7 @@ extension Predictor {
             rule(
                 "libpq refuses a key file with group/world access (0600, or 0640 if owned by root) (fe-secure-openssl.c initialize_SSL)"
             )
-            return .failed(body: msg(.keyGroupWorldAccess, key), log: [], kind: .sslSetup)
+            return .failed(body: msg(.keyGroupWorldAccess, key), log: clientClosedDuringHandshake, kind: .sslSetup)
         case .keyGroupReadableRoot:
             rule("a root-owned key file with mode 0640 is accepted (initialize_SSL, 2022 minor releases)")
         case .encryptedKeyWrongPassword:
@@ -138,27 +149,25 @@ extension Predictor {
                     key.merging(["detail": MessageCatalogue.wrongPassphraseDetail(versions, printedBy: .client)]) {
                         a, _ in a
                     }),
-                log: [], kind: .sslSetup)
+                log: clientClosedDuringHandshake, kind: .sslSetup)
         case .encryptedKeyNoPassword:
             rule(
-                "no sslpassword: the harness installs libpq's own default key-password hook (PQsetSSLKeyPassHook_OpenSSL(PQdefaultSSLKeyPassHook_OpenSSL)) so OpenSSL never prompts on a terminal; the hook hands OpenSSL an empty passphrase and decryption fails (PEM/PKCS#8 'bad decrypt'). A client without the hook and without a terminal gets 'processing error' from OpenSSL's UI; with a terminal it would wait for input"
+                "no sslpassword: libpq installs no key-password callback (fe-secure-openssl.c initialize_SSL sets PQssl_passwd_cb only when sslpassword is non-empty), so OpenSSL's default PEM callback asks on the terminal; with no controlling terminal and an empty stdin its UI fails (UI_R_PROCESSING_ERROR), as psql without a terminal shows. The harness runs this connection in a child with no terminal (TerminalFreeProbe), never answering for libpq"
             )
             return .failed(
-                body: msg(
-                    .keyLoadFailed,
-                    key.merging(["detail": MessageCatalogue.wrongPassphraseDetail(versions, printedBy: .client)]) {
-                        a, _ in a
-                    }),
-                log: [], kind: .sslSetup)
+                body: msg(.keyLoadFailed, key.merging(["detail": msg(.osslProcessingError).text]) { a, _ in a }),
+                log: clientClosedDuringHandshake, kind: .sslSetup)
         case .encryptedKeyRightPassword:
-            rule("sslpassword is handed to OpenSSL by libpq's PQdefaultSSLKeyPassHook_OpenSSL")
+            rule(
+                "a non-empty sslpassword makes libpq install PQssl_passwd_cb, which hands it to OpenSSL (PQdefaultSSLKeyPassHook_OpenSSL)"
+            )
         case .mismatchedKey:
             rule(
                 "OpenSSL 3 checks the key against the loaded certificate inside SSL_use_PrivateKey_file (ssl_set_pkey -> X509_check_private_key)"
             )
             return .failed(
                 body: msg(.keyLoadFailed, key.merging(["detail": msg(.osslKeyValuesMismatch).text]) { a, _ in a }),
-                log: [], kind: .sslSetup)
+                log: clientClosedDuringHandshake, kind: .sslSetup)
         default:
             break
         }

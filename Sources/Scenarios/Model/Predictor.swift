@@ -1,7 +1,12 @@
+import ClusterKit
+
 /// How an attempt ended, and whether libpq's fallback logic may retry after it.
 enum AttemptEnd {
-    case accepted(channelBound: Bool)
-    case failed(body: MessageTemplate, log: [MessageTemplate], kind: FailureKind)
+    /// `log`: the server lines of the accepted attempt after "connection received".
+    case accepted(channelBound: Bool, method: String?, identity: String?, log: [MessageTemplate])
+    /// `log`: the server lines after "connection received"; `sqlstate` of the server's
+    /// ErrorResponse when the server ended the attempt.
+    case failed(body: MessageTemplate, log: [MessageTemplate], kind: FailureKind, sqlstate: String? = nil)
 }
 
 /// fe-connect.c PQconnectPoll: which failures lead to `need_new_connection`.
@@ -29,6 +34,8 @@ struct Predictor {
     let s: Scenario
     let versions: Versions
     var rules: [String] = []
+    /// The TLS version the last SSL attempt negotiated (set by `sslAttempt`).
+    var negotiated: TLSVersion?
 
     init(s: Scenario, versions: Versions) {
         self.s = s
@@ -61,23 +68,28 @@ struct Predictor {
             rule(
                 "libpq checks ssl_min_protocol_version <= ssl_max_protocol_version before connecting, for every sslmode (fe-connect.c connectOptions2 sslVerifyProtocolRange)"
             )
+            // No socket is opened: the server logs nothing.
             let a = ExpectedAttempt(ssl: false, libpqMessage: msg(.invalidProtocolRange))
             return Expectation(outcome: .rejected(attempts: [a]), rules: rules, versions: versions)
         }
         var attempts: [ExpectedAttempt] = []
         func finish(_ end: AttemptEnd, ssl: Bool) -> Expectation? {
             switch end {
-            case .accepted:
+            case .accepted(let bound, let method, let identity, let log):
+                let session = expectedSession(
+                    ssl: ssl, channelBound: bound, method: method, identity: identity, log: [received] + log)
                 return Expectation(
                     outcome: .accepted(encrypted: ssl, user: s.user), failedAttemptsBeforeSuccess: attempts,
-                    rules: rules, versions: versions)
-            case .failed(let body, let log, _):
-                attempts.append(ExpectedAttempt(ssl: ssl, libpqMessage: prefix + body, serverLog: log))
+                    session: session, rules: rules, versions: versions)
+            case .failed(let body, let log, _, let sqlstate):
+                attempts.append(
+                    ExpectedAttempt(
+                        ssl: ssl, libpqMessage: prefix + body, serverLog: [received] + log, sqlstate: sqlstate))
                 return nil
             }
         }
         func kind(_ end: AttemptEnd) -> FailureKind? {
-            if case .failed(_, _, let k) = end { return k }
+            if case .failed(_, _, let k, _) = end { return k }
             return nil
         }
 
@@ -146,7 +158,9 @@ struct Predictor {
             rule("libpq sslmode=\(s.client.sslMode): SSL only, never falls back (libpq docs 34.19.1)")
             if !s.server.tls.ssl {
                 rule("ssl=off: the server answers 'N' to SSLRequest (fe-connect.c CONNECTION_SSL_STARTUP)")
-                attempts.append(ExpectedAttempt(ssl: false, libpqMessage: prefix + msg(.sslRequiredButRefused)))
+                attempts.append(
+                    ExpectedAttempt(
+                        ssl: false, libpqMessage: prefix + msg(.sslRequiredButRefused), serverLog: [received]))
                 break
             }
             let end = sslAttempt()
@@ -159,10 +173,74 @@ struct Predictor {
         Expectation(outcome: .rejected(attempts: attempts), rules: rules, versions: versions)
     }
 
-    /// A FATAL the server sends to the client (and logs).
-    func serverFatal(_ message: MessageTemplate, extraLog: [MessageTemplate] = []) -> AttemptEnd {
+    /// A FATAL the server sends to the client (and logs), with its SQLSTATE and the
+    /// DETAIL lines it logs (errdetail_log: not sent to the client).
+    func serverFatal(
+        _ message: MessageTemplate, sqlstate: String, extraLog: [MessageTemplate] = [], detail: String? = nil
+    ) -> AttemptEnd {
         let line = msg(.serverErrorLine, ["severity": "FATAL"]).filling(["message": message.text])
-        return .failed(body: line, log: extraLog + [MessageTemplate("FATAL:  " + message.text)], kind: .serverError)
+        var log = extraLog + [MessageTemplate("FATAL:  " + message.text)]
+        if let detail { log.append(MessageTemplate("DETAIL:  " + detail)) }
+        return .failed(body: line, log: log, kind: .serverError, sqlstate: sqlstate)
+    }
+
+    /// auth.c auth_failed: the method's FATAL (28P01 for password methods, else 28000) with
+    /// DETAIL "Connection matched pg_hba.conf line N" after the method's own log detail.
+    func authFailed(
+        _ message: MessageTemplate, rule r: HBAEntry, method: HBAMethod, logDetail: String? = nil,
+        extraLog: [MessageTemplate] = []
+    ) -> AttemptEnd {
+        let matched = msg(.hbaMatchedLineDetail, ["line": String(hbaLineNumber(r)), "raw_line": r.clusterRule.line])
+            .text
+        let sqlstate = [.password, .md5, .scramSHA256].contains(method) ? "28P01" : "28000"
+        return serverFatal(
+            message, sqlstate: sqlstate, extraLog: extraLog, detail: logDetail.map { $0 + "\n\t" + matched } ?? matched)
+    }
+
+    /// The pg_hba.conf line number of `r` as the server counts it.
+    func hbaLineNumber(_ r: HBAEntry) -> Int {
+        (s.server.hba.firstIndex(of: r) ?? 0) + HBAFile.firstRuleLine
+    }
+
+    /// The line every attempt that reaches the server starts with (log_connections).
+    var received: MessageTemplate {
+        if s.client.transport == .unixSocket { return "LOG:  " + msg(.connectionReceivedLocal, ["host": "[local]"]) }
+        return "LOG:  " + msg(.connectionReceived, ["host": "127.0.0.1"])
+    }
+
+    /// The session fields of an accepted attempt: protocol, cipher (OpenSSL 3 defaults on both
+    /// sides: TLS 1.3 picks TLS_AES_256_GCM_SHA384 first; TLS 1.2 with the matrix's EC P-256
+    /// server key picks ECDHE-ECDSA-AES256-GCM-SHA384, which both ssl_ciphers lists keep first),
+    /// and the "connection authorized" line that closes its log.
+    func expectedSession(
+        ssl: Bool, channelBound: Bool, method: String?, identity: String?, log: [MessageTemplate]
+    ) -> ExpectedSession {
+        let version = ssl ? negotiated : nil
+        return ExpectedSession(
+            protocol: version?.rawValue, cipher: cipher(version), channelBinding: channelBound, method: method,
+            identity: identity, serverLog: log + [authorizedLine(ssl: ssl)])
+    }
+
+    /// "connection authorized: ..." (postinit.c PerformAuthentication): written once the server
+    /// has finished authentication, before the client has read AuthenticationOk.
+    func authorizedLine(ssl: Bool) -> MessageTemplate {
+        let version = ssl ? negotiated : nil
+        let values = ["user": s.user, "db": s.database]
+        guard let version else { return "LOG:  " + msg(.connectionAuthorized, values) }
+        return "LOG:  "
+            + msg(
+                .connectionAuthorizedSSL,
+                values.merging(["protocol": version.rawValue, "cipher": cipher(version) ?? "{cipher}", "bits": "256"]) {
+                    a, _ in a
+                })
+    }
+
+    func cipher(_ version: TLSVersion?) -> String? {
+        switch version {
+        case .tls13?: "TLS_AES_256_GCM_SHA384"
+        case .tls12?: "ECDHE-ECDSA-AES256-GCM-SHA384"
+        default: nil
+        }
     }
 
     mutating func plainAttempt() -> AttemptEnd {

@@ -281,7 +281,7 @@ public struct ScenarioRunner: Sendable {
             expected: Self.describe(c.expectation), rules: c.expectation.rules, observed: nil)
     }
 
-    private func runValues(
+    func runValues(
         _ p: ConnectionParameters, _ cluster: Cluster, _ material: PKIMaterial, _ probe: Probe
     ) -> OutcomeComparison.RunValues {
         OutcomeComparison.RunValues(

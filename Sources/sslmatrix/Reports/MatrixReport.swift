@@ -16,12 +16,17 @@ struct MatrixReport: Codable, Sendable {
     var baselineDiff: BaselineDiff?
     /// "K/N" when this report holds one shard's groups (`--shard`); nil for a whole run.
     var shard: String?
+    /// Generated, run, skipped (with reasons), disagreeing: stated in every format (optional
+    /// only so reports written before it still read; `tally` recomputes it).
+    var counts: MatrixCounts?
+    var tally: MatrixCounts { counts ?? MatrixCounts(results) }
 
     init(installation: Installation, results: [CaseResult], elapsed: Double, versions: VersionInfo) {
         self.installation = installation.description
         self.versions = versions
         self.results = results
         self.elapsed = elapsed
+        self.counts = MatrixCounts(results)
     }
 
     /// The drift from `--baseline`, grouped by kind of change (nil without a baseline).
@@ -58,9 +63,10 @@ struct MatrixReport: Codable, Sendable {
                 MessageCatalogue.supportedMajors.upperBound,
                 results.count - skipped - errors, skipped, errors, elapsed)
         }
-        return String(
-            format: "%d cases: %d agree, %d disagree, %d skipped, %d errors; %.1f s (%.0f cases/s)",
-            results.count, agreements, disagreements, skipped, errors, elapsed, casesPerSecond)
+        let counts = tally
+        let skips = counts.skipReasons.map { "\($0.cases): \($0.reason)" }.joined(separator: "; ")
+        return counts.line + (skips.isEmpty ? "" : " (\(skips))")
+            + String(format: "; %.1f s (%.0f cases/s)", elapsed, casesPerSecond)
     }
 
     var versionLine: String { Self.versionLine(versions) }

@@ -7,8 +7,10 @@ import Testing
 struct ModelRuleTests {
     static let all = MatrixDefinition.scenarios
 
+    /// `scenarios` filters nothing, so two generated cases with one id fail here.
     @Test func matrixIsLargeAndIdsUnique() {
         #expect(Self.all.count > 1000)
+        #expect(MatrixDefinition.duplicateIds == [])
         #expect(Set(Self.all.map(\.id)).count == Self.all.count)
         #expect(MatrixDefinition.groups.count < Self.all.count / 20)
     }
@@ -78,7 +80,8 @@ struct ModelRuleTests {
         )
         #expect(
             e.attempts.first?.serverLog == [
-                "FATAL:  no pg_hba.conf entry for host \"127.0.0.1\", user \"u\", database \"d\", SSL encryption"
+                "LOG:  connection received: host=127.0.0.1 port={client_port}",
+                "FATAL:  no pg_hba.conf entry for host \"127.0.0.1\", user \"u\", database \"d\", SSL encryption",
             ])
     }
 
@@ -157,7 +160,12 @@ struct ModelRuleTests {
         let e = Expectation.predict(s)
         #expect(e.attempts.count == 1)
         #expect(e.libpqErrorMessage?.text.hasSuffix("SSL error: tlsv1 alert unknown ca\n") == true)
-        #expect(e.attempts.first?.serverLog == ["LOG:  could not accept SSL connection: certificate verify failed"])
+        #expect(
+            e.attempts.first?.serverLog == [
+                "LOG:  connection received: host=127.0.0.1 port={client_port}",
+                "LOG:  could not accept SSL connection: certificate verify failed",
+            ])
+        #expect(e.attempts.first?.sqlstate == nil)
     }
 
     @Test func invalidHBAStopsTheServer() {
@@ -182,5 +190,17 @@ struct ModelMatrixSizeTests {
         let groups = MatrixDefinition.groups
         print("MATRIX cases=\(MatrixDefinition.scenarios.count) groups=\(groups.count)")
         #expect(groups.allSatisfy { g in g.scenarios.allSatisfy { $0.server == g.server } })
+    }
+
+    /// Every invalid pg_hba.conf line is its own case on its own server (they once shared
+    /// one id, so four of them never ran).
+    @Test func everyInvalidHBALineRunsOnItsOwnServer() {
+        let failing = MatrixDefinition.scenarios.filter {
+            if case .serverFailsToStart = Expectation.predict($0).outcome { return $0.user == "u_bad" }
+            return false
+        }
+        #expect(failing.count == 6)
+        #expect(Set(failing.map(\.server)).count == 6)
+        #expect(Set(failing.map(\.id)).count == 6)
     }
 }

@@ -1,0 +1,43 @@
+import ClusterKit
+
+extension ScenarioRunner {
+    /// One real case as the probe saw it, with the run values its templates need: what the
+    /// falsifiability tests feed deliberately wrong predictions to.
+    struct Observation: Sendable {
+        let spec: CaseSpec
+        let outcome: Outcome
+        let run: OutcomeComparison.RunValues
+    }
+
+    /// Runs every case of `group` on one cluster (started the way `runGroup` starts it) and
+    /// returns the raw outcomes instead of verdicts. The cluster is destroyed on return.
+    func observe(_ group: RunnableGroup) async throws -> [Observation] {
+        let cluster = try await Cluster.create(installation: installation)
+        do {
+            let material = try PKI.materialize(
+                group.pki, into: cluster.filesDirectory, serverAccount: cluster.workspace.account)
+            try cluster.configure(Self.resolve(group.settings, files: material.directory))
+            try cluster.setHBA(group.hba)
+            try cluster.setIdent(group.ident)
+            try await cluster.start()
+            var setup = group.roles.map(\.sql)
+            setup += group.extensions.map { "CREATE EXTENSION IF NOT EXISTS \($0);" }
+            if !setup.isEmpty { try await cluster.query(setup.joined(separator: "\n")) }
+            let probe = Probe(cluster: cluster)
+            var observations: [Observation] = []
+            for (serial, spec) in group.cases.enumerated() where spec.skipReason == nil {
+                let parameters = try spec.client.parameters(
+                    cluster: cluster, material: material, applicationName: "sslmatrix-\(serial)")
+                let outcome = await probe.connect(parameters)
+                observations.append(
+                    Observation(
+                        spec: spec, outcome: outcome, run: runValues(parameters, cluster, material, probe)))
+            }
+            await cluster.destroy()
+            return observations
+        } catch {
+            await cluster.destroy()
+            throw error
+        }
+    }
+}
