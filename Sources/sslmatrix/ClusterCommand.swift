@@ -31,6 +31,12 @@ struct ClusterCommand: AsyncParsableCommand {
         var hostName = "localhost"
         @Flag(help: "Plain cluster: ssl=off, no certificates, trust on 127.0.0.1.") var noTLS = false
 
+        func validate() throws {
+            if let port, !(1...65535).contains(port) {
+                throw ValidationError("--port \(port) is not a TCP port; give one in 1...65535, or omit --port")
+            }
+        }
+
         func run() async throws {
             do {
                 let inst = try installation.installations()[0]
@@ -85,7 +91,12 @@ struct ClusterCommand: AsyncParsableCommand {
         @OptionGroup var installation: AcceptedInstallationOptions
 
         func run() async throws {
-            let ws = try Workspace.shared()
+            let ws: Workspace
+            do {
+                ws = try Workspace.shared()
+            } catch {
+                throw failClearly(error)
+            }
             if ws.reapedAtStart.isEmpty {
                 print("nothing to reap in \(ws.base)")
             } else {

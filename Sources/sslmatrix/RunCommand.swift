@@ -38,7 +38,7 @@ struct RunCommand: AsyncParsableCommand {
         do {
             scenarioFiles = try files.map { try ScenarioFile.load(path: $0) }
         } catch {
-            throw failClearly(error)
+            throw failClearly(error, json: format == .json)
         }
         do {
             var failed = false
@@ -51,7 +51,7 @@ struct RunCommand: AsyncParsableCommand {
             }
             if failed { throw ExitCode(1) }
         } catch let error as ClusterKitError {
-            throw failClearly(error)
+            throw failClearly(error, json: format == .json)
         }
     }
 }
@@ -131,7 +131,8 @@ struct ScenarioFileRun: Encodable {
             }
         }
         out += summary + "\n"
-        return style.wrapAll(out, continuation: "      ")
+        // Names come from the file: an ANSI escape in a case name must not act on the terminal.
+        return style.wrapAll(ConfigGrammar.terminalSafe(out), continuation: "      ")
     }
 
     var summary: String {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ClusterKit
 import Foundation
+import Scenarios
 
 @main
 struct SSLMatrix: AsyncParsableCommand {
@@ -16,6 +17,22 @@ struct SSLMatrix: AsyncParsableCommand {
             BenchCommand.self, ClusterCommand.self, ProbeChildCommand.self,
         ]
     )
+
+    /// Signal handling comes first, before arguments are parsed: a SIGINT or SIGTERM that
+    /// arrives at any point (even one inherited as ignored) stops whatever was started.
+    static func main() async {
+        ProcessTable.installSignalHandlers()
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
 }
 
 /// Options every command that starts servers shares.
@@ -30,7 +47,19 @@ struct InstallationOptions: ParsableArguments {
     @Flag(name: .customLong("all-installed"), help: "Run against every PostgreSQL major found.")
     var allInstalled = false
 
+    /// The installations to run, after the one environment check (workspace usable by us
+    /// and the server account): a problem there is one error, exit 2, before any work.
     func installations() throws -> [Installation] {
+        let workspace = try Workspace.shared()
+        if !workspace.reapedAtStart.isEmpty {
+            let list = workspace.reapedAtStart.joined(separator: ", ")
+            FileHandle.standardError.write(
+                Data("sslmatrix: reaped what killed runs left (servers stopped, directories removed): \(list)\n".utf8))
+        }
+        return try chosenInstallations()
+    }
+
+    private func chosenInstallations() throws -> [Installation] {
         if allInstalled {
             let all = try Installation.all()
             if all.isEmpty {
@@ -45,9 +74,26 @@ struct InstallationOptions: ParsableArguments {
     }
 }
 
-/// Errors reach the user as one clear line (the error's own description), exit status 2.
-func failClearly(_ error: any Error) -> ExitCode {
-    FileHandle.standardError.write(Data("sslmatrix: \(error)\n".utf8))
+/// Errors reach the user once, as `error[code]: description` on stderr (control characters
+/// escaped), exit status 2; with `json`, the same as `{"error": {...}}` on stdout too, so a
+/// script reading stdout sees the stable code.
+func failClearly(_ error: any Error, json: Bool = false) -> ExitCode {
+    let coded = error as? CodedError
+    let code = coded?.code ?? "error"
+    let message = ConfigGrammar.terminalSafe("\(error)")
+    FileHandle.standardError.write(Data("error[\(code)]: \(message)\n".utf8))
+    if json {
+        var body: [String: Any] = ["code": code, "message": "\(error)"]
+        if let fileError = error as? ScenarioFileError {
+            body["file"] = fileError.file
+            if let line = fileError.line { body["line"] = line }
+        }
+        if let data = try? JSONSerialization.data(
+            withJSONObject: ["error": body], options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+        {
+            FileHandle.standardOutput.write(data + Data("\n".utf8))
+        }
+    }
     return ExitCode(2)
 }
 

@@ -11,6 +11,8 @@ extension Cluster {
     /// `invalidHBA` with the server's complaint.
     public func start(method: StartMethod = .direct) async throws {
         if isRunning { return }
+        // Registered before pg_ctl runs: a signal during `pg_ctl start` must find this server.
+        LiveServers.register(dataDirectory: dataDirectory, clusterDirectory: directory)
         for _ in 0..<5 {
             let mark = log.mark()
             let failureOutput: String
@@ -76,6 +78,7 @@ extension Cluster {
         }
         updateState { $0.process = process }
         LiveServers.register(dataDirectory: dataDirectory, clusterDirectory: directory)
+        ProcessTable.addServer(pid: process.pid, dataDirectory: dataDirectory)
         do {
             try await process.waitUntilReady(dataDirectory: dataDirectory)
         } catch {
@@ -104,10 +107,16 @@ extension Cluster {
         if let process = state(\.process) {
             _ = try? await BlockingWork.run { process.stop(signal: immediate ? SIGQUIT : SIGINT) }
             updateState { $0.process = nil }
+            // Whatever still works in the directory (a backend of a killed postmaster), and
+            // the shared memory a postmaster that had to be killed left.
+            Postmaster.stopEverything(under: directory, dataDirectories: [dataDirectory])
             markRunning(false)
             return
         }
-        guard isRunning || FileManager.default.fileExists(atPath: dataDirectory + "/postmaster.pid") else { return }
+        guard isRunning || FileManager.default.fileExists(atPath: dataDirectory + "/postmaster.pid") else {
+            markRunning(false)
+            return
+        }
         for mode in immediate ? ["immediate"] : ["fast", "immediate"] {
             let result = try? await Command.run(
                 installation.tool("pg_ctl"),
@@ -116,7 +125,7 @@ extension Cluster {
                 ], environment: serverEnvironment, as: workspace.account)
             if result?.succeeded == true { break }
         }
-        Postmaster.stopImmediately(dataDirectory: dataDirectory)
+        Postmaster.stopEverything(under: directory, dataDirectories: [dataDirectory])
         markRunning(false)
     }
 

@@ -53,10 +53,11 @@ public final class Cluster: Sendable {
         let template = try await TemplateStore.shared.template(for: installation, in: workspace)
         let serial = counter.wrappingAdd(1, ordering: .relaxed).newValue
         let name = "sslm-\(getpid())-\(serial)"
+        // The port first: a port that cannot be had must not cost a 40 MB copy.
+        let reservation = try PortReservation.reserve(in: workspace, port: port)
         let dir = try workspace.makeClusterDirectory(named: "c\(serial)")
         do {
             try await DataDirectoryPool.shared.take(template: template, into: dir + "/data", workspace: workspace)
-            let reservation = try PortReservation.reserve(in: workspace, port: port)
             let cluster = Cluster(
                 name: name, installation: installation, workspace: workspace, directory: dir,
                 reservation: reservation, explicitPort: port != nil)
@@ -100,11 +101,13 @@ public final class Cluster: Sendable {
     }
 
     public func setHBA(_ rules: [HBARule]) throws {
+        for rule in rules { try rule.validate() }
         state.withLock { $0.hba = HBAFile(rules) }
         try writeConfiguration()
     }
 
     public func setIdent(_ entries: [IdentMapEntry]) throws {
+        for entry in entries { try entry.validate() }
         state.withLock { $0.ident = IdentFile(entries) }
         try writeConfiguration()
     }
@@ -129,6 +132,9 @@ public final class Cluster: Sendable {
             ("wal_level", .raw("minimal")),
             ("max_wal_senders", .int(0)),
             ("autovacuum", .bool(false)),
+            // Dynamic shared memory in the data directory, not /dev/shm/PostgreSQL.*: a
+            // server killed with -9 then leaves nothing that outlives its directory.
+            ("dynamic_shared_memory_type", .raw("mmap")),
         ])
     }
 

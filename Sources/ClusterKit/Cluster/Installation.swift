@@ -95,17 +95,36 @@ public struct Installation: Sendable, Hashable, CustomStringConvertible {
 
     /// Version probing happens before any async context exists (CLI option parsing,
     /// test argument lists), so it uses a plain blocking Process: it runs once per bindir.
-    static func runSync(_ path: String, _ args: [String]) throws -> String {
+    /// A given bindir is somebody else's program: as root it runs as the unprivileged server
+    /// account (or `nobody`), and it has `timeout` seconds before it is killed.
+    static func runSync(_ path: String, _ args: [String], timeout: Double = 60) throws -> String {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = args
+        if geteuid() == 0 {
+            let account = try? ServerAccount.current()
+            let uid = account?.uid ?? 65534
+            let gid = account?.gid ?? 65534
+            process.executableURL = URL(fileURLWithPath: Command.setpriv)
+            process.arguments = ["--reuid=\(uid)", "--regid=\(gid)", "--clear-groups", "--", path] + args
+        } else {
+            process.executableURL = URL(fileURLWithPath: path)
+            process.arguments = args
+        }
+        process.currentDirectoryURL = URL(fileURLWithPath: "/")
         process.environment = Command.cleanEnvironment()
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = FileHandle.nullDevice
+        let done = DispatchSemaphore(value: 0)
+        process.terminationHandler = { _ in done.signal() }
         try process.run()
+        let token = ProcessTable.add(pid: process.processIdentifier, command: ([path] + args).joined(separator: " "))
+        defer { ProcessTable.remove(token: token) }
+        if done.wait(timeout: .now() + timeout) == .timedOut {
+            kill(process.processIdentifier, SIGKILL)
+            _ = done.wait(timeout: .now() + 5)
+            throw ClusterKitError.commandTimedOut(command: "\(path) \(args.joined(separator: " "))", seconds: timeout)
+        }
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
         return String(decoding: data, as: UTF8.self)
     }
 }

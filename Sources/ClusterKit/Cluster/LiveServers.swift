@@ -21,22 +21,40 @@ enum LiveServers {
 
     static var count: Int { registry.withLock { $0.count } }
 
-    /// Stops every registered server at once and removes the run directory.
+    /// Stops every registered server and everything else running under the run directory,
+    /// frees their shared memory and removes the run directory. Children (pg_ctl, initdb)
+    /// are killed first so none of them goes on to start a server.
     static func stopAll() {
+        ProcessTable.beginShutdown()
+        ProcessTable.killChildren()
         let all = registry.withLock { current -> [String: String] in
             let copy = current
             current.removeAll()
             return copy
         }
-        for (dataDir, clusterDir) in all {
-            Postmaster.stopImmediately(dataDirectory: dataDir)
+        let run = runDirectory.withLock { $0 }
+        var dataDirectories = Array(all.keys)
+        if let run { dataDirectories += Workspace.dataDirectories(under: run) }
+        if let run {
+            Postmaster.stopEverything(under: run, dataDirectories: Array(Set(dataDirectories)))
+        } else {
+            for dataDirectory in Set(dataDirectories) { Postmaster.stopImmediately(dataDirectory: dataDirectory) }
+        }
+        for (_, clusterDir) in all {
+            ProcessTable.stopProcesses(under: clusterDir)
             SecureFiles.remove(clusterDir)
         }
-        if let run = runDirectory.withLock({ $0 }) { SecureFiles.remove(run) }
+        if let run { SecureFiles.remove(run) }
+        PortReservation.removeHeldLockFiles()
     }
 
-    static func installHandlers(runDirectory dir: String) {
-        runDirectory.withLock { $0 = dir }
+    /// The signal handlers, installed once and as early as possible (the CLI does it before
+    /// parsing its arguments): SIGINT, SIGTERM and SIGHUP stop everything and then end the
+    /// process with that signal. A SIGINT the process inherited as ignored (a background job
+    /// of a shell) is handled too: leaving it ignored would make Ctrl-C of the job's parent
+    /// leak servers.
+    static func installHandlers(runDirectory dir: String?) {
+        if let dir { runDirectory.withLock { $0 = dir } }
         let first = installed.withLock { done -> Bool in
             defer { done = true }
             return !done
@@ -58,4 +76,9 @@ enum LiveServers {
         }
         signalSources = sources
     }
+}
+
+extension ProcessTable {
+    /// Installs the harness's SIGINT/SIGTERM/SIGHUP handling now, before any work.
+    public static func installSignalHandlers() { LiveServers.installHandlers(runDirectory: nil) }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// A loopback TCP port this process holds for one cluster.
 ///
@@ -9,18 +10,55 @@ import Foundation
 public final class PortReservation: Sendable {
     public let port: Int
     private let lockFD: Int32
+    private let lockPath: String
 
-    private init(port: Int, lockFD: Int32) {
+    private init(port: Int, lockFD: Int32, lockPath: String) {
         self.port = port
         self.lockFD = lockFD
+        self.lockPath = lockPath
     }
 
-    deinit { close(lockFD) }
+    /// The lock file is removed while still locked, then closed: a run that opened the
+    /// same file meanwhile sees (after its own flock) that the path no longer names its
+    /// file and tries again, so removing never lets two runs hold one port.
+    deinit {
+        PortReservation.held.withLock { _ = $0.remove(lockPath) }
+        unlink(lockPath)
+        close(lockFD)
+    }
+
+    /// Lock files this process holds, for the signal and exit path (where no deinit runs).
+    private static let held = Mutex<Set<String>>([])
+
+    /// Removes the lock files this process holds (they stay locked until the process ends).
+    static func removeHeldLockFiles() {
+        for path in held.withLock({ $0 }) { unlink(path) }
+    }
+
+    /// Removes lock files nobody holds (left by a killed run): each is locked first and
+    /// checked to still be the file at that path, as an acquirer would.
+    static func removeStaleLockFiles(in lockDirectory: String) {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: lockDirectory) else { return }
+        for name in names where name.hasSuffix(".lock") {
+            let path = "\(lockDirectory)/\(name)"
+            let fd = open(path, O_RDWR | O_CLOEXEC)
+            guard fd >= 0 else { continue }
+            var held = stat()
+            var named = stat()
+            if flock(fd, LOCK_EX | LOCK_NB) == 0, fstat(fd, &held) == 0, stat(path, &named) == 0,
+                held.st_ino == named.st_ino
+            {
+                unlink(path)
+            }
+            close(fd)
+        }
+    }
 
     /// Reserves `port`, or a random free one in 20000..<60000 when nil.
     static func reserve(in workspace: Workspace, port wanted: Int? = nil, attempts: Int = 200) throws -> PortReservation
     {
         if let wanted {
+            guard (1...65535).contains(wanted) else { throw ClusterKitError.invalidPort(port: wanted) }
             guard let reservation = tryReserve(port: wanted, lockDirectory: workspace.base + "/ports") else {
                 throw ClusterKitError.portInUse(port: wanted)
             }
@@ -36,13 +74,24 @@ public final class PortReservation: Sendable {
     }
 
     private static func tryReserve(port: Int, lockDirectory: String) -> PortReservation? {
-        let fd = open("\(lockDirectory)/\(port).lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        let path = "\(lockDirectory)/\(port).lock"
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard fd >= 0 else { return nil }
-        guard flock(fd, LOCK_EX | LOCK_NB) == 0, isBindable(port: port) else {
+        var held = stat()
+        var named = stat()
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0, fstat(fd, &held) == 0, stat(path, &named) == 0,
+            held.st_ino == named.st_ino, held.st_dev == named.st_dev
+        else {
             close(fd)
             return nil
         }
-        return PortReservation(port: port, lockFD: fd)
+        guard isBindable(port: port) else {
+            unlink(path)  // ours (locked and checked): taken by other software, not by a run
+            close(fd)
+            return nil
+        }
+        PortReservation.held.withLock { _ = $0.insert(path) }
+        return PortReservation(port: port, lockFD: fd, lockPath: path)
     }
 
     /// True when nothing listens on 127.0.0.1:port right now.

@@ -6,7 +6,7 @@ import Synchronization
 /// Layout (base = PGSSLMATRIX_TMPDIR, else /dev/shm when it is a writable tmpfs, else the
 /// temp dir; copying a data dir is ~10x faster on tmpfs):
 ///
-///     <base>/pg-ssl-matrix/                 0711, shared by concurrent runs
+///     <base>/pg-ssl-matrix-<uid>/           0711, shared by this user's concurrent runs
 ///         ports/<port>.lock                 flock'ed while a cluster owns the port
 ///         run-<pid>-<starttime>/            0711, one per process; the name is the owner record
 ///             template-<major>/             initdb'ed once per installation per run
@@ -39,14 +39,13 @@ public final class Workspace: Sendable {
     init(environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         account = try ServerAccount.current(environment: environment)
         let root = Workspace.chooseRoot(environment: environment)
-        base = root + "/pg-ssl-matrix"
-        try SecureFiles.makeDirectory(base, mode: 0o711)
-        try SecureFiles.makeDirectory(base + "/ports", mode: 0o711)
-        guard access(base, W_OK) == 0 else {
-            throw ClusterKitError.unusableTempDirectory(path: base, reason: "not writable")
-        }
+        base = root + "/pg-ssl-matrix-\(geteuid())"
         let me = ProcessIdentity.current
         runDirectory = "\(base)/run-\(me.pid)-\(me.startTime)"
+        try EnvironmentCheck.check(root: root, base: base, runDirectory: runDirectory, account: account)
+        try SecureFiles.makeDirectory(base, mode: 0o711)
+        try SecureFiles.makeDirectory(base + "/ports", mode: 0o711)
+        try EnvironmentCheck.checkOwnBase(base)
         clientDirectory = runDirectory + "/client"
         reapedAtStart = Workspace.reapOrphans(in: base)
         try SecureFiles.makeDirectory(runDirectory, mode: 0o711)
@@ -87,12 +86,11 @@ public final class Workspace: Sendable {
             guard parts.count == 3, let pid = Int32(parts[1]), let start = UInt64(parts[2]) else { continue }
             if ProcessIdentity(pid: pid, startTime: start).isAlive { continue }
             let runDir = "\(base)/\(entry)"
-            for dataDir in dataDirectories(under: runDir) {
-                Postmaster.stopImmediately(dataDirectory: dataDir)
-            }
+            Postmaster.stopEverything(under: runDir, dataDirectories: dataDirectories(under: runDir))
             SecureFiles.remove(runDir)
             reaped.append(runDir)
         }
+        PortReservation.removeStaleLockFiles(in: base + "/ports")
         return reaped
     }
 

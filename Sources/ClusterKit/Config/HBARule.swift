@@ -48,6 +48,31 @@ public struct HBARule: Sendable, Hashable, Codable, CustomStringConvertible {
     }
 
     public var description: String { line }
+
+    /// Every field must stay one pg_hba.conf token (see `ConfigGrammar`): a value cannot add
+    /// a field, an option, a comment or a line. What PostgreSQL itself would refuse (an
+    /// unknown method, `clientcert` on a `host` line) is still written, for the server to judge.
+    public func validate() throws {
+        try ConfigGrammar.checkHBAToken(database, file: .hba, field: "database", allowList: true)
+        try ConfigGrammar.checkHBAToken(user, file: .hba, field: "user", allowList: true)
+        if let address { try ConfigGrammar.checkHBAToken(address, file: .hba, field: "address") }
+        try HBARule.checkWord(method, field: "method")
+        for option in options {
+            try HBARule.checkWord(option.name, field: "option name")
+            try ConfigGrammar.checkHBAToken(option.value, file: .hba, field: "option \(option.name)", allowList: true)
+        }
+    }
+
+    /// Methods and option names are bare words (`scram-sha-256`, `clientcert`).
+    static func checkWord(_ word: String, field: String) throws {
+        try ConfigGrammar.checkNoControlCharacters(word, file: .hba, field: field)
+        guard !word.isEmpty, word.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") })
+        else {
+            throw ClusterKitError.unsafeConfigValue(
+                file: "pg_hba.conf", field: field, value: word,
+                reason: "it must be one word of letters, digits, '-' and '_'")
+        }
+    }
 }
 
 /// A whole pg_hba.conf: the harness's own superuser line first, then the scenario's rules.

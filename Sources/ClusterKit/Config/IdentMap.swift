@@ -14,13 +14,22 @@ public struct IdentMapEntry: Sendable, Hashable, Codable, CustomStringConvertibl
         self.databaseUser = databaseUser
     }
 
-    /// System user names with spaces, commas or '=' (a DN) are double-quoted, as pg_ident.conf needs.
+    /// The system user name is literal text (a DN has blanks, commas, '='), so it is quoted
+    /// as pg_ident.conf needs (`ConfigGrammar.hbaQuoted`); the map and database user are tokens.
     public var line: String {
-        func quote(_ s: String) -> String {
-            s.contains(where: { $0 == " " || $0 == "," || $0 == "=" || $0 == "#" }) && !s.hasPrefix("\"")
-                ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+        [map, ConfigGrammar.hbaQuoted(systemUser), databaseUser].joined(separator: "\t")
+    }
+
+    /// No field may add a field or a line: a newline in `databaseUser` must not become a
+    /// second mapping (for example one sending every name to the superuser).
+    public func validate() throws {
+        try ConfigGrammar.checkHBAToken(map, file: .ident, field: "map")
+        try ConfigGrammar.checkNoControlCharacters(systemUser, file: .ident, field: "system_user")
+        if systemUser.isEmpty || systemUser.utf8.count > ConfigGrammar.maxTokenBytes {
+            throw ClusterKitError.unsafeConfigValue(
+                file: "pg_ident.conf", field: "system_user", value: systemUser, reason: "it is empty or too long")
         }
-        return [map, quote(systemUser), databaseUser].joined(separator: "\t")
+        try ConfigGrammar.checkHBAToken(databaseUser, file: .ident, field: "database_user")
     }
 
     public var description: String { line }

@@ -16,7 +16,7 @@ public struct ServerSettings: Sendable, Hashable, Codable, CustomStringConvertib
 
         public var description: String {
             switch self {
-            case .string(let s), .raw(let s): return "'" + s.replacingOccurrences(of: "'", with: "''") + "'"
+            case .string(let s), .raw(let s): return ConfigGrammar.confString(s)
             case .bool(let b): return b ? "on" : "off"
             case .int(let i): return String(i)
             }
@@ -50,14 +50,28 @@ public struct ServerSettings: Sendable, Hashable, Codable, CustomStringConvertib
         return result
     }
 
-    /// Names PostgreSQL accepts: letters, digits, underscores, and one dot for extensions.
-    public static func isValidName(_ name: String) -> Bool {
-        !name.isEmpty && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == ".") }
-    }
+    /// Names PostgreSQL's configuration lexer reads as one name (`ConfigGrammar.isSettingName`).
+    public static func isValidName(_ name: String) -> Bool { ConfigGrammar.isSettingName(name) }
 
+    /// A scenario's settings: valid names, none the harness owns (in any letter case, as the
+    /// server compares them), no value that could end its line.
     public func validate() throws {
-        for entry in entries where !ServerSettings.isValidName(entry.name) {
-            throw ClusterKitError.invalidSetting(name: entry.name, reason: "not a valid parameter name")
+        for entry in entries {
+            guard ServerSettings.isValidName(entry.name) else {
+                throw ClusterKitError.invalidSetting(
+                    name: ConfigGrammar.escaped(entry.name),
+                    reason:
+                        "not a valid parameter name (a letter or '_' first, then letters, digits, '_'; one '.' for an extension's setting)"
+                )
+            }
+            if ConfigGrammar.isReservedSetting(entry.name) {
+                throw ClusterKitError.reservedSetting(name: entry.name)
+            }
+            if case .string(let text) = entry.value {
+                try ConfigGrammar.checkNoControlCharacters(text, file: .postgresqlConf, field: entry.name)
+            } else if case .raw(let text) = entry.value {
+                try ConfigGrammar.checkNoControlCharacters(text, file: .postgresqlConf, field: entry.name)
+            }
         }
     }
 

@@ -94,9 +94,13 @@ public struct CertificateSpec: Codable, Hashable, Sendable {
             lines.append(("extendedKeyUsage", extendedKeyUsage.map(\.rawValue).joined(separator: ",")))
         }
         if !subjectAlternativeNames.isEmpty {
-            if let bad = subjectAlternativeNames.first(where: { $0.value.contains(",") || $0.value.isEmpty }) {
+            if let bad = subjectAlternativeNames.first(where: {
+                $0.value.contains(",") || $0.value.isEmpty || ConfigGrammar.controlCharacter(in: $0.value) != nil
+            }) {
                 throw ClusterKitError.pkiSpecInvalid(
-                    reason: "certificate '\(name)': subjectAltName '\(bad)' is empty or contains a comma")
+                    reason:
+                        "certificate '\(name)': subjectAltName '\(ConfigGrammar.escaped(bad.configValue))' is empty or contains a comma or a control character (OpenSSL's configuration syntax would cut or split it)"
+                )
             }
             lines.append(("subjectAltName", subjectAlternativeNames.map(\.configValue).joined(separator: ",")))
         }

@@ -21,6 +21,18 @@ public enum ClusterKitError: Error, CustomStringConvertible, Equatable, Sendable
     case clusterNotRunning(name: String)
     case unreadableFile(path: String, reason: String)
     case invalidSetting(name: String, reason: String)
+    /// A value that would not stay one value in the file it is written into (see `ConfigGrammar`).
+    case unsafeConfigValue(file: String, field: String, value: String, reason: String)
+    /// A setting the harness owns (listen_addresses, port, ...), in any letter case.
+    case reservedSetting(name: String)
+    /// An SQL identifier or literal that cannot be written faithfully (see `SQLQuoting`).
+    case unsafeSQLValue(what: String, value: String, reason: String)
+    /// A port outside 1...65535.
+    case invalidPort(port: Int)
+    /// A child process the harness waited for ran longer than its limit and was killed.
+    case commandTimedOut(command: String, seconds: Double)
+    /// The harness is shutting down (a signal arrived): nothing new is started.
+    case shuttingDown
     // MARK: PKI
     case openSSL(operation: String, reason: String)
     case pkiSpecInvalid(reason: String)
@@ -46,6 +58,12 @@ public enum ClusterKitError: Error, CustomStringConvertible, Equatable, Sendable
         case .clusterNotRunning: "cluster-not-running"
         case .unreadableFile: "unreadable-file"
         case .invalidSetting: "invalid-setting"
+        case .unsafeConfigValue: "unsafe-config-value"
+        case .reservedSetting: "reserved-setting"
+        case .unsafeSQLValue: "unsafe-sql-value"
+        case .invalidPort: "invalid-port"
+        case .commandTimedOut: "command-timed-out"
+        case .shuttingDown: "shutting-down"
         // MARK: PKI
         case .openSSL: "openssl"
         case .pkiSpecInvalid: "pki-spec-invalid"
@@ -99,6 +117,21 @@ public enum ClusterKitError: Error, CustomStringConvertible, Equatable, Sendable
             return "Cannot read \(path): \(reason). Check the path and its permissions."
         case .invalidSetting(let name, let reason):
             return "Invalid server setting \(name): \(reason)"
+        case .unsafeConfigValue(let file, let field, let value, let reason):
+            return "Refusing to write \(field) '\(ConfigGrammar.escaped(value))' into \(file): \(reason). "
+                + "A value must stay one value in that file; remove the character or quote the value as \(file) does."
+        case .reservedSetting(let name):
+            return "'\(ConfigGrammar.escaped(name))' is set by the harness (it must reach, and clean up after, its own "
+                + "throwaway server); remove it from the scenario's settings."
+        case .unsafeSQLValue(let what, let value, let reason):
+            return "Cannot use \(what) '\(ConfigGrammar.escaped(value))' in SQL: \(reason)."
+        case .invalidPort(let port):
+            return "Port \(port) is not a TCP port; give one in 1...65535, or omit --port to let the harness pick one."
+        case .commandTimedOut(let command, let seconds):
+            return "`\(command)` did not finish within \(Int(seconds)) s and was killed. "
+                + "Check that the program is the one you meant and that the machine is not overloaded."
+        case .shuttingDown:
+            return "The harness is stopping (interrupted); nothing new is started."
         // MARK: PKI
         case .openSSL(let operation, let reason):
             return "OpenSSL failed to \(operation): \(reason)"

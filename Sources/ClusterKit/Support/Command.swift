@@ -43,6 +43,10 @@ public enum Command {
         return env
     }
 
+    /// The longest any child may run unless the caller says otherwise: a hung tool must not
+    /// hang the harness.
+    public static let defaultTimeout: Double = 300
+
     @discardableResult
     public static func run(
         _ executable: String,
@@ -52,8 +56,10 @@ public enum Command {
         workingDirectory: String? = nil,
         input: String? = nil,
         outputLimit: Int = 8 << 20,
-        newSession: Bool = false
+        newSession: Bool = false,
+        timeout: Double = Command.defaultTimeout
     ) async throws -> CommandResult {
+        if ProcessTable.isShuttingDown { throw ClusterKitError.shuttingDown }
         // Switching user happens in `setpriv` (util-linux), not in swift-subprocess: its
         // fork-then-setgroups path can deadlock in glibc's setxid broadcast when threads of
         // this process are starting at that moment (seen here as children stuck in setgroups
@@ -75,6 +81,17 @@ public enum Command {
         let commandLine = ([executable] + arguments).map(shellQuote).joined(separator: " ")
         let cwd = FilePath(
             workingDirectory ?? (account?.needsSwitch == true ? "/" : FileManager.default.currentDirectoryPath))
+        // Every child is in the process table while it runs (signals and exit kill it) and has
+        // a time limit; the watchdog only ever signals the recorded pid + start time.
+        let token = ProcessTable.reserveToken()
+        let watchdog = Task.detached {
+            try await Task.sleep(nanoseconds: UInt64(timeout * 1_000_000_000))
+            ProcessTable.expire(token: token)
+        }
+        defer { watchdog.cancel() }
+        let register: @Sendable (ProcessIdentifier) -> Void = { id in
+            ProcessTable.add(token: token, pid: id.value, command: commandLine)
+        }
         let status: TerminationStatus
         let out: String?
         let err: String?
@@ -83,17 +100,23 @@ public enum Command {
                 let r = try await Subprocess.run(
                     exe, arguments: Arguments(arguments), environment: .custom(keyed),
                     workingDirectory: cwd, platformOptions: options,
-                    input: .string(input), output: .string(limit: outputLimit), error: .string(limit: outputLimit))
+                    input: .string(input), output: .string(limit: outputLimit), error: .string(limit: outputLimit)
+                ) { execution in register(execution.processIdentifier) }
                 (status, out, err) = (r.terminationStatus, r.standardOutput, r.standardError)
             } else {
                 let r = try await Subprocess.run(
                     exe, arguments: Arguments(arguments), environment: .custom(keyed),
                     workingDirectory: cwd, platformOptions: options,
-                    input: .none, output: .string(limit: outputLimit), error: .string(limit: outputLimit))
+                    input: .none, output: .string(limit: outputLimit), error: .string(limit: outputLimit)
+                ) { execution in register(execution.processIdentifier) }
                 (status, out, err) = (r.terminationStatus, r.standardOutput, r.standardError)
             }
         } catch {
+            ProcessTable.remove(token: token)
             throw ClusterKitError.commandFailed(command: commandLine, status: "could not start", output: "\(error)")
+        }
+        if ProcessTable.remove(token: token) {
+            throw ClusterKitError.commandTimedOut(command: commandLine, seconds: timeout)
         }
         var code: Int32? = nil
         var signal: Int32? = nil
@@ -113,9 +136,11 @@ public enum Command {
         _ arguments: [String],
         environment: [String: String]? = nil,
         as account: ServerAccount? = nil,
-        input: String? = nil
+        input: String? = nil,
+        timeout: Double = Command.defaultTimeout
     ) async throws -> CommandResult {
-        let result = try await run(executable, arguments, environment: environment, as: account, input: input)
+        let result = try await run(
+            executable, arguments, environment: environment, as: account, input: input, timeout: timeout)
         guard result.succeeded else {
             throw ClusterKitError.commandFailed(
                 command: result.commandLine, status: result.statusDescription, output: result.combinedOutput)

@@ -63,11 +63,12 @@ extension TLSCluster {
         return [HBARule(.host, address: "127.0.0.1/32", method: method)]
     }
 
-    static func roleSQL(_ options: TLSClusterOptions) -> String {
-        let ident = "\"" + options.user.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    /// Names and passwords quoted by `SQLQuoting`, the one quoting function.
+    static func roleSQL(_ options: TLSClusterOptions) throws -> String {
+        let ident = try SQLQuoting.identifier(options.user, what: "role name")
         var sql = ""
         if case .password(let p) = options.authentication {
-            let literal = "'" + p.replacingOccurrences(of: "'", with: "''") + "'"
+            let literal = try SQLQuoting.literal(p, what: "password")
             sql = "SET password_encryption = 'scram-sha-256'; "
             if options.user == Cluster.adminUser { return sql + "ALTER ROLE \(ident) PASSWORD \(literal);" }
             return sql + "CREATE ROLE \(ident) LOGIN SUPERUSER PASSWORD \(literal);"

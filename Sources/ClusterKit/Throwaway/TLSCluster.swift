@@ -72,7 +72,7 @@ public final class TLSCluster: Sendable {
             }
             try cluster.setHBA(hbaRules(options))
             try await cluster.start()
-            try await cluster.query(roleSQL(options))
+            try await cluster.query(try roleSQL(options))
             return TLSCluster(
                 cluster: cluster, options: options, clientDirectory: clientDirectory, rootCertificate: files?.root,
                 clientCertificate: files?.cert, clientKey: files?.key)

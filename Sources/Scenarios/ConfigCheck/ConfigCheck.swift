@@ -170,19 +170,19 @@ public struct ConfigCheck: Sendable {
         var seen = Set<String>()
         for line in group.tested {
             let (database, user, role) = Self.identity(line)
-            if let role, seen.insert(role).inserted { sql.append("CREATE ROLE \(Self.ident(role)) NOLOGIN;") }
+            if let role, seen.insert(role).inserted { sql.append("CREATE ROLE \(try Self.ident(role)) NOLOGIN;") }
             if user == Cluster.adminUser, seen.insert(user).inserted {
-                sql.append("ALTER ROLE \(Self.ident(user)) PASSWORD '\(Self.password)';")
+                sql.append("ALTER ROLE \(try Self.ident(user)) PASSWORD '\(Self.password)';")
             } else if seen.insert(user).inserted {
-                sql.append(
-                    "CREATE ROLE \(Self.ident(user)) LOGIN PASSWORD '\(Self.password)'"
-                        + (role.map { " IN ROLE \(Self.ident($0))" } ?? "") + ";")
+                let inRole = try role.map { " IN ROLE \(try Self.ident($0))" } ?? ""
+                sql.append("CREATE ROLE \(try Self.ident(user)) LOGIN PASSWORD '\(Self.password)'" + inRole + ";")
             }
             if !["postgres", "template1"].contains(database) { databases.insert(database) }
         }
         try await cluster.query(sql.joined(separator: " "))
-        for database in databases.sorted() { try await cluster.query("CREATE DATABASE \(Self.ident(database))") }
+        for database in databases.sorted() { try await cluster.query("CREATE DATABASE \(try Self.ident(database))") }
     }
 
-    static func ident(_ name: String) -> String { "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+    /// Names from the checked file, quoted by the one SQL quoting function.
+    static func ident(_ name: String) throws -> String { try SQLQuoting.identifier(name) }
 }

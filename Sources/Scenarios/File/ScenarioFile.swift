@@ -24,15 +24,26 @@ public struct ScenarioFile: Sendable {
     public static func load(path: String) throws -> ScenarioFile {
         let text: String
         do {
+            let attributes = try FileManager.default.attributesOfItem(atPath: path)
+            if let size = attributes[.size] as? Int, size > YAMLLimits.maxBytes {
+                throw ScenarioFileError.limitExceeded(
+                    file: path, line: 1, what: "the file size (\(size) bytes)", limit: "\(YAMLLimits.maxBytes) bytes")
+            }
+            if attributes[.type] as? FileAttributeType != .typeRegular {
+                throw ScenarioFileError.unreadable(file: path, reason: "not a regular file")
+            }
             text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch let error as ScenarioFileError {
+            throw error
         } catch {
-            throw ScenarioFileError.unreadable(file: path, reason: (error as NSError).localizedDescription)
+            throw ScenarioFileError.unreadable(file: path, reason: SystemErrorText.describe(error))
         }
         return try parse(text, file: path)
     }
 
     /// Checks text as if it were the file `file` (which names groups and error messages).
     public static func parse(_ text: String, file: String) throws -> ScenarioFile {
+        try YAMLLimits.checkText(text, file: file)
         let root: Node?
         do {
             root = try Yams.compose(yaml: text)
@@ -45,6 +56,7 @@ public struct ScenarioFile: Sendable {
             throw ScenarioFileError.missingKey(
                 file: file, line: 1, key: "cases", context: "the top level (the file is empty)")
         }
+        try YAMLLimits.checkTree(root, file: file)
         let parser = ScenarioFileParser(file: file)
         return try parser.parseFile(YAMLCursor(node: root, file: file, path: ""))
     }

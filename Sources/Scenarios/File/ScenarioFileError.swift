@@ -1,3 +1,4 @@
+import ClusterKit
 import Foundation
 
 /// Why a scenario file could not be read. Every case names the file and, when the YAML
@@ -5,7 +6,7 @@ import Foundation
 /// when one of these is thrown.
 ///
 /// `code` is stable (tests and scripts assert on it); the description is for a person.
-public enum ScenarioFileError: Error, Sendable, Hashable, CustomStringConvertible {
+public enum ScenarioFileError: CodedError, Sendable, Hashable {
     /// The file could not be read at all.
     case unreadable(file: String, reason: String)
     /// Not YAML: the YAML parser's own problem at its own position.
@@ -25,6 +26,14 @@ public enum ScenarioFileError: Error, Sendable, Hashable, CustomStringConvertibl
     case badRegex(file: String, line: Int, pattern: String, reason: String)
     /// Parts that are fine alone but cannot go together.
     case conflict(file: String, line: Int, reason: String)
+    /// A value that would not stay one value in the server file or SQL it goes into.
+    case unsafeValue(file: String, line: Int, context: String, reason: String)
+    /// A name PostgreSQL or the harness keeps for itself (role `postgres`, `pg_*`, `public`).
+    case reservedName(file: String, line: Int, kind: String, name: String, reason: String)
+    /// A whole number outside what the field can mean.
+    case outOfRange(file: String, line: Int, context: String, value: String, range: String)
+    /// The file is larger, deeper or has more nodes than any scenario needs.
+    case limitExceeded(file: String, line: Int, what: String, limit: String)
 
     /// Stable identifier of the kind of problem.
     public var code: String {
@@ -40,6 +49,10 @@ public enum ScenarioFileError: Error, Sendable, Hashable, CustomStringConvertibl
         case .duplicateName: "duplicate-name"
         case .badRegex: "bad-regex"
         case .conflict: "conflict"
+        case .unsafeValue: "unsafe-value"
+        case .reservedName: "reserved-name"
+        case .outOfRange: "out-of-range"
+        case .limitExceeded: "limit-exceeded"
         }
     }
 
@@ -48,7 +61,8 @@ public enum ScenarioFileError: Error, Sendable, Hashable, CustomStringConvertibl
         case .unreadable(let f, _), .yamlSyntax(let f, _, _, _), .unknownKey(let f, _, _, _, _),
             .duplicateKey(let f, _, _, _), .missingKey(let f, _, _, _), .wrongType(let f, _, _, _, _),
             .invalidValue(let f, _, _, _, _), .undefinedName(let f, _, _, _, _), .duplicateName(let f, _, _, _),
-            .badRegex(let f, _, _, _), .conflict(let f, _, _):
+            .badRegex(let f, _, _, _), .conflict(let f, _, _), .unsafeValue(let f, _, _, _),
+            .reservedName(let f, _, _, _, _), .outOfRange(let f, _, _, _, _), .limitExceeded(let f, _, _, _):
             f
         }
     }
@@ -60,7 +74,8 @@ public enum ScenarioFileError: Error, Sendable, Hashable, CustomStringConvertibl
         case .yamlSyntax(_, let l, _, _), .unknownKey(_, let l, _, _, _), .duplicateKey(_, let l, _, _),
             .missingKey(_, let l, _, _), .wrongType(_, let l, _, _, _), .invalidValue(_, let l, _, _, _),
             .undefinedName(_, let l, _, _, _), .duplicateName(_, let l, _, _), .badRegex(_, let l, _, _),
-            .conflict(_, let l, _):
+            .conflict(_, let l, _), .unsafeValue(_, let l, _, _), .reservedName(_, let l, _, _, _),
+            .outOfRange(_, let l, _, _, _), .limitExceeded(_, let l, _, _):
             l
         }
     }
@@ -96,6 +111,15 @@ public enum ScenarioFileError: Error, Sendable, Hashable, CustomStringConvertibl
                 "\(at): /\(pattern)/ is not a valid regular expression (\(reason)); escape special characters such as ( ) [ ] . with a backslash."
         case .conflict(_, _, let reason):
             return "\(at): \(reason)"
+        case .unsafeValue(_, _, let context, let reason):
+            return "\(at): \(context): \(reason)"
+        case .reservedName(_, _, let kind, let name, let reason):
+            return "\(at): \(kind) '\(ConfigGrammar.escaped(name))' cannot be used: \(reason); choose another name."
+        case .outOfRange(_, _, let context, let value, let range):
+            return "\(at): \(value) is out of range for \(context); expected a whole number in \(range)."
+        case .limitExceeded(_, _, let what, let limit):
+            return
+                "\(at): \(what) exceeds the limit of \(limit); a scenario file never needs that much, split or simplify it."
         }
     }
 

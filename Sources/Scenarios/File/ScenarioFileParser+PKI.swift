@@ -123,7 +123,7 @@ extension ScenarioFileParser {
             }
         }
         let ca = try m["ca"]?.bool() ?? false
-        let pathlen = try m["pathlen"]?.int()
+        let pathlen = try m["pathlen"]?.int(in: 0...255)
         if pathlen != nil && !ca {
             throw ScenarioFileError.conflict(
                 file: file, line: m.keyLine("pathlen"),
@@ -180,6 +180,13 @@ extension ScenarioFileParser {
             else {
                 throw c.invalid(text, expected: "a name in the form /O=Example/CN=alice (each part TYPE=value)")
             }
+            if part.unicodeScalars.contains("\0") {
+                throw ScenarioFileError.unsafeValue(
+                    file: file, line: c.line, context: "'\(c.path)'",
+                    reason:
+                        "a NUL in a name would be cut there by OpenSSL; the harness refuses rather than issue a different name"
+                )
+            }
             pairs.append((String(part[..<eq]), String(part[part.index(after: eq)...])))
         }
         return DistinguishedName(pairs)
@@ -191,6 +198,13 @@ extension ScenarioFileParser {
         }
         let value = String(text[text.index(after: colon)...])
         if value.isEmpty || value.contains(",") { throw c.invalid(text, expected: "a non-empty value without commas") }
+        if ConfigGrammar.controlCharacter(in: value) != nil {
+            throw ScenarioFileError.unsafeValue(
+                file: file, line: c.line, context: "'\(c.path)'",
+                reason:
+                    "subjectAltName '\(ConfigGrammar.escaped(text))' contains a control character; the harness writes SANs through OpenSSL's configuration syntax, which would cut the name at a NUL, so it refuses rather than issue a different name"
+            )
+        }
         switch text[..<colon].lowercased() {
         case "dns": return .dns(value)
         case "ip": return .ipAddress(value)
@@ -208,7 +222,7 @@ extension ScenarioFileParser {
             }
         }
         let m = try c.mapping(allowed: ["days"], required: ["days"])
-        let days = try m.required("days").int()
+        let days = try m.required("days").int(in: -36_500...36_500)
         if days <= 0 {
             throw try m.required("days").invalid(
                 String(days), expected: "a positive number of days (use validity: expired for an expired certificate)")
@@ -222,8 +236,13 @@ extension ScenarioFileParser {
         let m = try c.mapping(allowed: Self.fileKeys, required: ["name"])
         let nameCursor = try m.required("name")
         let name = try nameCursor.nonEmptyString()
-        if name.hasPrefix("/") || name.split(separator: "/").contains("..") {
-            throw nameCursor.invalid(name, expected: "a file name relative to the PKI directory")
+        let components = name.split(separator: "/", omittingEmptySubsequences: false)
+        if name.hasPrefix("/") || components.contains(where: { $0.isEmpty || $0 == "." || $0 == ".." })
+            || ConfigGrammar.controlCharacter(in: name) != nil || components.contains(where: { $0.utf8.count > 255 })
+        {
+            throw nameCursor.invalid(
+                ConfigGrammar.escaped(name),
+                expected: "a file name relative to the PKI directory (no '.', '..', empty parts or control characters)")
         }
         var contents: [OutputFileSpec.Object] = []
         if let list = m["contains"] {

@@ -18,33 +18,47 @@ extension ScenarioFileParser {
     static let hbaKeys = ["type", "database", "user", "address", "method", "options"]
     static let identKeys = ["map", "system_user", "database_user"]
     static let roleKeys = ["name", "password", "password_encryption"]
-    /// The harness owns these: changing them would cut it off from its own server.
-    static let harnessSettings = [
-        "listen_addresses", "port", "unix_socket_directories", "unix_socket_permissions",
-        "cluster_name", "logging_collector", "log_destination", "log_line_prefix", "lc_messages",
-    ]
 
     func parseServer(_ c: YAMLCursor, pki: ParsedPKI) throws -> ParsedServer {
         let m = try c.mapping(allowed: Self.serverKeys)
         var server = ParsedServer()
         for (name, value) in try m["settings"]?.freeMapping() ?? [] {
             guard ServerSettings.isValidName(name) else {
-                throw value.invalid(name, expected: "a postgresql.conf parameter name (letters, digits, underscores)")
+                throw value.invalid(
+                    name,
+                    expected:
+                        "a postgresql.conf parameter name (a letter or '_' first, then letters, digits, underscores; one '.' for an extension's)"
+                )
             }
-            if Self.harnessSettings.contains(name) {
+            if ConfigGrammar.isReservedSetting(name) {
                 throw ScenarioFileError.conflict(
                     file: file, line: value.line,
                     reason:
                         "'\(name)' is set by the harness (it must reach its own throwaway server); remove it from settings."
                 )
             }
-            server.settings[name] = try settingValue(value, pki: pki, referenced: &server.referencedFiles)
+            if server.settings.entries.contains(where: { $0.name.lowercased() == name.lowercased() }) {
+                throw ScenarioFileError.duplicateKey(
+                    file: file, line: value.line, key: name, context: "'\(c.path).settings' (names ignore case)")
+            }
+            let parsed = try settingValue(value, pki: pki, referenced: &server.referencedFiles)
+            try value.checkedForServer { try ServerSettings([(name, parsed)]).validate() }
+            server.settings[name] = parsed
         }
-        server.hba = try (m["hba"]?.list() ?? []).map(parseHBA)
-        server.ident = try (m["ident"]?.list() ?? []).map(parseIdent)
+        server.hba = try (m["hba"]?.list() ?? []).map { c in
+            let rule = try parseHBA(c)
+            try c.checkedForServer { try rule.validate() }
+            return rule
+        }
+        server.ident = try (m["ident"]?.list() ?? []).map { c in
+            let entry = try parseIdent(c)
+            try c.checkedForServer { try entry.validate() }
+            return entry
+        }
         var roleNames: Set<String> = []
         for item in try m["roles"]?.list() ?? [] {
             let role = try parseRole(item)
+            try checkRole(role, at: item)
             if !roleNames.insert(role.name).inserted {
                 throw ScenarioFileError.duplicateName(file: file, line: item.line, kind: "role", name: role.name)
             }
@@ -52,7 +66,7 @@ extension ScenarioFileParser {
         }
         for item in try m["extensions"]?.list() ?? [] {
             let name = try item.nonEmptyString()
-            guard name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) else {
+            guard name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }), name.count <= 63 else {
                 throw item.invalid(name, expected: "an extension name such as sslinfo")
             }
             server.extensions.append(name)
@@ -89,6 +103,7 @@ extension ScenarioFileParser {
         let types = HBARule.ConnectionType.allCases.map(\.rawValue)
         if case .scalar = c.node {
             let text = try c.nonEmptyString()
+            try c.checkedForServer { try ConfigGrammar.checkNoControlCharacters(text, file: .hba, field: "line") }
             let fields = text.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
             guard let type = HBARule.ConnectionType(rawValue: fields[0]) else {
                 throw c.invalid(fields[0], expected: "a pg_hba.conf connection type: " + types.joined(separator: ", "))
@@ -130,6 +145,7 @@ extension ScenarioFileParser {
     private func parseIdent(_ c: YAMLCursor) throws -> IdentMapEntry {
         if case .scalar = c.node {
             let text = try c.nonEmptyString()
+            try c.checkedForServer { try ConfigGrammar.checkNoControlCharacters(text, file: .ident, field: "line") }
             guard let fields = Self.identFields(text), fields.count == 3 else {
                 throw c.invalid(
                     text,

@@ -38,7 +38,8 @@ public struct ArticleExperiment: Sendable {
             try cluster.appendConf(.ssl(certFile: cert, keyFile: key))
             try cluster.setHBA(Self.hba.map(\.clusterRule))
             try await cluster.start()
-            try await cluster.query("CREATE ROLE \(user) LOGIN PASSWORD '\(password)'")
+            try await cluster.query(
+                "CREATE ROLE \(try SQLQuoting.identifier(user)) LOGIN PASSWORD \(try SQLQuoting.literal(password))")
             var rows: [ArticleRow] = []
             for mode in SSLMode.allCases {
                 let observed = try await psql(mode, cluster: cluster, home: home)

@@ -99,8 +99,8 @@ public struct ImpostorExperiment: Sendable {
             try cluster.appendConf(.ssl(certFile: cert, keyFile: key))
             try cluster.setHBA(hba.map(\.clusterRule))
             try await cluster.start()
-            try await cluster.query("CREATE ROLE \(user) LOGIN")
-            try await cluster.query("CREATE DATABASE \(database)")
+            try await cluster.query("CREATE ROLE \(try SQLQuoting.identifier(user)) LOGIN")
+            try await cluster.query("CREATE DATABASE \(try SQLQuoting.identifier(database))")
             var rows: [RealImpostorRow] = []
             for mode in [SSLMode.verifyCA, .verifyFull] {
                 let c = ImpostorCase(mode, variant: .wrongHost)

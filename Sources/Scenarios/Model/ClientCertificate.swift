@@ -31,6 +31,8 @@ public enum ClientCertificate: String, Sendable, Hashable, Codable, CaseIterable
     case leafPlusIntermediate = "leaf+intermediate"
     /// Leaf issued by the intermediate; sslcert holds only the leaf.
     case intermediateLeafOnly = "intermediate-leaf-only"
+    /// Issued by the root, CN = user, extendedKeyUsage serverAuth only (no clientAuth).
+    case noClientAuth = "no-client-auth"
 
     public var description: String { rawValue }
 

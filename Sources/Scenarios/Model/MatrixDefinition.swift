@@ -35,7 +35,7 @@ public enum MatrixDefinition {
         var out: [Scenario] = []
         for hardened in [false, true] {
             let hba = (hardened ? [HBAEntry.rejectNonSSL] : []) + mainHBA
-            for chain in ServerChain.allCases {
+            for chain in ServerChain.allCases where chain.inMainProduct {
                 let server = ServerSide(chain: chain, hba: hba)
                 for rule in mainHBA {
                     if hardened, chain != .rootSigned && chain != .intermediateUnbundled { continue }
@@ -104,7 +104,7 @@ public enum MatrixDefinition {
                 out.append(Scenario(server: server, client: ClientSide(sslMode: mode), user: "u_hostssl_trust"))
             }
         }
-        for chain in ServerChain.allCases {
+        for chain in ServerChain.allCases where chain.inMainProduct {
             let server = ServerSide(chain: chain, hba: hba)
             for crl in ClientCRL.allCases where crl != .none {
                 for trust in [ClientTrust.root, .rootAndIntermediate] {
@@ -206,11 +206,29 @@ public enum MatrixDefinition {
         return out
     }
 
+    /// PKI realism: a forged chain (the root's name, another key: signature failure) and a
+    /// server leaf without serverAuth, x sslmode x client trust, against `hostssl trust`.
+    static var pkiRealismProduct: [Scenario] {
+        let hba = [HBAEntry(.hostssl, user: "u_hostssl_trust", method: .trust)]
+        var out: [Scenario] = []
+        for chain in ServerChain.allCases where !chain.inMainProduct {
+            let server = ServerSide(chain: chain, hba: hba)
+            for mode in SSLMode.allCases {
+                for trust in ClientTrust.allCases {
+                    out.append(
+                        Scenario(
+                            server: server, client: ClientSide(sslMode: mode, trust: trust), user: "u_hostssl_trust"))
+                }
+            }
+        }
+        return out
+    }
+
     /// Every scenario of the built-in matrix, as generated: nothing is filtered out, so a
     /// generator that makes two cases with one id is caught by `duplicateIds` (a test
     /// failure), never silently dropped.
     public static var scenarios: [Scenario] {
-        chainProduct + clientCertProduct + namesAndCRLProduct + passwordProduct + settingsProduct
+        chainProduct + clientCertProduct + namesAndCRLProduct + passwordProduct + settingsProduct + pkiRealismProduct
     }
 
     /// Ids that more than one generated scenario carries (must be empty).

@@ -18,6 +18,16 @@ extension MessageCatalogue {
             .osslAlertCertificateRevoked, ReleaseVersion(3, 0), "sslv3 alert certificate revoked",
             "OpenSSL SSL_R_SSLV3_ALERT_CERTIFICATE_REVOKED"),
         e(
+            .osslAlertDecryptError, ReleaseVersion(3, 0), "tlsv1 alert decrypt error",
+            "OpenSSL SSL_R_TLSV1_ALERT_DECRYPT_ERROR (ssl_verify_alarm_type: X509_V_ERR_CERT_SIGNATURE_FAILURE)"),
+        e(
+            .osslEVPLib, ReleaseVersion(3, 0), "EVP lib",
+            "OpenSSL ERR_R_EVP_LIB, raised by ASN1_item_verify_ctx when the signature does not verify; it is the first error on the queue, so libpq's SSLerrmessage prints it"
+        ),
+        e(
+            .osslAlertUnsupportedCertificate, ReleaseVersion(3, 0), "sslv3 alert unsupported certificate",
+            "OpenSSL SSL_R_SSLV3_ALERT_UNSUPPORTED_CERTIFICATE (ssl_verify_alarm_type: X509_V_ERR_INVALID_PURPOSE)"),
+        e(
             .osslAlertProtocolVersion, ReleaseVersion(3, 0), "tlsv1 alert protocol version",
             "OpenSSL SSL_R_TLSV1_ALERT_PROTOCOL_VERSION"),
         e(

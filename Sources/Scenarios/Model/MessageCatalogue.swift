@@ -47,6 +47,7 @@ public enum MessageKey: String, Sendable, Hashable, Codable, CaseIterable {
     // OpenSSL reason strings (ERR_reason_error_string), as libpq/server print them
     case osslCertificateVerifyFailed, osslAlertUnknownCA, osslAlertCertificateExpired, osslAlertBadCertificate
     case osslAlertCertificateRevoked, osslAlertProtocolVersion, osslUnsupportedProtocol
+    case osslAlertDecryptError, osslAlertUnsupportedCertificate, osslEVPLib
     case osslBadDecrypt, osslKeyValuesMismatch, osslProcessingError, osslUnsupported
 
     /// The program that prints this text, whose version chooses the wording.

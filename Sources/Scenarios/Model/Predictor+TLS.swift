@@ -1,10 +1,15 @@
 /// Why OpenSSL's X509_verify_cert fails, mapped to the alert the verifying side sends (ssl_verify_alarm_type).
-enum ChainFailure {
+enum ChainFailure: Equatable {
     case unknownIssuer(String)
     case crlMissing
     case revoked
     case expired
     case notYetValid
+    /// X509_V_ERR_CERT_SIGNATURE_FAILURE: the issuer found by name did not sign the leaf.
+    case signatureFailure
+    /// X509_V_ERR_INVALID_PURPOSE: the leaf's extendedKeyUsage lacks the side's purpose
+    /// (libssl verifies a server against "ssl_server", a client against "ssl_client").
+    case invalidPurpose
 
     var alert: MessageKey {
         switch self {
@@ -12,6 +17,8 @@ enum ChainFailure {
         case .revoked: return .osslAlertCertificateRevoked
         case .expired: return .osslAlertCertificateExpired
         case .notYetValid: return .osslAlertBadCertificate
+        case .signatureFailure: return .osslAlertDecryptError
+        case .invalidPurpose: return .osslAlertUnsupportedCertificate
         }
     }
 }
@@ -73,11 +80,14 @@ extension Predictor {
         // 3. server chain, verified by the client
         if verifying {
             if let f = serverChainFailure() {
+                // libpq prints the first error on OpenSSL's queue: for a bad signature that is
+                // the EVP error ASN1_item_verify_ctx raised, before "certificate verify failed".
+                let detail: MessageKey = f == .signatureFailure ? .osslEVPLib : .osslCertificateVerifyFailed
                 rule(
                     "OpenSSL chain check failed (\(f)): libpq reports 'certificate verify failed'; the server logs the alert the client sent (verify_cb keeps OpenSSL's verdict)"
                 )
                 return .failed(
-                    body: msg(.sslError, ["detail": msg(.osslCertificateVerifyFailed).text]),
+                    body: msg(.sslError, ["detail": msg(detail).text]),
                     log: ["LOG:  " + msg(.acceptSSLFailed, ["detail": msg(f.alert, printedBy: .server).text])],
                     kind: .sslSetup)
             }
@@ -192,10 +202,14 @@ extension Predictor {
         } else if !rootTrusted {
             return .unknownIssuer("root not in sslrootcert (no partial chains)")
         }
+        // X509_verify_cert order: build_chain, check_chain (purpose), trust, revocation, then
+        // internal_verify (signatures and times).
+        if s.server.chain == .noServerAuth { return .invalidPurpose }
         if s.client.crl.isSet {
             if s.server.chain.issuedByIntermediate && !s.client.crl.coversAllCAs { return .crlMissing }
             if s.server.chain == .revoked { return .revoked }
         }
+        if s.server.chain == .forgedRoot { return .signatureFailure }
         if s.server.chain == .expired { return .expired }
         if s.server.chain == .notYetValid { return .notYetValid }
         return nil
@@ -209,6 +223,7 @@ extension Predictor {
         if cert == .intermediateLeafOnly, ca != .rootAndIntermediate {
             return .unknownIssuer("intermediate not sent nor in ssl_ca_file")
         }
+        if cert == .noClientAuth { return .invalidPurpose }
         if s.server.tls.crl != .none {
             if cert.issuedByIntermediate { return .crlMissing }
             if cert == .revoked { return .revoked }

@@ -16,8 +16,17 @@ public enum ServerChain: String, Sendable, Hashable, Codable, CaseIterable, Cust
     case notYetValid = "not-yet-valid"
     /// Leaf signed by the root and listed in the root's CRL.
     case revoked
+    /// A forged chain: the leaf names the root CA as its issuer (same subject, no authority key
+    /// identifier) but is signed by another key, so the trusted root's signature check fails.
+    case forgedRoot = "forged-root"
+    /// Leaf signed by the root whose extendedKeyUsage is clientAuth only (no serverAuth).
+    case noServerAuth = "no-server-auth"
 
     public var description: String { rawValue }
+
+    /// Whether the chain is in the big sslmode x hba x trust products; the PKI-realism chains
+    /// run in their own smaller product (`MatrixDefinition.pkiRealismProduct`).
+    public var inMainProduct: Bool { self != .forgedRoot && self != .noServerAuth }
 
     /// Whether the leaf is issued by the intermediate CA.
     public var issuedByIntermediate: Bool { self == .intermediateBundled || self == .intermediateUnbundled }

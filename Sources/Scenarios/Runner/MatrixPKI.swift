@@ -15,6 +15,7 @@ enum MatrixPKI {
     /// What the client trusts in `trust unrelated-ca`: a CA that issued nothing anywhere, so
     /// it is unrelated to the server chain whatever that chain is (also to `unrelated-ca`).
     static let trustOnly = "trust-only-ca"
+    static let forged = "forged-root-ca"
     static let passphrase = "matrix-passphrase"
 
     // Files the realizer refers to.
@@ -52,23 +53,30 @@ enum MatrixPKI {
 
     static func spec(server: ServerSide, clientCertificates: Set<ClientIdentity>) -> PKISpec {
         var spec = PKISpec()
-        spec.addKey(KeySpec(name: "ca-key"))
+        // Every CA has its own key (and so its own subject key identifier).
+        for key in ["root-key", "intermediate-key", "unrelated-key", "trust-only-key", "forged-key"] {
+            spec.addKey(KeySpec(name: key))
+        }
         spec.addKey(KeySpec(name: "server-key"))
         spec.addKey(KeySpec(name: "client-key"))
         spec.addKey(KeySpec(name: "other-client-key"))
-        spec.addCertificate(.rootCA(name: root, key: "ca-key", subject: .commonName("pg-ssl-matrix root CA")))
+        spec.addCertificate(.rootCA(name: root, key: "root-key", subject: .commonName("pg-ssl-matrix root CA")))
         spec.addCertificate(
             .intermediateCA(
-                name: intermediate, key: "ca-key", issuer: root, subject: .commonName("pg-ssl-matrix intermediate CA")))
-        spec.addCertificate(.rootCA(name: unrelated, key: "ca-key", subject: .commonName("unrelated CA")))
-        spec.addCertificate(.rootCA(name: trustOnly, key: "ca-key", subject: .commonName("trust-only CA")))
+                name: intermediate, key: "intermediate-key", issuer: root,
+                subject: .commonName("pg-ssl-matrix intermediate CA")))
+        spec.addCertificate(.rootCA(name: unrelated, key: "unrelated-key", subject: .commonName("unrelated CA")))
+        spec.addCertificate(.rootCA(name: trustOnly, key: "trust-only-key", subject: .commonName("trust-only CA")))
+        // A forger's "root": the real root's subject name with another key.
+        spec.addCertificate(.rootCA(name: forged, key: "forged-key", subject: .commonName("pg-ssl-matrix root CA")))
 
         // The server leaf: issuer and validity from the chain, names from ServerNames.
         let leaf = leafName(server.chain, server.names)
         let issuer: String?
         var validity = Validity.current()
         switch server.chain {
-        case .rootSigned, .revoked: issuer = root
+        case .rootSigned, .revoked, .noServerAuth: issuer = root
+        case .forgedRoot: issuer = forged
         case .intermediateBundled, .intermediateUnbundled: issuer = intermediate
         case .selfSigned: issuer = nil
         case .unrelatedCA: issuer = unrelated
@@ -84,10 +92,14 @@ enum MatrixPKI {
             case .ip(let a): .ipAddress(a)
             }
         }
-        spec.addCertificate(
-            .server(
-                name: leaf, key: "server-key", issuer: issuer, subject: subject,
-                subjectAlternativeNames: sans, validity: validity))
+        var leafSpec = CertificateSpec.server(
+            name: leaf, key: "server-key", issuer: issuer, subject: subject, subjectAlternativeNames: sans,
+            validity: validity)
+        // The forged leaf carries no authority key identifier, so a verifier finds the real
+        // root by name alone and then fails its signature check.
+        if server.chain == .forgedRoot { leafSpec.authorityKeyIdentifier = false }
+        if server.chain == .noServerAuth { leafSpec.extendedKeyUsage = [.clientAuth] }
+        spec.addCertificate(leafSpec)
 
         // Client leaves this group uses.
         var revokedByRoot: [String] = server.chain == .revoked ? [leaf] : []
@@ -98,10 +110,11 @@ enum MatrixPKI {
             let v = identity.variant
             let cn = v.commonName(for: identity.user) ?? identity.user
             let clientIssuer = v == .untrustedCA ? unrelated : (v.issuedByIntermediate ? intermediate : root)
-            spec.addCertificate(
-                .client(
-                    name: name, key: "client-key", issuer: clientIssuer, subject: .commonName(cn),
-                    validity: v == .expired ? .expired : .current()))
+            var clientSpec = CertificateSpec.client(
+                name: name, key: "client-key", issuer: clientIssuer, subject: .commonName(cn),
+                validity: v == .expired ? .expired : .current())
+            if v == .noClientAuth { clientSpec.extendedKeyUsage = [.serverAuth] }
+            spec.addCertificate(clientSpec)
             if v == .revoked { revokedByRoot.append(name) }
             let certContents: [OutputFileSpec.Object] =
                 v == .leafPlusIntermediate
@@ -119,7 +132,7 @@ enum MatrixPKI {
             spec.addFile(
                 OutputFileSpec(
                     name: clientKeyFile(identity.user, v), contents: [.privateKey(keyObject)],
-                    keyEncoding: encoding, mode: mode, owner: .client))
+                    keyEncoding: encoding, mode: mode, owner: ClientIdentity.keyOwner(v)))
         }
 
         spec.addCRL(CRLSpec(name: "root-crl", issuer: root, revoked: revokedByRoot))
@@ -168,4 +181,13 @@ enum MatrixPKI {
 struct ClientIdentity: Hashable, Sendable {
     let user: String
     let variant: ClientCertificate
+
+    /// libpq judges a key by its owner, not by who runs the client (fe-secure-openssl.c
+    /// initialize_SSL: a root-owned key may be 0640, any other owner's must be 0600 or less).
+    /// "0640 owned by a non-root user" is therefore given to the server account, which is
+    /// never root: a root client can read it and libpq sees a non-root owner. A non-root run
+    /// owns its client files itself, which is the same case.
+    static func keyOwner(_ variant: ClientCertificate) -> OutputFileSpec.OwnerRole {
+        variant == .keyGroupReadableUser ? .server : .client
+    }
 }

@@ -49,12 +49,19 @@ public struct RoleSpec: Sendable, Hashable, Codable {
         self.passwordEncryption = passwordEncryption
     }
 
-    /// SQL that creates the role; identifiers and literals quoted the way PostgreSQL wants.
-    var sql: String {
-        let ident = "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    /// SQL that creates the role; names and passwords quoted by `SQLQuoting`.
+    public func sql() throws -> String {
+        let ident = try SQLQuoting.identifier(name, what: "role name")
         guard let password else { return "CREATE ROLE \(ident) LOGIN;" }
-        let literal = "'" + password.replacingOccurrences(of: "'", with: "''") + "'"
-        return "SET password_encryption = '\(passwordEncryption)'; CREATE ROLE \(ident) LOGIN PASSWORD \(literal);"
+        let encryption = try SQLQuoting.literal(passwordEncryption, what: "password_encryption")
+        let literal = try SQLQuoting.literal(password, what: "the password of role \(name)")
+        return "SET password_encryption = \(encryption); CREATE ROLE \(ident) LOGIN PASSWORD \(literal);"
+    }
+
+    /// The same statement with the password left out: what errors and reports may show.
+    public var redactedSQL: String {
+        let ident = (try? SQLQuoting.identifier(name, what: "role name")) ?? ConfigGrammar.escaped(name)
+        return password == nil ? "CREATE ROLE \(ident) LOGIN;" : "CREATE ROLE \(ident) LOGIN PASSWORD <redacted>;"
     }
 }
 

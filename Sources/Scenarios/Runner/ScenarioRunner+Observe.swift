@@ -20,9 +20,7 @@ extension ScenarioRunner {
             try cluster.setHBA(group.hba)
             try cluster.setIdent(group.ident)
             try await cluster.start()
-            var setup = group.roles.map(\.sql)
-            setup += group.extensions.map { "CREATE EXTENSION IF NOT EXISTS \($0);" }
-            if !setup.isEmpty { try await cluster.query(setup.joined(separator: "\n")) }
+            try await ServerReset.setUp(group, on: cluster)
             let probe = Probe(cluster: cluster)
             var observations: [Observation] = []
             for (serial, spec) in group.cases.enumerated() where spec.skipReason == nil {

@@ -44,6 +44,7 @@ public struct ScenarioRunner: Sendable {
             let now = done.add(n, ordering: .relaxed).newValue
             progress?(now, total)
         }
+        let groups = groups.map { OwnershipRealizability.adjust($0) }
         let (perGroup, statistics) = await runLanes(groups, tick: tick)
         return (perGroup.flatMap { $0 }, statistics)
     }
@@ -52,6 +53,7 @@ public struct ScenarioRunner: Sendable {
     public func runGroup(
         _ group: RunnableGroup, tick: @escaping @Sendable (Int) -> Void = { _ in }
     ) async -> [CaseResult] {
+        let group = OwnershipRealizability.adjust(group)
         let (skipped, runnable) = split(group)
         tick(skipped.count)
         let (results, _) = await runFresh(group, runnable, keep: false, tick: tick)
@@ -84,6 +86,7 @@ public struct ScenarioRunner: Sendable {
         _ group: RunnableGroup, _ runnable: [CaseSpec], keep: Bool, tick: @escaping @Sendable (Int) -> Void
     ) async -> ([CaseResult], Cluster?) {
         var results: [CaseResult] = []
+        if runnable.isEmpty { return (results, nil) }
         let cluster: Cluster
         do {
             cluster = try await Cluster.create(installation: installation)
@@ -115,10 +118,13 @@ public struct ScenarioRunner: Sendable {
                 await cluster.destroy()
                 return (results + runnable.map { errorResult($0, group, "the server did not start: \(error)") }, nil)
             }
-            let setup = ServerReset.setupSQL(group)
-            if !setup.isEmpty { try await cluster.query(setup) }
-            results += await GroupClock.probing { await probeAll(runnable, group, cluster, material, tick: tick) }
-            if keep { return (results, cluster) }
+            try await ServerReset.setUp(group, on: cluster)
+            let mark = cluster.log.mark()
+            let probed = await GroupClock.probing { await probeAll(runnable, group, cluster, material, tick: tick) }
+            let marked = ServerDeath.mark(probed, cluster, since: mark)
+            results += marked
+            // A server that died is never handed to the next group.
+            if keep && !marked.contains(where: ServerDeath.isServerDeath) { return (results, cluster) }
         } catch {
             let finished = Set(results.map(\.id))
             let missing = runnable.filter { !finished.contains($0.id) }
@@ -141,7 +147,9 @@ public struct ScenarioRunner: Sendable {
         try cluster.setHBA(group.hba)
         try cluster.setIdent(group.ident)
         try await cluster.switchConfiguration(then: { try ServerReset.reset(on: $0, for: group) })
-        return await GroupClock.probing { await probeAll(runnable, group, cluster, material, tick: tick) }
+        let mark = cluster.log.mark()
+        let probed = await GroupClock.probing { await probeAll(runnable, group, cluster, material, tick: tick) }
+        return ServerDeath.mark(probed, cluster, since: mark)
     }
 
     func probeAll(
@@ -190,6 +198,8 @@ public struct ScenarioRunner: Sendable {
         } catch {
             return errorResult(c, group, "client files: \(error)")
         }
+        // A dead server answers nothing worth comparing: skip the connection attempt.
+        guard cluster.postmasterIsAlive else { return errorResult(c, group, ServerDeath.prefix + "the server is gone") }
         let outcome = await probe.connect(parameters)
         let run = runValues(parameters, cluster, material, probe)
         let diffs = OutcomeComparison.compare(c.expectation, outcome, run)

@@ -15,11 +15,31 @@ enum ServerReset {
     /// FirstNormalObjectId in PostgreSQL's access/transam.h: the first oid not assigned by initdb.
     static let firstNormalObjectID = 16384
 
-    /// The SQL a fresh server gets after it started: the group's roles and extensions.
-    static func setupSQL(_ group: RunnableGroup) -> String {
-        var setup = group.roles.map(\.sql)
-        setup += group.extensions.map { "CREATE EXTENSION IF NOT EXISTS \($0);" }
+    /// The SQL a fresh server gets after it started: the group's roles and extensions, every
+    /// name and password quoted by `SQLQuoting`.
+    static func setupSQL(_ group: RunnableGroup) throws -> String {
+        var setup = try group.roles.map { try $0.sql() }
+        setup += try group.extensions.map {
+            "CREATE EXTENSION IF NOT EXISTS \(try SQLQuoting.identifier($0, what: "extension name"));"
+        }
         return setup.joined(separator: "\n")
+    }
+
+    /// The same with passwords left out: what an error may show (never another role's password).
+    static func redactedSetupSQL(_ group: RunnableGroup) -> String {
+        (group.roles.map(\.redactedSQL) + group.extensions.map { "CREATE EXTENSION IF NOT EXISTS \($0);" })
+            .joined(separator: "\n")
+    }
+
+    /// Runs the set-up on a fresh server; a failure reports the redacted statements.
+    static func setUp(_ group: RunnableGroup, on cluster: Cluster) async throws {
+        let setup = try setupSQL(group)
+        if setup.isEmpty { return }
+        do {
+            try await cluster.query(setup)
+        } catch let ClusterKitError.sqlFailed(_, message) {
+            throw ClusterKitError.sqlFailed(sql: redactedSetupSQL(group), message: message)
+        }
     }
 
     /// Drops what the previous group created, then sets up `group` as on a fresh server
@@ -30,7 +50,7 @@ enum ServerReset {
         ).rows.compactMap { $0[0] }
         for database in databases {
             // DROP DATABASE cannot run inside a transaction block: one statement each.
-            _ = try connection.execute("DROP DATABASE \(quoteIdentifier(database)) WITH (FORCE)")
+            _ = try connection.execute("DROP DATABASE \(try SQLQuoting.identifier(database)) WITH (FORCE)")
         }
         let cleanup = """
             DO $reset$
@@ -45,11 +65,7 @@ enum ServerReset {
             END
             $reset$;
             """
-        let setup = setupSQL(group)
+        let setup = try setupSQL(group)
         _ = try connection.execute(cleanup + (setup.isEmpty ? "" : "\n" + setup))
-    }
-
-    static func quoteIdentifier(_ name: String) -> String {
-        "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }

@@ -48,6 +48,17 @@ struct BaselineCommand: AsyncParsableCommand {
             do {
                 let inst = try BaselineCommand.single(installation)
                 let baseline = try await BaselineCommand.observe(inst, options: run)
+                // A server that died recorded a crash, not behaviour: nothing is written.
+                let died = baseline.cases.values.filter {
+                    $0.outcome == "error" && ($0.message ?? "").hasPrefix(ServerDeath.prefix)
+                }
+                if !died.isEmpty {
+                    FileHandle.standardError.write(
+                        Data(
+                            "error[server-died]: a server died during the run (\(died.count) cases could not run); nothing recorded. Run baseline record again.\n"
+                                .utf8))
+                    throw ExitCode(2)
+                }
                 let path = output ?? Baseline.defaultPath(for: baseline.header.versions)
                 try emit(baseline.json, to: path)
                 let notRun = baseline.cases.values.filter { $0.outcome == "error" }.count

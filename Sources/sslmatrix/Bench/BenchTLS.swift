@@ -48,7 +48,7 @@ enum BenchTLS {
     static func createRoles(_ cluster: Cluster) async throws {
         try await cluster.query(
             """
-            CREATE ROLE bench_scram LOGIN PASSWORD '\(password)'; CREATE ROLE bench_cert LOGIN; CREATE ROLE bench_trust LOGIN;
+            CREATE ROLE bench_scram LOGIN PASSWORD \(try SQLQuoting.literal(password)); CREATE ROLE bench_cert LOGIN; CREATE ROLE bench_trust LOGIN;
             """)
     }
 

@@ -184,6 +184,36 @@ struct ModelRuleTests {
     }
 }
 
+/// PKI realism: every CA has its own key, so a forged chain fails on its signature and a
+/// leaf without the right extendedKeyUsage fails on its purpose, each with OpenSSL's own words.
+@Suite("Model: forged chains and key usage")
+struct ModelPKIRealismTests {
+    static func lastAttempt(_ chain: ServerChain, certificate: ClientCertificate = .none) -> ExpectedAttempt? {
+        let s = Scenario(
+            server: ServerSide(chain: chain, tls: ServerTLS(caFile: .root), hba: [HBAEntry(.hostssl, method: .trust)]),
+            client: ClientSide(sslMode: .verifyFull, certificate: certificate), user: "u")
+        return Expectation.predict(s).attempts.last
+    }
+
+    @Test func forgedRootFailsTheSignatureCheck() {
+        let a = Self.lastAttempt(.forgedRoot)
+        #expect(a?.libpqMessage.text.hasSuffix("SSL error: EVP lib\n") == true)
+        #expect(a?.serverLog.last?.text == "LOG:  could not accept SSL connection: tlsv1 alert decrypt error")
+    }
+
+    @Test func serverLeafWithoutServerAuthHasTheWrongPurpose() {
+        let a = Self.lastAttempt(.noServerAuth)
+        #expect(a?.libpqMessage.text.hasSuffix("SSL error: certificate verify failed\n") == true)
+        #expect(a?.serverLog.last?.text == "LOG:  could not accept SSL connection: sslv3 alert unsupported certificate")
+    }
+
+    @Test func clientLeafWithoutClientAuthHasTheWrongPurpose() {
+        let a = Self.lastAttempt(.rootSigned, certificate: .noClientAuth)
+        #expect(a?.libpqMessage.text.hasSuffix("SSL error: sslv3 alert unsupported certificate\n") == true)
+        #expect(a?.serverLog.last?.text == "LOG:  could not accept SSL connection: certificate verify failed")
+    }
+}
+
 @Suite("Model matrix size")
 struct ModelMatrixSizeTests {
     @Test func reportSize() {

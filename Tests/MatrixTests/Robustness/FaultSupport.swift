@@ -1,0 +1,125 @@
+import Foundation
+import Synchronization
+import Testing
+
+@testable import ClusterKit
+
+/// A separate `sslmatrix` run in its own private PGSSLMATRIX_TMPDIR, so a fault test can
+/// kill it and then check that its whole workspace is empty: no process working there, no
+/// run directory, no port lock file, no shared memory of its servers.
+struct IsolatedRun {
+    let tmp: String
+    let output: String
+    var base: String { "\(tmp)/pg-ssl-matrix-\(geteuid())" }
+
+    /// PGSSLMATRIX_START for the run: "pg_ctl" exercises `pg_ctl start`, nil the direct spawn.
+    let startMethod: String?
+
+    init(startMethod: String? = nil) throws {
+        self.startMethod = startMethod
+        tmp = "/dev/shm/sslm-fault-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: tmp, withIntermediateDirectories: false)
+        chmod(tmp, 0o755)
+        output = "\(tmp).out"
+    }
+
+    var environment: [String: String] {
+        var extra = ["PGSSLMATRIX_TMPDIR": tmp]
+        if let startMethod { extra["PGSSLMATRIX_START"] = startMethod }
+        return Command.cleanEnvironment(adding: extra)
+    }
+
+    /// A postmaster of this workspace exists but its postmaster.pid does not say `ready` yet
+    /// (the direct spawn's start-up window).
+    var postgresStarting: Bool {
+        ProcessTable.processIDs().contains { pid in
+            guard let words = ProcessTable.commandLine(of: pid), words.count >= 3,
+                words.contains(where: { $0.hasSuffix("/postgres") }), let d = words.firstIndex(of: "-D"),
+                d + 1 < words.count, words[d + 1].hasPrefix(tmp + "/")
+            else { return false }
+            let pidFile = (try? String(contentsOfFile: words[d + 1] + "/postmaster.pid", encoding: .utf8)) ?? ""
+            return !pidFile.contains("ready")
+        }
+    }
+
+    /// Starts `sslmatrix ARGS` in the background of a non-interactive shell, which (as
+    /// POSIX says) starts it with SIGINT ignored; returns its pid.
+    func launch(_ arguments: [String]) async throws -> Int32 {
+        let words = ([PackagePaths.sslmatrix] + arguments).map(Command.shellQuote).joined(separator: " ")
+        let r = try await Command.check(
+            "/bin/sh", ["-c", "\(words) > \(output) 2>&1 & echo $!"], environment: environment, timeout: 300)
+        return try #require(Int32(r.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)))
+    }
+
+    /// Runs `sslmatrix ARGS` to the end.
+    func run(_ arguments: [String]) async throws -> CommandResult {
+        try await Command.run(PackagePaths.sslmatrix, arguments, environment: environment, timeout: 300)
+    }
+
+    var printed: String { (try? String(contentsOfFile: output, encoding: .utf8)) ?? "" }
+
+    /// Waits until `condition` holds (polling every 5 ms), up to `seconds`.
+    static func wait(_ seconds: Double, _ condition: () -> Bool) async -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if condition() { return true }
+            try? await Task.sleep(nanoseconds: 5_000_000)
+        }
+        return condition()
+    }
+
+    /// A `pg_ctl start` of this workspace is running now (any process naming the
+    /// workspace whose command line is pg_ctl start; a cheap scan, polled every few ms).
+    var pgCtlStartRunning: Bool {
+        ProcessTable.processIDs().contains { pid in
+            guard let words = ProcessTable.commandLine(of: pid), words.count > 2,
+                words.contains("start"), words.contains(where: { $0.hasSuffix("/pg_ctl") }),
+                words.contains(where: { $0.hasPrefix(tmp + "/") })
+            else { return false }
+            return true
+        }
+    }
+
+    /// Every data directory with a postmaster.pid in this workspace, and its pid file.
+    var pidFiles: [Postmaster.PidFile] {
+        guard let runs = try? FileManager.default.contentsOfDirectory(atPath: base) else { return [] }
+        return runs.filter { $0.hasPrefix("run-") }.flatMap { Workspace.dataDirectories(under: "\(base)/\($0)") }
+            .compactMap { Postmaster.readPidFile(dataDirectory: $0) }
+    }
+
+    /// What is left: processes, run directories, lock files, shared memory segments.
+    func leftovers(sharedMemoryOf pidFiles: [Postmaster.PidFile] = []) -> [String] {
+        var left: [String] = ProcessTable.processes(under: tmp).map { "process \($0)" }
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: base)) ?? []
+        left += entries.filter { $0 != "ports" }.map { "entry \($0)" }
+        left += ((try? FileManager.default.contentsOfDirectory(atPath: base + "/ports")) ?? []).map { "lock \($0)" }
+        left += pidFiles.filter(Postmaster.sharedMemoryExists).map { "shared memory of postmaster \($0.pid)" }
+        return left
+    }
+
+    /// Waits for `pid` to end, then for the workspace to be empty; returns what is left.
+    func settle(_ pid: Int32, sharedMemoryOf pidFiles: [Postmaster.PidFile] = []) async -> [String] {
+        _ = await Self.wait(120) { !ProcessIdentity.isRunning(pid) }
+        _ = await Self.wait(30) { leftovers(sharedMemoryOf: pidFiles).isEmpty }
+        return leftovers(sharedMemoryOf: pidFiles)
+    }
+
+    func remove() {
+        ProcessTable.stopProcesses(under: tmp)
+        try? FileManager.default.removeItem(atPath: tmp)
+        try? FileManager.default.removeItem(atPath: output)
+    }
+}
+
+/// The tally the closing note reports: faults tried and survived.
+enum FaultTally {
+    static let counts = Mutex<(tried: Int, survived: Int)>((0, 0))
+    static func record(_ survived: Bool) {
+        let now = counts.withLock { c -> (Int, Int) in
+            c.tried += 1
+            if survived { c.survived += 1 }
+            return (c.tried, c.survived)
+        }
+        print("faults so far: \(now.0) tried, \(now.1) survived")
+    }
+}

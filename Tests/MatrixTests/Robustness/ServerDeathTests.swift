@@ -1,0 +1,57 @@
+import Foundation
+import Testing
+
+@testable import ClusterKit
+@testable import Scenarios
+
+/// A server killed in the middle of a group: its cases could not run (errors, never
+/// disagreements), the death is told once with the server's last log lines, and its shared
+/// memory does not outlive it.
+@Suite("Robustness: a server that dies is an error of its group", .tags(.liveServer))
+struct ServerDeathTests {
+    @Test("kill -9 of the postmaster mid-group: every case 'could not run', told once, no segment left")
+    func postmasterKilled() async throws {
+        let marker = "death-\(UUID().uuidString.prefix(8))"
+        let cases = (0..<60).map { "  - {name: c\($0), expect: accepted}" }.joined(separator: "\n")
+        let yaml = """
+            server:
+              settings: {sslmatrix.marker: '\(marker)'}
+              hba: ['host all all 127.0.0.1/32 trust']
+            client_defaults: {user: postgres, sslmode: disable}
+            cases:
+            \(cases)
+            """
+        let file = try ScenarioFile.parse(yaml, file: "\(marker).yaml")
+        let installation = try Installation.discover()
+        let workspace = try Workspace.shared()
+        let runner = ScenarioRunner(installation: installation, probeParallelism: 1)
+        let task = Task { await runner.run(file.groups) }
+        // Find this test's server among the ones other tests run in this process.
+        var killed: Postmaster.PidFile? = nil
+        for _ in 0..<3000 where killed == nil {
+            for dataDirectory in Workspace.dataDirectories(under: workspace.runDirectory) {
+                let conf =
+                    (try? String(contentsOfFile: "\(dataDirectory)/\(TemplateStore.includeFile)", encoding: .utf8))
+                guard conf?.contains(marker) == true,
+                    let pidFile = Postmaster.readPidFile(dataDirectory: dataDirectory),
+                    Postmaster.isPostmaster(pid: pidFile.pid, of: dataDirectory),
+                    // Probing has begun (the first probe's application_name is in the log).
+                    (try? String(contentsOfFile: "\(dataDirectory)/../server.log", encoding: .utf8))?.contains(
+                        "application_name=sslmatrix-") == true
+                else { continue }
+                kill(pidFile.pid, SIGKILL)
+                killed = pidFile
+            }
+            try await Task.sleep(nanoseconds: 2_000_000)
+        }
+        let results = await task.value
+        let pidFile = try #require(killed, "the group's server was never seen running")
+        #expect(results.count == 60)
+        #expect(results.allSatisfy { $0.verdict == .error }, "\(results.map(\.verdict))")
+        #expect(!results.contains { $0.verdict == .disagree })
+        #expect(results.allSatisfy(ServerDeath.isServerDeath))
+        let told = results.filter { $0.differences.first?.contains("last log lines") == true }
+        #expect(told.count == 1)
+        #expect(!Postmaster.sharedMemoryExists(pidFile))
+    }
+}
