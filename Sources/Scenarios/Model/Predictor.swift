@@ -64,6 +64,7 @@ struct Predictor {
         if let log = serverStartFailure() {
             return Expectation(outcome: .serverFailsToStart(log: log), rules: rules, versions: versions)
         }
+        if let e = clientOptionFailure() { return e }
         if libpq >= 13, s.client.effectiveMin > s.client.effectiveMax {
             rule(
                 "libpq checks ssl_min_protocol_version <= ssl_max_protocol_version before connecting, for every sslmode (fe-connect.c connectOptions2 sslVerifyProtocolRange)"
