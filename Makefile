@@ -3,6 +3,8 @@ SHELL := /bin/bash
 export PATH := $(PATH):/opt/swift/usr/bin
 SWIFT ?= swift
 BUILD_FLAGS ?=
+# Flags for the main test run only, e.g. TEST_FLAGS="--xunit-output results/junit.xml" (CI).
+TEST_FLAGS ?=
 SSLMATRIX = .build/debug/sslmatrix
 # The example package (another package using ClusterKit in its tests) builds in its own
 # scratch folder, so the repository's .build is left alone; dependencies come from the
@@ -12,7 +14,7 @@ EXAMPLE = --package-path Examples/TLSClusterExample --scratch-path .build-exampl
 MAJORS ?= 14,16,17,18
 CLIENTS ?= psycopg
 
-.PHONY: setup majors lint format build test matrix impostor bench clean
+.PHONY: setup majors lint format build test matrix impostor bench clean upgrade-check upgrade-reports
 
 setup:
 	@bash scripts/setup
@@ -33,7 +35,7 @@ build: setup
 	$(SWIFT) build $(BUILD_FLAGS)
 
 test: majors
-	$(SWIFT) test $(BUILD_FLAGS)
+	$(SWIFT) test $(BUILD_FLAGS) $(TEST_FLAGS)
 	$(SWIFT) test $(EXAMPLE) $(BUILD_FLAGS)
 
 matrix: build
@@ -45,6 +47,14 @@ impostor: build
 bench: setup
 	$(SWIFT) build -c release $(BUILD_FLAGS)
 	.build/release/sslmatrix bench
+
+# What the distribution's pending postgresql/libpq5/libssl3 update would change (scripts/upgrade-check).
+upgrade-check: build
+	@bash scripts/upgrade-check
+
+# docs/upgrades/*.md from the committed baselines (docs/upgrades/reports.tsv).
+upgrade-reports: build
+	@bash scripts/upgrade-reports
 
 clean:
 	rm -rf .build .build-example

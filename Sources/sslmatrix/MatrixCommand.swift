@@ -82,11 +82,21 @@ struct MatrixRunOptions: ParsableArguments {
         help: "Give every group a fresh server instead of switching a running one by reload (for comparison).")
     var noReuse = false
     @Option(
+        help:
+            "Run only part K of N (e.g. 2/3): groups split deterministically, balanced by case count; join the parts' JSON with `report merge` or `baseline merge`."
+    )
+    var shard: Shard?
+    @Option(
         name: .customLong("server-setting"),
         help: ArgumentHelp(
             "Force NAME=VALUE into every group's postgresql.conf (repeatable): simulates a server change, e.g. ssl_min_protocol_version=TLSv1.3.",
             visibility: .hidden))
     var serverSettings: [ServerSettingOverride] = []
+}
+
+extension Shard: ExpressibleByArgument {
+    public init?(argument: String) { self.init(parsing: argument) }
+    public static var defaultValueDescription: String { "K/N" }
 }
 
 /// `NAME=VALUE` for `--server-setting`.
@@ -109,15 +119,17 @@ enum MatrixRun {
     ) async throws -> MatrixReport {
         try await run(
             installation: installation, client: client, filter: options.filter, groupParallelism: options.groups,
-            probeParallelism: options.probes, serverSettings: options.serverSettings, reuse: !options.noReuse)
+            probeParallelism: options.probes, serverSettings: options.serverSettings, reuse: !options.noReuse,
+            shard: options.shard)
     }
 
     static func run(
         installation: Installation, client: ProbeClient = .inProcess, filter: String?, groupParallelism: Int,
-        probeParallelism: Int, serverSettings: [ServerSettingOverride] = [], reuse: Bool = true
+        probeParallelism: Int, serverSettings: [ServerSettingOverride] = [], reuse: Bool = true, shard: Shard? = nil
     ) async throws -> MatrixReport {
         let versions = await VersionInfo.collect(installation, client: client)
-        let runnable = groups(versions: versions.modelVersions, filter: filter, serverSettings: serverSettings)
+        var runnable = groups(versions: versions.modelVersions, filter: filter, serverSettings: serverSettings)
+        if let shard { runnable = shard.select(runnable) }
         let progress = ProgressLine(title: "matrix \(installation.major)")
         let start = Date()
         var runner = ScenarioRunner(
@@ -132,6 +144,7 @@ enum MatrixRun {
             installation: installation, results: results, elapsed: Date().timeIntervalSince(start),
             versions: versions)
         report.serverSettings = serverSettings.isEmpty ? nil : serverSettings.map { "\($0.name)=\($0.value)" }
+        report.shard = shard?.description
         return report
     }
 

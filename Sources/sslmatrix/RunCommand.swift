@@ -24,6 +24,8 @@ struct RunCommand: AsyncParsableCommand {
         name: .customLong("no-reuse"),
         help: "Give every group a fresh server instead of switching a running one by reload (for comparison).")
     var noReuse = false
+    @Option(help: "Run only part K of N of the files' groups (e.g. 2/3), split as for `matrix --shard`.")
+    var shard: Shard?
     @Flag(help: "Text: lines as long as they are instead of wrapped at 120 columns.") var wide = false
     @Argument(help: "Scenario files.") var files: [String]
 
@@ -42,7 +44,7 @@ struct RunCommand: AsyncParsableCommand {
             var failed = false
             for inst in try installation.installations() {
                 let outcome = await ScenarioFileRun.run(
-                    scenarioFiles, installation: inst, groupParallelism: groups, reuse: !noReuse)
+                    scenarioFiles, installation: inst, groupParallelism: groups, reuse: !noReuse, shard: shard)
                 let text = format == .json ? try outcome.json() : outcome.text(style: .forStandardOutput(wide: wide))
                 FileHandle.standardOutput.write(Data(text.utf8))
                 if !outcome.allAgree { failed = true }
@@ -70,7 +72,7 @@ struct ScenarioFileRun: Encodable {
 
     static func run(
         _ scenarioFiles: [ScenarioFile], installation: Installation, groupParallelism: Int, reuse: Bool = true,
-        probeParallelism: Int = 8, quiet: Bool = false
+        probeParallelism: Int = 8, quiet: Bool = false, shard: Shard? = nil
     ) async -> ScenarioFileRun {
         let progress = ProgressLine(title: "run \(installation.major)")
         let start = Date()
@@ -78,18 +80,26 @@ struct ScenarioFileRun: Encodable {
         let runner = ScenarioRunner(
             installation: installation, groupParallelism: groupParallelism, probeParallelism: probeParallelism,
             reuse: reuse, progress: quiet ? nil : update, note: { RunNotes.say($0) })
-        let (results, statistics) = await runner.runCounting(scenarioFiles.flatMap(\.groups))
+        // Each group remembers its file, so a shard's results still split back by file.
+        let all = scenarioFiles.enumerated().flatMap { index, file in file.groups.map { (index, $0) } }
+        var chosen = all
+        if let shard {
+            let assigned = Shard.assignment(caseCounts: all.map { $0.1.cases.count }, shards: shard.count)
+            chosen = all.indices.filter { assigned[$0] == shard.index - 1 }.map { all[$0] }
+        }
+        let (results, statistics) = await runner.runCounting(chosen.map(\.1))
         if !quiet {
             progress.finish()
             RunNotes.say(statistics.summary)
         }
-        // Group ids are unique per file ("file" or "file/group"), so results split back by file.
+        var perFile = Array(repeating: [CaseResult](), count: scenarioFiles.count)
         var remaining = results[...]
-        var files: [FileResults] = []
-        for file in scenarioFiles {
-            let n = file.caseCount
-            files.append(FileResults(path: file.path, results: Array(remaining.prefix(n))))
-            remaining = remaining.dropFirst(n)
+        for (fileIndex, group) in chosen {
+            perFile[fileIndex] += remaining.prefix(group.cases.count)
+            remaining = remaining.dropFirst(group.cases.count)
+        }
+        let files = scenarioFiles.indices.filter { shard == nil || !perFile[$0].isEmpty }.map {
+            FileResults(path: scenarioFiles[$0].path, results: perFile[$0])
         }
         return ScenarioFileRun(
             server: installation.version, elapsedSeconds: Date().timeIntervalSince(start), files: files)

@@ -65,6 +65,8 @@ public struct ConnectionParameters: Sendable, Hashable, Codable, CustomStringCon
     public var gssencmode: String
     public var connectTimeout: Int
     public var applicationName: String
+    /// Keywords only newer libpq releases know; passed only when set.
+    public var newer: NewerClientOptions
 
     public init(
         host: String = "127.0.0.1", hostaddr: String? = nil, port: Int,
@@ -73,7 +75,8 @@ public struct ConnectionParameters: Sendable, Hashable, Codable, CustomStringCon
         sslpassword: String? = nil, sslcrl: File = .none, sslcrldir: File = .none, sslsni: Bool = true,
         sslMinProtocolVersion: String = "TLSv1.2", sslMaxProtocolVersion: String? = nil,
         channelBinding: String = "prefer", gssencmode: String = "disable",
-        connectTimeout: Int = 10, applicationName: String = "pg-ssl-matrix-probe"
+        connectTimeout: Int = 10, applicationName: String = "pg-ssl-matrix-probe",
+        newer: NewerClientOptions = NewerClientOptions()
     ) {
         self.host = host
         self.hostaddr = hostaddr
@@ -95,6 +98,7 @@ public struct ConnectionParameters: Sendable, Hashable, Codable, CustomStringCon
         self.gssencmode = gssencmode
         self.connectTimeout = connectTimeout
         self.applicationName = applicationName
+        self.newer = newer
     }
 
     /// libpq 15's default file names under `~/.postgresql/` (fe-secure-openssl.c).
@@ -179,7 +183,7 @@ public struct ConnectionParameters: Sendable, Hashable, Codable, CustomStringCon
             ("target_session_attrs", "any"),
             ("connect_timeout", String(connectTimeout)), ("application_name", applicationName),
         ]
-        return pairs
+        return pairs + newer.keywordValues
     }
 
     /// The same parameters as one conninfo string (`key='value' ...`), as a DBA would type it
@@ -203,6 +207,7 @@ public struct ConnectionParameters: Sendable, Hashable, Codable, CustomStringCon
         if let sslMaxProtocolVersion { parts.append("ssl_max_protocol_version=\(sslMaxProtocolVersion)") }
         if channelBinding != "prefer" { parts.append("channel_binding=\(channelBinding)") }
         if gssencmode != "disable" { parts.append("gssencmode=\(gssencmode)") }
+        parts += newer.keywordValues.map { "\($0.0)=\($0.1)" }
         return parts.joined(separator: " ")
     }
 }

@@ -15,7 +15,7 @@ extension ScenarioFileParser {
     static let clientKeys = [
         "transport", "host", "dbname", "user", "password", "sslmode", "sslrootcert", "sslcert", "sslkey",
         "sslpassword", "sslcrl", "sslcrldir", "ssl_min_protocol_version", "ssl_max_protocol_version",
-        "channel_binding",
+        "channel_binding", "sslcertmode", "require_auth", "sslnegotiation",
     ]
     static let sslModes = ["disable", "allow", "prefer", "require", "verify-ca", "verify-full"]
 
@@ -41,6 +41,7 @@ extension ScenarioFileParser {
             switch name {
             case "missing": return .none
             case "default": return .libpqDefault
+            case "system" where key == "sslrootcert": return .literal("system")
             default:
                 guard pki.fileNames.contains(name) else {
                     throw ScenarioFileError.undefinedName(
@@ -51,7 +52,7 @@ extension ScenarioFileParser {
             }
         }
         let transport = try f["transport"]?.word(["tcp", "unix-socket"]) ?? "tcp"
-        return ClientTemplate(
+        var template = ClientTemplate(
             transport: transport == "tcp" ? .tcp : .unixSocket, host: try f["host"]?.nonEmptyString() ?? "127.0.0.1",
             dbname: try f["dbname"]?.nonEmptyString() ?? "postgres", user: try userCursor.nonEmptyString(),
             password: try f["password"]?.string(), sslmode: try f["sslmode"]?.word(Self.sslModes) ?? "prefer",
@@ -61,5 +62,11 @@ extension ScenarioFileParser {
             sslMinProtocolVersion: try f["ssl_min_protocol_version"]?.word(Self.protocols) ?? "TLSv1.2",
             sslMaxProtocolVersion: try f["ssl_max_protocol_version"]?.word(Self.protocols),
             channelBinding: try f["channel_binding"]?.word(["disable", "prefer", "require"]) ?? "prefer")
+        // Keywords of newer libpq releases go to libpq as written: an older libpq answers
+        // "invalid connection option", a newer one validates the value itself.
+        template.newer = NewerClientOptions(
+            sslcertmode: try f["sslcertmode"]?.nonEmptyString(), requireAuth: try f["require_auth"]?.nonEmptyString(),
+            sslnegotiation: try f["sslnegotiation"]?.nonEmptyString())
+        return template
     }
 }

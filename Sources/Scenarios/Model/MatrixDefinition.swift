@@ -229,6 +229,7 @@ public enum MatrixDefinition {
     /// failure), never silently dropped.
     public static var scenarios: [Scenario] {
         chainProduct + clientCertProduct + namesAndCRLProduct + passwordProduct + settingsProduct + pkiRealismProduct
+            + clientOptionsProduct
     }
 
     /// Ids that more than one generated scenario carries (must be empty).

@@ -90,5 +90,28 @@ extension MessageCatalogue {
         e(
             .startupPacketNotSent, 12, "could not send startup packet: {detail}\n",
             "\(feConnect) PQconnectPoll CONNECTION_MADE (pqPacketSend failed; %s is strerror)"),
+        e(
+            .invalidConnectionOption, 12, "invalid connection option \"{option}\"\n",
+            "\(feConnect) conninfo_array_parse (a keyword this libpq does not know; no connection is tried)"),
+        e(
+            .weakSSLModeSystemRoots, 16,
+            "weak sslmode \"{sslmode}\" may not be used with sslrootcert=system (use \"verify-full\")\n",
+            "\(feConnect) connectOptions2 (16+)"),
+        e(
+            .weakSSLModeDirect, 17,
+            "weak sslmode \"{sslmode}\" may not be used with sslnegotiation=direct (use \"require\", \"verify-ca\", or \"verify-full\")\n",
+            "\(feConnect) connectOptions2 (17+)"),
+        e(
+            .certificateNotRequested, 16, "server did not request an SSL certificate\n",
+            "\(feAuth) check_expected_areq AUTH_REQ_OK with sslcertmode=require, no CertificateRequest seen (16+)"),
+        e(
+            .certificateNotSent, 16, "server accepted connection without a valid SSL certificate\n",
+            "\(feAuth) check_expected_areq AUTH_REQ_OK with sslcertmode=require (16+)"),
+        e(
+            .requireAuthFailed, 16, "authentication method requirement \"{method}\" failed: {reason}\n",
+            "\(feAuth) check_expected_areq (require_auth, 16+)"),
+        e(
+            .serverDidNotCompleteAuthentication, 16, "server did not complete authentication",
+            "\(feAuth) check_expected_areq AUTH_REQ_OK (require_auth, 16+)"),
     ]
 }

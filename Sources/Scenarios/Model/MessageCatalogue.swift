@@ -20,6 +20,8 @@ public enum MessageKey: String, Sendable, Hashable, Codable, CaseIterable {
     case channelBindingNoPlusOffered
     case serverClosedUnexpectedly
     case startupPacketNotSent
+    case invalidConnectionOption, weakSSLModeSystemRoots, weakSSLModeDirect
+    case certificateNotRequested, certificateNotSent, requireAuthFailed, serverDidNotCompleteAuthentication
     // server side (message text without severity)
     case hbaNoEntry, hbaRejects
     case encryptionSSL, encryptionNone
@@ -138,7 +140,9 @@ public enum MessageCatalogue {
         .nameMismatchOthersPlural, .noHostNameInCertificate, .keyGroupWorldAccess, .keyLoadFailed,
         .certificateWithoutKey, .certificateKeyMismatch, .noPasswordSupplied, .channelBindingNoSSL,
         .channelBindingAuthRequestUnsupported, .channelBindingNotUsed, .channelBindingNoPlusOffered,
-        .serverClosedUnexpectedly, .startupPacketNotSent,
+        .serverClosedUnexpectedly, .startupPacketNotSent, .invalidConnectionOption, .weakSSLModeSystemRoots,
+        .weakSSLModeDirect, .certificateNotRequested, .certificateNotSent, .requireAuthFailed,
+        .serverDidNotCompleteAuthentication,
     ]
 
     static let feConnect = "src/interfaces/libpq/fe-connect.c"

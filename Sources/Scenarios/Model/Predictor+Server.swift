@@ -166,6 +166,12 @@ extension Predictor {
             )
             return .failed(body: msg(.channelBindingNotUsed), log: log + [authorizedLine(ssl: ssl)], kind: .client)
         }
+        if let fail = newerAuthenticationFailure(
+            certificateSent: ssl && peerCertValid, methodRan: [.password, .md5, .scramSHA256].contains(method),
+            serverLog: log + [authorizedLine(ssl: ssl)])
+        {
+            return fail
+        }
         rule("authentication succeeds")
         return .accepted(
             channelBound: channelBound, method: identity == nil ? nil : r.method.rawValue, identity: identity, log: log)

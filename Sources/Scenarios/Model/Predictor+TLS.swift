@@ -28,14 +28,23 @@ extension Predictor {
     mutating func sslAttempt() -> AttemptEnd {
         let c = s.client
         // 1. initialize_SSL: root certificate
-        let verifying = c.trust.fileExists
+        // sslrootcert=system: the system's trusted roots from libpq 16; before, a file named "system".
+        let systemRoots = c.newer.systemRoots
+        let verifying = systemRoots ? libpq >= 16 : c.trust.fileExists
+        if systemRoots {
+            rule(
+                libpq >= 16
+                    ? "sslrootcert=system: libpq 16+ verifies against the system's trusted roots (SSL_CTX_set_default_verify_paths), which do not hold this run's CAs (fe-secure-openssl.c initialize_SSL)"
+                    : "sslrootcert=system: libpq \(libpq) has no such keyword value and looks for a file named 'system' in the working directory, which does not exist (fe-secure-openssl.c initialize_SSL)"
+            )
+        }
         if !verifying {
             if c.sslMode.verifiesServer {
                 rule(
                     "sslmode=\(c.sslMode) with no root certificate file: libpq fails before the handshake (fe-secure-openssl.c initialize_SSL; libpq docs 34.19.1)"
                 )
                 return .failed(
-                    body: msg(.rootCertMissing, ["rootcert": c.trust.pathPlaceholder]),
+                    body: msg(.rootCertMissing, ["rootcert": systemRoots ? "{rootcert}" : c.trust.pathPlaceholder]),
                     log: clientClosedDuringHandshake,
                     kind: .sslSetup)
             }
@@ -79,7 +88,8 @@ extension Predictor {
         )
         // 3. server chain, verified by the client
         if verifying {
-            if let f = serverChainFailure() {
+            let systemFailure: ChainFailure? = systemRoots ? .unknownIssuer("not among the system's roots") : nil
+            if let f = systemFailure ?? serverChainFailure() {
                 // libpq prints the first error on OpenSSL's queue: for a bad signature that is
                 // the EVP error ASN1_item_verify_ctx raised, before "certificate verify failed".
                 let detail: MessageKey = f == .signatureFailure ? .osslEVPLib : .osslCertificateVerifyFailed
@@ -96,7 +106,10 @@ extension Predictor {
             )
         }
         // 4. client certificate, verified by the server
-        let sendsCert = c.certificate != .none && tls.caFile != .none
+        let sendsCert = c.certificate != .none && tls.caFile != .none && certificateOffered
+        if c.certificate != .none, tls.caFile != .none, !certificateOffered {
+            rule("sslcertmode=disable: libpq sends no certificate even when the server asks (16+)")
+        }
         if c.certificate != .none, tls.caFile == .none {
             rule(
                 "no ssl_ca_file: the server does not request a client certificate, so none is sent (be_tls_init SSL_CTX_set_verify only with ssl_ca_file)"

@@ -64,6 +64,7 @@ struct Predictor {
         if let log = serverStartFailure() {
             return Expectation(outcome: .serverFailsToStart(log: log), rules: rules, versions: versions)
         }
+        if let e = clientOptionFailure() { return e }
         if libpq >= 13, s.client.effectiveMin > s.client.effectiveMax {
             rule(
                 "libpq checks ssl_min_protocol_version <= ssl_max_protocol_version before connecting, for every sslmode (fe-connect.c connectOptions2 sslVerifyProtocolRange)"
@@ -123,7 +124,9 @@ struct Predictor {
                 rule(
                     "libpq 17+: the retry is an SSL-only connection (allowed_enc_methods / select_next_encryption_method); ssl=off answers 'N' to its SSLRequest and libpq gives up before a startup packet, so only the first attempt reaches authentication (fe-connect.c PQconnectPoll CONNECTION_SSL_STARTUP, REL_17_STABLE)"
                 )
-                attempts.append(ExpectedAttempt(ssl: false, libpqMessage: prefix + msg(.sslRequiredButRefused)))
+                attempts.append(
+                    ExpectedAttempt(
+                        ssl: false, libpqMessage: prefix + msg(.sslRequiredButRefused), serverLog: [received]))
             } else if !s.server.tls.ssl {
                 rule(
                     "libpq 14-16: the retry sends SSLRequest; ssl=off answers 'N' and allow continues without SSL on that connection, so the server authenticates a second time (fe-connect.c PQconnectPoll CONNECTION_SSL_STARTUP)"

@@ -62,6 +62,8 @@ public struct ClientSide: Sendable, Hashable, Codable {
     /// libpq ssl_max_protocol_version; nil = none.
     public var maxProtocol: TLSVersion?
     public var transport: Transport
+    /// sslrootcert=system, sslcertmode, require_auth, sslnegotiation (newer libpq releases).
+    public var newer = NewerClientSettings()
 
     public init(
         sslMode: SSLMode, channelBinding: ChannelBinding = .prefer, trust: ClientTrust = .root,
@@ -126,6 +128,7 @@ public struct Scenario: Sendable, Hashable, Codable, CustomStringConvertible {
         if let m = client.minProtocol { parts.append("client-min=\(m)") }
         if let m = client.maxProtocol { parts.append("client-max=\(m)") }
         if client.transport != .tcp { parts.append(client.transport.rawValue) }
+        parts += client.newer.parts
         if !server.ident.isEmpty, let map = primaryRule?.map { parts.append("ident \(map)") }
         parts.append("user \(user)")
         return parts.joined(separator: " / ")

@@ -10,6 +10,9 @@ public struct ClientTemplate: Sendable, Hashable, Codable {
         case none
         /// Not given, so libpq's `~/.postgresql/...` default is meant.
         case libpqDefault
+        /// This exact value, e.g. `sslrootcert=system` (libpq 16+: the system's trusted roots;
+        /// older libpq: a file named `system` in the working directory).
+        case literal(String)
     }
 
     public enum Transport: String, Sendable, Hashable, Codable {
@@ -33,6 +36,8 @@ public struct ClientTemplate: Sendable, Hashable, Codable {
     public var sslMinProtocolVersion: String
     public var sslMaxProtocolVersion: String?
     public var channelBinding: String
+    /// Keywords only newer libpq releases know (passed only when set).
+    public var newer = NewerClientOptions()
 
     public init(
         transport: Transport = .tcp, host: String = "127.0.0.1", dbname: String = "postgres", user: String,
@@ -67,6 +72,7 @@ public struct ClientTemplate: Sendable, Hashable, Codable {
             case .pki(let name): return .path(try material.path(name))
             case .none: return .none
             case .libpqDefault: return .libpqDefault
+            case .literal(let value): return .path(value)
             }
         }
         let tcp = transport == .tcp
@@ -76,6 +82,6 @@ public struct ClientTemplate: Sendable, Hashable, Codable {
             sslrootcert: try file(sslrootcert), sslcert: try file(sslcert), sslkey: try file(sslkey),
             sslpassword: sslpassword, sslcrl: try file(sslcrl), sslcrldir: try file(sslcrldir),
             sslMinProtocolVersion: sslMinProtocolVersion, sslMaxProtocolVersion: sslMaxProtocolVersion,
-            channelBinding: channelBinding, applicationName: applicationName)
+            channelBinding: channelBinding, applicationName: applicationName, newer: newer)
     }
 }

@@ -29,6 +29,12 @@ public enum MatrixRealizer {
                 skip =
                     "needs a 0640 key owned by root; a run that is not root cannot create one (the key-0640-user case covers a non-root owner)"
             }
+            if scenario.client.newer.negotiation == .direct, scenario.client.sslMode.requiresSSL,
+                versions.libpq >= 17, versions.server < 17
+            {
+                skip =
+                    "not modelled: a libpq 17+ direct TLS handshake against a server older than 17 (which reads the ClientHello as a startup packet); the model predicts sslnegotiation=direct only where the server supports it"
+            }
             return CaseSpec(
                 id: scenario.id, client: client(scenario), expectation: .model(expectation), skipReason: skip,
                 labels: labels(scenario))
@@ -150,6 +156,10 @@ public enum MatrixRealizer {
         case .allFile: t.sslcrl = .pki(MatrixPKI.clientCRLAll)
         case .allDir: t.sslcrldir = .pki(MatrixPKI.clientCRLDirAll)
         }
+        if c.newer.systemRoots { t.sslrootcert = .literal("system") }
+        t.newer = NewerClientOptions(
+            sslcertmode: c.newer.certMode?.rawValue, requireAuth: c.newer.requireAuth,
+            sslnegotiation: c.newer.negotiation?.rawValue)
         if c.certificate != .none {
             t.sslcert = .pki(MatrixPKI.clientCertFile(scenario.user, c.certificate))
             t.sslkey = .pki(MatrixPKI.clientKeyFile(scenario.user, c.certificate))

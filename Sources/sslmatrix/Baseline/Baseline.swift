@@ -19,6 +19,9 @@ struct Baseline: Codable, Sendable, Equatable {
         var cases: Int
         /// Where the cases came from: "matrix", and later "scenario-files".
         var sources: [String]
+        /// "K/N" for one shard's cases (`--shard`); `baseline merge` joins the N into a
+        /// baseline without it, byte for byte what an unsharded record writes.
+        var shard: String?
     }
 
     var header: Header

@@ -9,7 +9,7 @@ struct BaselineCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "baseline",
         abstract: "Record every case's observed outcome, or show how a new run differs from a recording.",
-        subcommands: [Record.self, Diff.self, Compare.self]
+        subcommands: [Record.self, Diff.self, Compare.self, Merge.self]
     )
 
     /// Every source a baseline is made of; scenario files join here (see `BaselineSource`).
@@ -21,7 +21,10 @@ struct BaselineCommand: AsyncParsableCommand {
         var results: [CaseResult] = []
         for source in sources { results += try await source.results(installation: installation, options: options) }
         let versions = await VersionInfo.collect(installation)
-        return Baseline(versions: versions, filter: options.filter, sources: sources.map(\.name), results: results)
+        var baseline = Baseline(
+            versions: versions, filter: options.filter, sources: sources.map(\.name), results: results)
+        baseline.header.shard = options.shard?.description
+        return baseline
     }
 
     static func single(_ options: InstallationOptions) throws -> Installation {

@@ -34,16 +34,32 @@ struct ScenarioFileSource: BaselineSource {
 
     func results(installation: Installation, options: MatrixRunOptions) async throws -> [CaseResult] {
         var out: [CaseResult] = []
+        // Filter before running: a filtered record must not start every example's cluster.
+        var perFile: [(prefix: String, groups: [RunnableGroup])] = []
         for path in paths {
             let file = try ScenarioFile.load(path: path)
             let prefix = "file:\((path as NSString).lastPathComponent)/"
-            // Filter before running: a filtered record must not start every example's cluster.
             let groups = file.groups.compactMap { group -> RunnableGroup? in
                 guard let filter = options.filter, !(prefix + group.id).contains(filter) else { return group }
                 var kept = group
                 kept.cases = group.cases.filter { (prefix + group.id + "/" + $0.id).contains(filter) }
                 return kept.cases.isEmpty ? nil : kept
             }
+            perFile.append((prefix, groups))
+        }
+        // A shard takes its part of all the files' groups together (split as for the matrix).
+        if let shard = options.shard {
+            let counts = perFile.flatMap { $0.groups.map(\.cases.count) }
+            let assigned = Shard.assignment(caseCounts: counts, shards: shard.count)
+            var position = 0
+            for i in perFile.indices {
+                perFile[i].groups = perFile[i].groups.filter { _ in
+                    defer { position += 1 }
+                    return assigned[position] == shard.index - 1
+                }
+            }
+        }
+        for (prefix, groups) in perFile {
             if groups.isEmpty { continue }
             let results = await ScenarioRunner(
                 installation: installation, groupParallelism: options.groups,

@@ -91,6 +91,7 @@ struct ExplainText {
             case .pki(let name): "<\(name)>"
             case .none: "<a file that does not exist>"
             case .libpqDefault: nil
+            case .literal(let value): value
             }
         }
         var parts: [String] = []
@@ -116,6 +117,7 @@ struct ExplainText {
         parts.append("ssl_min_protocol_version=\(c.sslMinProtocolVersion)")
         if let max = c.sslMaxProtocolVersion { parts.append("ssl_max_protocol_version=\(max)") }
         parts.append("channel_binding=\(c.channelBinding)")
+        parts += c.newer.keywordValues.map { "\($0.0)=\($0.1)" }
         return parts.joined(separator: " ")
     }
 }

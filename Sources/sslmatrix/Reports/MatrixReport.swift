@@ -14,6 +14,8 @@ struct MatrixReport: Codable, Sendable {
     /// Drift from `--baseline`, when one was given.
     var baselinePath: String?
     var baselineDiff: BaselineDiff?
+    /// "K/N" when this report holds one shard's groups (`--shard`); nil for a whole run.
+    var shard: String?
     /// Generated, run, skipped (with reasons), disagreeing: stated in every format (optional
     /// only so reports written before it still read; `tally` recomputes it).
     var counts: MatrixCounts?

@@ -122,7 +122,7 @@ struct DriftReportTests {
         let added = try #require(entries.first { $0.category == "log" && $0.change == "line added" })
         #expect(added.cases == ["detail 0", "detail 1"], "one entry although the lines differ per case")
 
-        #expect(report.verdict.flipped.hasPrefix("1 cases: 1 accepted, encrypted -> rejected"))
+        #expect(report.verdict.flipped.hasPrefix("1 case: 1 accepted, encrypted -> rejected"), "\(report.verdict)")
         #expect(report.verdict.action.contains("will be refused"))
     }
 

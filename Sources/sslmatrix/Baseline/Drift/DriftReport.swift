@@ -44,7 +44,7 @@ struct DriftReport: Codable, Sendable {
         let parts = DriftEntry.Category.allCases.compactMap { c -> String? in
             let kinds = summary.entries(c).count
             return kinds == 0 && c != .outcome
-                ? nil : "\(summary.caseCount(c)) \(c.title) (\(UpgradeVerdict.kinds(kinds)))"
+                ? nil : "\(c.title) in \(UpgradeVerdict.cases(summary.caseCount(c))) (\(UpgradeVerdict.kinds(kinds)))"
         }
         return "DRIFT: \(summary.changedCases) of \(compared) cases changed: " + parts.joined(separator: ", ")
     }
@@ -72,7 +72,9 @@ struct DriftReport: Codable, Sendable {
                 continue
             }
             out += [
-                "", "\(category.title): \(summary.caseCount(category)) cases, \(UpgradeVerdict.kinds(entries.count))",
+                "",
+                "\(category.title): \(UpgradeVerdict.cases(summary.caseCount(category))), "
+                    + UpgradeVerdict.kinds(entries.count),
             ]
             for (index, e) in entries.enumerated() {
                 out.append("  \(index + 1). [\(e.side)] \(e.change), \(e.count) case\(e.count == 1 ? "" : "s")")
@@ -116,7 +118,7 @@ struct DriftReport: Codable, Sendable {
             let entries = summary.entries(category)
             if entries.isEmpty { continue }
             out += [
-                "## \(category.title.prefix(1).uppercased() + category.title.dropFirst()): \(summary.caseCount(category)) cases, \(UpgradeVerdict.kinds(entries.count))",
+                "## \(category.title.prefix(1).uppercased() + category.title.dropFirst()): \(UpgradeVerdict.cases(summary.caseCount(category))), \(UpgradeVerdict.kinds(entries.count))",
                 "",
             ]
             for (index, e) in entries.enumerated() {
@@ -182,7 +184,7 @@ struct DriftReport: Codable, Sendable {
             let entries = summary.entries(category)
             if entries.isEmpty { continue }
             out.append(
-                "<h3>\(Self.h(category.title)): \(summary.caseCount(category)) cases, \(UpgradeVerdict.kinds(entries.count))</h3><ol>"
+                "<h3>\(Self.h(category.title)): \(UpgradeVerdict.cases(summary.caseCount(category))), \(UpgradeVerdict.kinds(entries.count))</h3><ol>"
             )
             for e in entries {
                 var item =

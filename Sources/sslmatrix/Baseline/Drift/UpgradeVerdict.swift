@@ -15,18 +15,19 @@ struct UpgradeVerdict: Codable, Sendable {
             flipped = "none: every case is accepted or rejected, encrypted or not, as before" + tlsNote + "."
         } else {
             let parts = flips.map { "\($0.count) \($0.change) [\($0.side)]" }
-            flipped = "\(s.caseCount(.outcome)) cases: " + parts.joined(separator: "; ") + tlsNote + "."
+            flipped = "\(Self.cases(s.caseCount(.outcome))): " + parts.joined(separator: "; ") + tlsNote + "."
         }
         let messages = s.entries(.message), logs = s.entries(.log)
         var wordingParts: [String] = []
         if !messages.isEmpty {
             wordingParts.append(
-                "\(s.caseCount(.message)) cases' client messages (\(Self.kinds(messages.count)): "
+                "client messages in \(Self.cases(s.caseCount(.message))) (\(Self.kinds(messages.count)): "
                     + Self.sides(messages) + ")")
         }
         if !logs.isEmpty {
             wordingParts.append(
-                "\(s.caseCount(.log)) cases' server log lines (\(Self.kinds(logs.count)): " + Self.sides(logs) + ")")
+                "server log lines in \(Self.cases(s.caseCount(.log))) (\(Self.kinds(logs.count)): " + Self.sides(logs)
+                    + ")")
         }
         wording = wordingParts.isEmpty ? "none." : wordingParts.joined(separator: "; ") + "."
 
@@ -59,6 +60,7 @@ struct UpgradeVerdict: Codable, Sendable {
     }
 
     static func kinds(_ n: Int) -> String { n == 1 ? "1 kind" : "\(n) kinds" }
+    static func cases(_ n: Int) -> String { n == 1 ? "1 case" : "\(n) cases" }
 
     /// "libpq 2, server 1": how many kinds each side wrote.
     static func sides(_ entries: [DriftEntry]) -> String {
