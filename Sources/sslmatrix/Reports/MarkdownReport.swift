@@ -47,11 +47,9 @@ enum MarkdownReport {
                     drift.text(), "```",
                 ]
             }
-            guard r.modelKnowsVersion else { continue }
-            let bad = r.results.filter { $0.verdict == .disagree || $0.verdict == .error }
-            if !bad.isEmpty {
-                out += ["", "## Disagreements\(set.runs.count > 1 ? " (\(name))" : "")", ""]
-                for c in bad {
+            for section in ProblemList(r.results, modelKnowsVersion: r.modelKnowsVersion).sections {
+                out += ["", "## \(section.title)\(set.runs.count > 1 ? " (\(name))" : "")", ""]
+                for c in section.results {
                     out += ["### \(c.id)", "", "```", c.differences.joined(separator: "\n"), "```", ""]
                     out += c.rules.map { "- \($0)" }
                     out.append("")

@@ -21,24 +21,11 @@ enum TextReport {
                         + table.columns.map { pad(table.cells[row]?[$0] ?? "-", width) }.joined(separator: " "))
             }
         }
-        let bad = report.results.filter {
-            $0.verdict == .error || ($0.verdict == .disagree && report.modelKnowsVersion)
-        }
         if let drift = report.drift {
             out.append("")
             out.append(drift.text())
         }
-        if !bad.isEmpty {
-            out.append("")
-            out.append("Disagreements (\(bad.count)\(bad.count > show ? ", first \(show)" : "")):")
-            for r in bad.prefix(show) {
-                out.append("")
-                out.append("✘ \(r.id)")
-                r.differences.forEach { out.append(indent($0)) }
-                out.append("  rules:")
-                r.rules.forEach { out.append("    - \($0)") }
-            }
-        }
+        out += ProblemList(report.results, modelKnowsVersion: report.modelKnowsVersion).text(show: show, indent: indent)
         return out.joined(separator: "\n") + "\n"
     }
 

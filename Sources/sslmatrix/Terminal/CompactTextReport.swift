@@ -39,19 +39,9 @@ enum CompactTextReport {
             out.append("")
             out.append(drift.text())
         }
-        let bad = report.results.filter {
-            $0.verdict == .error || ($0.verdict == .disagree && report.modelKnowsVersion)
-        }
-        if !bad.isEmpty {
-            out.append("")
-            out.append("Disagreements (\(bad.count)\(bad.count > show ? ", first \(show)" : "")):")
-            for r in bad.prefix(show) {
-                out.append("")
-                out.append("✘ \(r.id)")
-                r.differences.forEach { out.append(TextReport.indent($0)) }
-                out.append("  rules:")
-                r.rules.forEach { out.append("    - \($0)") }
-            }
+        let problems = ProblemList(report.results, modelKnowsVersion: report.modelKnowsVersion)
+        if !problems.isEmpty {
+            out += problems.text(show: show, indent: TextReport.indent)
             out.append("")
             out.append(style.paint(summary(report), .red))
         }
