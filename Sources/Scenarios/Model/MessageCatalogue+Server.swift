@@ -101,6 +101,11 @@ extension MessageCatalogue {
             "connection authenticated: identity=\"{identity}\" method={method} ({hba_file}:{line})",
             "\(auth) set_authn_id (log_connections)"),
         e(
+            .connectionAuthenticatedNoIdentity, 17,
+            "connection authenticated: user=\"{user}\" method={method} ({hba_file}:{line})",
+            "\(auth) ClientAuthentication (log_connections; 17+ logs it when no method set an authenticated identity, i.e. trust)"
+        ),
+        e(
             .connectionAuthorized, 12,
             "connection authorized: user={user} database={db} application_name={application_name}",
             "src/backend/utils/init/postinit.c PerformAuthentication (assembled from 'connection authorized: user=%s', ' database=%s', ' application_name=%s'; each piece is in the 15.18 binary)",
@@ -122,5 +127,9 @@ extension MessageCatalogue {
         e(
             .acceptSSLEOF, 12, "could not accept SSL connection: EOF detected",
             "\(beOpenSSL) be_tls_open_server SSL_ERROR_SYSCALL with r == 0 (08P01)"),
+        e(
+            .acceptSSLEOF, 18, "could not accept SSL connection: unexpected eof while reading",
+            "\(beOpenSSL) be_tls_open_server SSL_ERROR_SSL with OpenSSL's reason string (08P01): 18 no longer sees the EOF as SSL_ERROR_SYSCALL; seen with the same OpenSSL 3.0 build beside 17 (which still says 'EOF detected'), the commit not pinned here"
+        ),
     ]
 }

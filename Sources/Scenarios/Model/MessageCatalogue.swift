@@ -42,7 +42,7 @@ public enum MessageKey: String, Sendable, Hashable, Codable, CaseIterable {
     case protocolRangeServer, protocolRangeServerDetail
     case serverKeyLoadFailed
     case serverKeyGroupWorldAccess, serverKeyPermissionDetail
-    case connectionReceived, connectionReceivedLocal, connectionAuthenticated
+    case connectionReceived, connectionReceivedLocal, connectionAuthenticated, connectionAuthenticatedNoIdentity
     case connectionAuthorized, connectionAuthorizedSSL
     case hbaMatchedLineDetail, passwordMismatchDetail, noValidSCRAMSecretDetail
     case acceptSSLEOF

@@ -157,6 +157,17 @@ extension Predictor {
             )
             if let fail = checkCertAuth(r, method: r.method, logged: log) { return fail }
         }
+        if identity == nil, server >= 17 {
+            rule(
+                "17+: a method that set no authenticated identity (trust) is logged as 'connection authenticated: user=...' at the end of authentication (auth.c ClientAuthentication, log_connections)"
+            )
+            log.append(
+                "LOG:  "
+                    + msg(
+                        .connectionAuthenticatedNoIdentity,
+                        ["user": s.user, "method": r.method.rawValue, "line": String(hbaLineNumber(r))],
+                        printedBy: .server))
+        }
         if cb == .require, !channelBound {
             rule(
                 "channel_binding=require but the server finished authentication without SCRAM-PLUS (fe-auth.c check_expected_areq AUTH_REQ_OK)"

@@ -103,6 +103,38 @@ struct ModelVersionRuleTests {
         #expect(fatal == (server >= 16 ? "FATAL:  could not load {hba_file}" : "FATAL:  could not load pg_hba.conf"))
     }
 
+    @Test(
+        "server 17+ logs 'connection authenticated' for trust, which sets no identity; 14-16 do not",
+        arguments: [14, 16, 17, 18])
+    func trustIsLoggedFrom17(server: Int) throws {
+        let s = Scenario(
+            server: ServerSide(hba: [HBAEntry(.hostssl, method: .trust)]), client: ClientSide(sslMode: .require),
+            user: "u")
+        let e = Expectation.predict(s, versions: Versions(server: server, libpq: 15))
+        let log = try #require(e.session?.serverLog.map(\.text), "\(e)")
+        // The pg_hba line number is the model's (the harness writes its own lines first).
+        let line = log.first { $0.hasPrefix("LOG:  connection authenticated: user=\"u\" method=trust ({hba_file}:") }
+        #expect((line != nil) == (server >= 17), "\(log)")
+        // It comes after the method and before the session is authorized (auth.c, then postinit.c).
+        if server >= 17, let line {
+            let authorized = try #require(log.firstIndex { $0.contains("connection authorized") })
+            #expect(try #require(log.firstIndex(of: line)) < authorized)
+        }
+    }
+
+    @Test(
+        "a client that closes during the handshake: 'EOF detected' up to 17, OpenSSL's 'unexpected eof while reading' from 18",
+        arguments: [15, 17, 18])
+    func handshakeEOFWording(server: Int) throws {
+        let text = MessageCatalogue.template(.acceptSSLEOF, Versions(server: server, libpq: 15), printedBy: .server)
+            .text
+        #expect(
+            text
+                == (server >= 18
+                    ? "could not accept SSL connection: unexpected eof while reading"
+                    : "could not accept SSL connection: EOF detected"))
+    }
+
     /// verify-full to host 127.0.0.1, certificate with CN db.example.test and only an iPAddress SAN.
     static let ipSAN = Scenario(
         server: ServerSide(names: .sanIP, hba: [HBAEntry(.hostssl, method: .trust)]),

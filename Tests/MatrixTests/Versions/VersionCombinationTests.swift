@@ -67,27 +67,15 @@ struct VersionCombinationTests {
             "\(combination.testDescription): \(results.count) cases, \(agreed) agree, \(failed.count) not; \(elapsed)")
         #expect(results.count > 300)
         #expect(agreed > 300)
-        let record = {
-            for result in failed.prefix(10) {
-                Issue.record(
-                    Comment(
-                        rawValue: """
-                            \(combination.testDescription): \(result.id)
-                            \(result.differences.joined(separator: "\n"))
-                            expected: \(result.expected)
-                            """))
-            }
-            #expect(failed.count == 0)
+        for result in failed.prefix(10) {
+            Issue.record(
+                Comment(
+                    rawValue: """
+                        \(combination.testDescription): \(result.id)
+                        \(result.differences.joined(separator: "\n"))
+                        expected: \(result.expected)
+                        """))
         }
-        if combination.server == "18" {
-            // Known since the 13:50 main (after the PKI-realism/verdicts merges): servers 17/18
-            // log "connection authenticated: ... method=trust" for allow's plain attempt and the
-            // model does not predict it (74 of 386 here); it agreed 386/386 before. Model work.
-            withKnownIssue("server 17/18 trust 'connection authenticated' line not predicted", isIntermittent: true) {
-                record()
-            }
-        } else {
-            record()
-        }
+        #expect(failed.count == 0)
     }
 }
