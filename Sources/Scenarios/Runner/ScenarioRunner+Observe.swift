@@ -14,11 +14,7 @@ extension ScenarioRunner {
     func observe(_ group: RunnableGroup) async throws -> [Observation] {
         let cluster = try await Cluster.create(installation: installation)
         do {
-            let material = try PKI.materialize(
-                group.pki, into: cluster.filesDirectory, serverAccount: cluster.workspace.account)
-            try cluster.configure(Self.resolve(group.settings, files: material.directory))
-            try cluster.setHBA(group.hba)
-            try cluster.setIdent(group.ident)
+            let material = try Self.writeServerFiles(group, to: cluster)
             try await cluster.start()
             try await ServerReset.setUp(group, on: cluster)
             let probe = Probe(cluster: cluster)

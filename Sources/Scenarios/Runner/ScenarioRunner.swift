@@ -97,11 +97,7 @@ public struct ScenarioRunner: Sendable {
             return (runnable.map { errorResult($0, group, "could not create a cluster: \(error)") }, nil)
         }
         do {
-            let material = try PKI.materialize(
-                group.pki, into: cluster.filesDirectory, serverAccount: cluster.workspace.account)
-            try cluster.configure(Self.resolve(group.settings, files: material.directory))
-            try cluster.setHBA(group.hba)
-            try cluster.setIdent(group.ident)
+            let material = try Self.writeServerFiles(group, to: cluster)
             let started: Result<Void, any Error>
             do {
                 try await cluster.start()
@@ -343,6 +339,17 @@ public struct ScenarioRunner: Sendable {
         case .notAttempted(let reason):
             return ObservedSummary(kind: .notAttempted, message: reason)
         }
+    }
+
+    /// The group's side of a fresh cluster before it starts: its certificates and keys, then
+    /// postgresql.conf (file settings pointing into them), pg_hba.conf and pg_ident.conf.
+    static func writeServerFiles(_ group: RunnableGroup, to cluster: Cluster) throws -> PKIMaterial {
+        let material = try PKI.materialize(
+            group.pki, into: cluster.filesDirectory, serverAccount: cluster.workspace.account)
+        try cluster.configure(resolve(group.settings, files: material.directory))
+        try cluster.setHBA(group.hba)
+        try cluster.setIdent(group.ident)
+        return material
     }
 
     static func resolve(_ settings: ServerSettings, files: String) -> ServerSettings {
