@@ -15,17 +15,46 @@ struct IsolatedRun {
     /// PGSSLMATRIX_START for the run: "pg_ctl" exercises `pg_ctl start`, nil the direct spawn.
     let startMethod: String?
 
-    init(startMethod: String? = nil) throws {
+    /// A bindir whose postmaster takes `slowStart` seconds before it really starts, or nil.
+    let bindir: String?
+
+    /// `slowStart`: the run uses a bindir whose `postgres` waits that long before exec'ing
+    /// the real one, so a start-up window (pg_ctl start in flight) is seconds wide on any
+    /// machine instead of the ~100 ms a quiet machine gives, and a test never misses it.
+    init(startMethod: String? = nil, slowStart: Int? = nil) throws {
         self.startMethod = startMethod
         tmp = "/dev/shm/sslm-fault-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: tmp, withIntermediateDirectories: false)
         chmod(tmp, 0o755)
         output = "\(tmp).out"
+        if let slowStart {
+            let real = try Installation.discover().bindir
+            let dir = "\(tmp)/slow-bin"
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: false)
+            // initdb resolves its own symlink and bootstraps with the real postgres; pg_ctl is a
+            // copy, so it looks for postgres beside itself and starts the wrapper.
+            try FileManager.default.createSymbolicLink(atPath: "\(dir)/initdb", withDestinationPath: "\(real)/initdb")
+            try FileManager.default.copyItem(atPath: "\(real)/pg_ctl", toPath: "\(dir)/pg_ctl")
+            let script = """
+                #!/bin/sh
+                case "$1" in -V|--version|-C|--describe-config) exec \(real)/postgres "$@" ;; esac
+                sleep \(slowStart)
+                exec \(real)/postgres "$@"
+
+                """
+            try script.write(toFile: "\(dir)/postgres", atomically: true, encoding: .utf8)
+            for tool in ["pg_ctl", "postgres"] { chmod("\(dir)/\(tool)", 0o755) }
+            chmod(dir, 0o755)
+            bindir = dir
+        } else {
+            bindir = nil
+        }
     }
 
     var environment: [String: String] {
         var extra = ["PGSSLMATRIX_TMPDIR": tmp]
         if let startMethod { extra["PGSSLMATRIX_START"] = startMethod }
+        if let bindir { extra["PGSSLMATRIX_BINDIR"] = bindir }
         return Command.cleanEnvironment(adding: extra)
     }
 

@@ -10,11 +10,11 @@ import Testing
 struct FaultTests {
     @Test("SIGTERM or SIGINT while pg_ctl start is in flight leaks no server", arguments: [SIGTERM, SIGINT])
     func signalDuringPgCtlStart(_ signal: Int32) async throws {
-        // pg_ctl start can be over between two looks on a loaded machine: up to 3 runs to
-        // hit the window (each missed run is stopped and checked too).
+        // The postmaster waits 3 s before it really starts, so pg_ctl start is in flight for
+        // seconds; up to 3 runs in case a run is still missed (each is stopped and checked too).
         var caught = false
         for _ in 0..<3 where !caught {
-            let run = try IsolatedRun(startMethod: "pg_ctl")
+            let run = try IsolatedRun(startMethod: "pg_ctl", slowStart: 3)
             defer { run.remove() }
             let pid = try await run.launch(["cluster", "up"])
             _ = await IsolatedRun.wait(180) { run.pgCtlStartRunning || run.printed.contains("ready") }
