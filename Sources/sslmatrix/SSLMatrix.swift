@@ -72,6 +72,7 @@ struct InstallationOptions: ParsableArguments {
     /// The (server, client) pairs to run: the selected servers (or the defaults) crossed with
     /// the selected clients (default: the system libpq). Errors before anything starts.
     func combinations() throws -> [(Installation, ClientInstallation)] {
+        try checkWorkspace()
         let catalog = try InstallationCatalog.discover(extraBindirs: bindirs)
         var serverList = try servers.map { try catalog.server($0) }
         serverList += try bindirs.map { try Installation(bindir: $0) }
@@ -94,13 +95,20 @@ struct InstallationOptions: ParsableArguments {
     /// The installations to run, after the one environment check (workspace usable by us
     /// and the server account): a problem there is one error, exit 2, before any work.
     func installations() throws -> [Installation] {
+        try checkWorkspace()
+        return try chosenInstallations()
+    }
+
+    /// The one environment check (workspace usable by us and the server account), and the
+    /// note of what a killed run left and was reaped; every way of choosing installations
+    /// goes through it first.
+    func checkWorkspace() throws {
         let workspace = try Workspace.shared()
         if !workspace.reapedAtStart.isEmpty {
             let list = workspace.reapedAtStart.joined(separator: ", ")
             FileHandle.standardError.write(
                 Data("sslmatrix: reaped what killed runs left (servers stopped, directories removed): \(list)\n".utf8))
         }
-        return try chosenInstallations()
     }
 
     private func chosenInstallations() throws -> [Installation] {

@@ -39,7 +39,8 @@ struct ProbeFiguresTests {
                     format:
                         "probe median: TLS accept %.1f ms (connect+queries %.1f ms), TLS reject %.1f ms (log wait %.1f ms)",
                     median(accepted), median(connects), median(rejected), median(waits)))
-            #expect(median(accepted) < 300 && median(rejected) < 300)
+            // The figures are printed, not asserted: speed is judged by `sslmatrix bench` against a
+            // baseline in the same run, never by a threshold that a loaded CI machine crosses.
             let unpaired = Probe(
                 clientDirectory: cluster.workspace.clientDirectory, expectedCluster: cluster.name, log: nil)
             for (label, probe, inFlight) in [
