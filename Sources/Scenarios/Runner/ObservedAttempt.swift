@@ -48,6 +48,8 @@ struct ObservedAttempt: Sendable, Hashable, CustomStringConvertible {
     static let tlsOnlyTexts = [
         "SSL error: ", "SSL SYSCALL error", "server certificate for ", "does not match host name",
         "root certificate file ", "private key file ", "could not load private key", "could not read certificate",
-        "certificate present, but not private key",
+        "certificate present, but not private key", "could not get server's host name from server certificate",
+        "SSL certificate's name entry is missing", "SSL certificate's name contains embedded null",
+        "SSL certificate's address entry is missing",
     ]
 }
