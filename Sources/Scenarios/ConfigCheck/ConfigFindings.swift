@@ -19,32 +19,33 @@ public enum ConfigFindings {
         }
         let where_ = reproduction.hbaPath
 
-        // Plaintext password logins, one finding per line (the first case proves it).
-        var seen = Set<Int>()
-        for c in cases where c.result == .plaintext && passwordMethods.contains(method(c)) {
-            let (number, text) = decided(c)
-            guard seen.insert(number).inserted else { continue }
-            findings.append(
-                ConfigFinding(
-                    severity: .critical, code: "plaintext-password",
-                    message:
-                        "\(where_):\(number) '\(text)': a password (\(method(c))) login is accepted over an unencrypted connection; make it hostssl and add `hostnossl all all all reject` first",
-                    proof: c.proof))
+        /// One finding per pg_hba line that decided a matching case; the first such case proves it.
+        func perDecidingLine(
+            _ matching: (ConfigCheckCase) -> Bool, _ severity: ConfigFinding.Severity, _ code: String,
+            _ message: (ConfigCheckCase, Int, String) -> String
+        ) {
+            var seen = Set<Int>()
+            for c in cases where matching(c) {
+                let (number, text) = decided(c)
+                guard seen.insert(number).inserted else { continue }
+                findings.append(
+                    ConfigFinding(severity: severity, code: code, message: message(c, number, text), proof: c.proof))
+            }
+        }
+        // Plaintext password logins.
+        perDecidingLine(
+            { $0.result == .plaintext && passwordMethods.contains(method($0)) }, .critical, "plaintext-password"
+        ) { c, number, text in
+            "\(where_):\(number) '\(text)': a password (\(method(c))) login is accepted over an unencrypted connection; make it hostssl and add `hostnossl all all all reject` first"
         }
         // Password logins a client makes without verifying the server: the impostor risk.
-        seen = []
-        for c in cases
-        where c.result == .encrypted && c.sslmode == "require" && !c.withRootCertificate
-            && passwordMethods.contains(method(c))
-        {
-            let (number, text) = decided(c)
-            guard seen.insert(number).inserted else { continue }
-            findings.append(
-                ConfigFinding(
-                    severity: .warning, code: "impostor-risk",
-                    message:
-                        "\(where_):\(number) '\(text)': a client with sslmode=require and no root file sends its password to whoever answers (the server is not verified); clients should use sslmode=verify-full with the root certificate, or the line should use cert / clientcert=verify-full",
-                    proof: c.proof))
+        perDecidingLine(
+            {
+                $0.result == .encrypted && $0.sslmode == "require" && !$0.withRootCertificate
+                    && passwordMethods.contains(method($0))
+            }, .warning, "impostor-risk"
+        ) { _, number, text in
+            "\(where_):\(number) '\(text)': a client with sslmode=require and no root file sends its password to whoever answers (the server is not verified); clients should use sslmode=verify-full with the root certificate, or the line should use cert / clientcert=verify-full"
         }
         // No `hostnossl ... reject`.
         let hasReject = hba.contains { $0.type == "hostnossl" && $0.method == "reject" }
@@ -59,19 +60,13 @@ public enum ConfigFindings {
         }
         // clientcert missing where a certificate login is intended.
         if clientCertificateGiven {
-            seen = []
-            for c in cases
-            where c.result == .encrypted && !c.withClientCertificate && method(c) != "cert"
-                && method(c) != "reject" && lines[c.matchedLine ?? c.line]?.options["clientcert"] == nil
-            {
-                let (number, text) = decided(c)
-                guard seen.insert(number).inserted else { continue }
-                findings.append(
-                    ConfigFinding(
-                        severity: .warning, code: "clientcert-missing",
-                        message:
-                            "\(where_):\(number) '\(text)': logins succeed without a client certificate; if certificates are meant to be required, use `cert` or add clientcert=verify-full",
-                        proof: c.proof))
+            perDecidingLine(
+                {
+                    $0.result == .encrypted && !$0.withClientCertificate && method($0) != "cert"
+                        && method($0) != "reject" && lines[$0.matchedLine ?? $0.line]?.options["clientcert"] == nil
+                }, .warning, "clientcert-missing"
+            ) { _, number, text in
+                "\(where_):\(number) '\(text)': logins succeed without a client certificate; if certificates are meant to be required, use `cert` or add clientcert=verify-full"
             }
         }
         // Certificates expiring (each file once).
