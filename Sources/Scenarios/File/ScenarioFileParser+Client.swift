@@ -37,7 +37,8 @@ extension ScenarioFileParser {
                 if text.unicodeScalars.contains("\0") {
                     throw ScenarioFileError.unsafeValue(
                         file: file, line: value.line, context: "'\(value.path)'",
-                        reason: "a NUL would cut the value where libpq reads it as a C string, so libpq would see another value"
+                        reason:
+                            "a NUL would cut the value where libpq reads it as a C string, so libpq would see another value"
                     )
                 }
                 out.fields["raw." + key] = value
@@ -91,7 +92,8 @@ extension ScenarioFileParser {
             let value = try h.word(["127.0.0.1", "none"])
             if transport != "tcp" {
                 throw ScenarioFileError.conflict(
-                    file: file, line: h.line, reason: "hostaddr applies to transport: tcp; remove it for a Unix socket.")
+                    file: file, line: h.line, reason: "hostaddr applies to transport: tcp; remove it for a Unix socket."
+                )
             }
             template.hostaddr = value == "none" ? nil : value
         }
