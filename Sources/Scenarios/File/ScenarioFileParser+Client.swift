@@ -70,7 +70,8 @@ extension ScenarioFileParser {
                 else {
                     throw v.invalid(
                         ConfigGrammar.escaped(n),
-                        expected: "nonexistent:NAME, a plain file name (no '/') that must not exist where the probe runs")
+                        expected:
+                            "nonexistent:NAME, a plain file name (no '/') that must not exist where the probe runs")
                 }
                 return .nonexistent(path)
             default:
