@@ -142,7 +142,9 @@ public enum DriverConformance {
         let line =
             o.serverLog.first { $0.severity == "FATAL" }
             ?? o.serverLog.first { l in !routine.contains { l.message.hasPrefix($0) } }
-        return line.map { generic($0.message) } ?? "(no line of its own)"
+        return line.map { generic($0.message) }
+            ?? (o.sockets.isEmpty
+                ? "nothing reached the server" : "only 'connection received' (the driver opened a socket)")
     }
 
     /// libpq refused the keyword itself ("invalid connection option", "invalid ... value").
