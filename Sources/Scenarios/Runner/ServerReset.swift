@@ -31,14 +31,24 @@ enum ServerReset {
             .joined(separator: "\n")
     }
 
+    /// One `CREATE DATABASE` per database: it cannot run inside the implicit transaction of
+    /// a multi-statement query. `TEMPLATE postgres` copies the extensions just created there.
+    static func databaseSQL(_ group: RunnableGroup) throws -> [String] {
+        try group.databases.map {
+            "CREATE DATABASE \(try SQLQuoting.identifier($0, what: "database name")) TEMPLATE postgres"
+        }
+    }
+
     /// Runs the set-up on a fresh server; a failure reports the redacted statements.
     static func setUp(_ group: RunnableGroup, on cluster: Cluster) async throws {
         let setup = try setupSQL(group)
-        if setup.isEmpty { return }
         do {
-            try await cluster.query(setup)
+            if !setup.isEmpty { try await cluster.query(setup) }
+            for statement in try databaseSQL(group) { try await cluster.query(statement) }
         } catch let ClusterKitError.sqlFailed(_, message) {
-            throw ClusterKitError.sqlFailed(sql: redactedSetupSQL(group), message: message)
+            throw ClusterKitError.sqlFailed(
+                sql: ([redactedSetupSQL(group)] + ((try? databaseSQL(group)) ?? [])).joined(separator: "\n"),
+                message: message)
         }
     }
 
@@ -67,5 +77,6 @@ enum ServerReset {
             """
         let setup = try setupSQL(group)
         _ = try connection.execute(cleanup + (setup.isEmpty ? "" : "\n" + setup))
+        for statement in try databaseSQL(group) { _ = try connection.execute(statement) }
     }
 }
