@@ -21,8 +21,13 @@ public struct ClientTemplate: Sendable, Hashable, Codable {
     }
 
     public var transport: Transport
-    /// The name libpq verifies (`host=`); the route is always `hostaddr=127.0.0.1`.
+    /// The name libpq verifies (`host=`).
     public var host: String
+    /// The address libpq connects to: 127.0.0.1, where the server listens; nil leaves
+    /// `hostaddr` out, so libpq resolves `host` itself (and its error prefix changes).
+    public var hostaddr: String? = "127.0.0.1"
+    /// Keywords a scenario file passed with `raw:` (unchecked, so libpq validates them).
+    public var rawKeywords: [String] = []
     public var dbname: String
     public var user: String
     public var password: String?
@@ -77,7 +82,7 @@ public struct ClientTemplate: Sendable, Hashable, Codable {
         }
         let tcp = transport == .tcp
         return ConnectionParameters(
-            host: tcp ? host : cluster.socketDirectory, hostaddr: tcp ? "127.0.0.1" : nil, port: cluster.port,
+            host: tcp ? host : cluster.socketDirectory, hostaddr: tcp ? hostaddr : nil, port: cluster.port,
             dbname: dbname, user: user, password: password, sslmode: sslmode,
             sslrootcert: try file(sslrootcert), sslcert: try file(sslcert), sslkey: try file(sslkey),
             sslpassword: sslpassword, sslcrl: try file(sslcrl), sslcrldir: try file(sslcrldir),

@@ -223,7 +223,8 @@ public struct ScenarioRunner: Sendable {
             )
         }
         let run = runValues(parameters, cluster, material, probe)
-        let diffs = OutcomeComparison.compare(c.expectation, outcome, run)
+        var diffs = OutcomeComparison.compare(c.expectation, outcome, run)
+        if diffs.isEmpty { diffs += await Self.psqlDifferences(c.expectation, parameters, cluster) }
         return CaseResult(
             id: c.id, group: group.id, verdict: diffs.isEmpty ? .agree : .disagree, differences: diffs,
             expected: Self.describe(c.expectation), rules: c.expectation.rules,

@@ -36,7 +36,15 @@ enum ServerReset {
     /// could keep a state another group made.
     static func statements(_ group: RunnableGroup) throws -> [String] {
         let setup = try setupSQL(group)
-        return setup.isEmpty ? [] : [setup]
+        return (setup.isEmpty ? [] : [setup]) + (try databaseSQL(group))
+    }
+
+    /// One `CREATE DATABASE` per database: it cannot run inside the implicit transaction of
+    /// a multi-statement query. `TEMPLATE postgres` copies the extensions just created there.
+    static func databaseSQL(_ group: RunnableGroup) throws -> [String] {
+        try group.databases.map {
+            "CREATE DATABASE \(try SQLQuoting.identifier($0, what: "database name")) TEMPLATE postgres"
+        }
     }
 
     /// Runs the set-up on a fresh server; a failure reports the redacted statements. With
@@ -65,7 +73,9 @@ enum ServerReset {
             let next = try connection.execute(Cluster.nextTransactionSQL).rows.first?.first ?? nil
             return DatabaseState(statements: statements, nextTransaction: next ?? "")
         } catch let error as PGConnection.ServerError {
-            throw ClusterKitError.sqlFailed(sql: redactedSetupSQL(group), message: error.message)
+            throw ClusterKitError.sqlFailed(
+                sql: ([redactedSetupSQL(group)] + ((try? databaseSQL(group)) ?? [])).joined(separator: "\n"),
+                message: error.message)
         }
     }
 

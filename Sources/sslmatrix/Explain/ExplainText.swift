@@ -96,7 +96,7 @@ struct ExplainText {
         }
         var parts: [String] = []
         if c.transport == .tcp {
-            parts += ["host=\(c.host)", "hostaddr=127.0.0.1", "port={port}"]
+            parts += ["host=\(c.host)"] + (c.hostaddr.map { ["hostaddr=\($0)"] } ?? []) + ["port={port}"]
         } else {
             parts += ["host={socket directory}", "port={port}"]
         }
