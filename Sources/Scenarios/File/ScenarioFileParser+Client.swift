@@ -63,6 +63,17 @@ extension ScenarioFileParser {
             case "missing": return .none
             case "default": return .libpqDefault
             case "system" where key == "sslrootcert": return .literal("system")
+            case let n where n.hasPrefix("nonexistent:"):
+                let path = String(n.dropFirst("nonexistent:".count))
+                guard !path.isEmpty, !path.contains("/"), path != ".", path != "..",
+                    ConfigGrammar.controlCharacter(in: path) == nil
+                else {
+                    throw v.invalid(
+                        ConfigGrammar.escaped(n),
+                        expected:
+                            "nonexistent:NAME, a plain file name (no '/') that must not exist where the probe runs")
+                }
+                return .nonexistent(path)
             default:
                 guard pki.fileNames.contains(name) else {
                     throw ScenarioFileError.undefinedName(

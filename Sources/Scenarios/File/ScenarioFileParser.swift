@@ -12,7 +12,7 @@ struct ScenarioFileParser {
     static let expectKeys = [
         "outcome", "ssl", "protocol", "user", "message", "server_log", "server_log_absent", "client_stderr",
     ]
-    static let queryKeys = ["sql", "result", "error"]
+    static let queryKeys = ["sql", "result", "matches", "error"]
     static let outcomes = ["accepted", "rejected", "server_fails_to_start"]
     static let protocols = ["TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"]
 
@@ -194,7 +194,8 @@ struct ScenarioFileParser {
     }
 
     /// `query: {sql: "SELECT ssl_is_used();", result: t}` (psql -A -t output, exact after the
-    /// trailing newline) or `{sql: ..., error: 'regex'}` (psql's stderr, the SQL failed).
+    /// trailing newline), `{sql: ..., matches: 'regex'}` (the same output, searched), or
+    /// `{sql: ..., error: 'regex'}` (psql's stderr, the SQL failed).
     func parseQuery(_ c: YAMLCursor) throws -> DeclaredExpectation.Query {
         let m = try c.mapping(allowed: Self.queryKeys, required: ["sql"])
         let sql = try m.required("sql").nonEmptyString()
@@ -203,12 +204,15 @@ struct ScenarioFileParser {
                 file: file, line: m.keyLine("sql"), context: "'\(c.path).sql'",
                 reason: "a NUL would cut the statement where psql reads it as a C string")
         }
-        if m.has("result") == m.has("error") {
+        if ["result", "matches", "error"].filter({ m.has($0) }).count != 1 {
             throw ScenarioFileError.missingKey(
-                file: file, line: c.line, key: "result' or 'error",
-                context: "'\(c.path)' (exactly one: the output psql prints, or a regex its error must match)")
+                file: file, line: c.line, key: "result', 'matches' or 'error",
+                context:
+                    "'\(c.path)' (exactly one: the output psql prints, a regex it must match, or a regex its error must match)"
+            )
         }
         return DeclaredExpectation.Query(
-            sql: sql, result: try m["result"]?.string(), error: try m["error"]?.regex())
+            sql: sql, result: try m["result"]?.string(), matches: try m["matches"]?.regex(),
+            error: try m["error"]?.regex())
     }
 }

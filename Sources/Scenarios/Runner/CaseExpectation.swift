@@ -43,10 +43,13 @@ public struct DeclaredExpectation: Sendable, Hashable, Codable {
     public struct Query: Sendable, Hashable, Codable {
         public var sql: String
         public var result: String?
+        /// A regular expression the output must match (^ and $ match at each line, as Perl's /m).
+        public var matches: String?
         public var error: String?
-        public init(sql: String, result: String? = nil, error: String? = nil) {
+        public init(sql: String, result: String? = nil, matches: String? = nil, error: String? = nil) {
             self.sql = sql
             self.result = result
+            self.matches = matches
             self.error = error
         }
     }

@@ -13,6 +13,9 @@ public struct ClientTemplate: Sendable, Hashable, Codable {
         /// This exact value, e.g. `sslrootcert=system` (libpq 16+: the system's trusted roots;
         /// older libpq: a file named `system` in the working directory).
         case literal(String)
+        /// This relative name, which must not exist in the probe's working directory, so
+        /// libpq names it in its message as a user's `sslrootcert=invalid` would be named.
+        case nonexistent(String)
     }
 
     public enum Transport: String, Sendable, Hashable, Codable {
@@ -78,6 +81,12 @@ public struct ClientTemplate: Sendable, Hashable, Codable {
             case .none: return .none
             case .libpqDefault: return .libpqDefault
             case .literal(let value): return .path(value)
+            case .nonexistent(let name):
+                if FileManager.default.fileExists(atPath: name) {
+                    throw ClientTemplateError.nonexistentFileExists(
+                        name: name, directory: FileManager.default.currentDirectoryPath)
+                }
+                return .path(name)
             }
         }
         let tcp = transport == .tcp
@@ -88,5 +97,16 @@ public struct ClientTemplate: Sendable, Hashable, Codable {
             sslpassword: sslpassword, sslcrl: try file(sslcrl), sslcrldir: try file(sslcrldir),
             sslMinProtocolVersion: sslMinProtocolVersion, sslMaxProtocolVersion: sslMaxProtocolVersion,
             channelBinding: channelBinding, applicationName: applicationName, newer: newer)
+    }
+}
+
+/// A client file the scenario says must not exist does exist here.
+public enum ClientTemplateError: Error, CustomStringConvertible {
+    case nonexistentFileExists(name: String, directory: String)
+    public var description: String {
+        switch self {
+        case .nonexistentFileExists(let name, let directory):
+            "'\(name)' is meant not to exist but is in \(directory); run from another directory or remove it"
+        }
     }
 }

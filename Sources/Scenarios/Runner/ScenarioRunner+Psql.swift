@@ -1,4 +1,5 @@
 import ClusterKit
+import Foundation
 
 extension ScenarioRunner {
     /// The checks of a declared case that need the client's own output, which an in-process
@@ -31,6 +32,13 @@ extension ScenarioRunner {
                 if let expected = query.result, r.exitCode != 0 || output != expected {
                     diffs.append(
                         "expected `\(query.sql)` to print \(expected.debugDescription); exit \(r.exitCode.map(String.init) ?? "signal"), printed \(output.debugDescription), stderr: \(OutcomeComparison.trimmed(r.standardError).debugDescription)"
+                    )
+                }
+                if let pattern = query.matches,
+                    try r.exitCode != 0 || !output.contains(Regex(pattern).anchorsMatchLineEndings())
+                {
+                    diffs.append(
+                        "expected `\(query.sql)` to print output matching /\(pattern)/; exit \(r.exitCode.map(String.init) ?? "signal"), printed \(output.debugDescription), stderr: \(OutcomeComparison.trimmed(r.standardError).debugDescription)"
                     )
                 }
                 if let pattern = query.error,

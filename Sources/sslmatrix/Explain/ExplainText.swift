@@ -91,7 +91,7 @@ struct ExplainText {
             case .pki(let name): "<\(name)>"
             case .none: "<a file that does not exist>"
             case .libpqDefault: nil
-            case .literal(let value): value
+            case .literal(let value), .nonexistent(let value): value
             }
         }
         var parts: [String] = []
