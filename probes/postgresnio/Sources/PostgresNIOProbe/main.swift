@@ -1,0 +1,2 @@
+import PostgresNIO
+print("stub")
