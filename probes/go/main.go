@@ -78,9 +78,17 @@ func main() {
 		return
 	}
 	goVersion := runtime.Version()
+	mapping := map[string]interface{}{}
+	for _, row := range probe.table() {
+		if row.Native == "" {
+			mapping[row.Keyword] = nil
+		} else {
+			mapping[row.Keyword] = row.Native
+		}
+	}
 	emit(map[string]interface{}{"protocolVersion": 1, "client": probe.name(), "libraries": nil,
-		"driver": map[string]string{"name": probe.name(), "version": probe.version(), "runtime": "Go " + goVersion,
-			"tls": "Go crypto/tls (" + goVersion + ")"}})
+		"driver": map[string]interface{}{"name": probe.name(), "version": probe.version(), "runtime": "Go " + goVersion,
+			"tls": "Go crypto/tls (" + goVersion + ")", "mapping": mapping}})
 	in := bufio.NewScanner(os.Stdin)
 	in.Buffer(make([]byte, 1<<20), 16<<20)
 	for in.Scan() {

@@ -12,6 +12,7 @@ const (
 	kindNone    = "none"    // no equivalent: unsupported unless the value is one the driver's fixed behaviour satisfies
 	kindSpecial = "special" // handled by the driver's code (hostaddr, protocol versions, 'system' roots)
 	kindIgnored = "harness" // bookkeeping the harness always passes; no effect on the outcome
+	kindRoot    = "root"    // sslrootcert: passed as given; libpq's "system" means the system roots
 )
 
 // mappingRow is one line of a driver's static mapping table: what the driver does with one
@@ -95,6 +96,14 @@ func translate(table []mappingRow, req *request) *translation {
 		switch row.Kind {
 		case kindSetting:
 			t.set(row.Native, value)
+		case kindRoot:
+			// Passed as given (what a missing root file means is the driver's behaviour under
+			// test); only libpq's 'system' becomes Go's own system roots (no file configured).
+			if value == "system" {
+				t.notes = append(t.notes, "sslrootcert=system: not passed, so Go verifies against the system roots")
+			} else {
+				t.set(row.Native, value)
+			}
 		case kindFile:
 			if fileExists(value) {
 				t.set(row.Native, value)

@@ -33,7 +33,7 @@ func (pgxProbe) table() []mappingRow {
 		{"password", "password", kindSetting, "", nil},
 		{"passfile", "passfile", kindSetting, "read when no password is given", nil},
 		{"sslmode", "sslmode", kindSetting, "same words; prefer/allow via Config.Fallbacks; require verifies the chain when sslrootcert is set (no host name)", nil},
-		{"sslrootcert", "sslrootcert", kindFile, "'system' (no such file) is not passed: Go then verifies against the system roots; default ~/.postgresql/root.crt of the passwd home", nil},
+		{"sslrootcert", "sslrootcert", kindRoot, "passed as given; 'system' is not passed, so Go verifies against the system roots; default ~/.postgresql/root.crt of the passwd home", nil},
 		{"sslcert", "sslcert", kindFile, "both sslcert and sslkey or neither", nil},
 		{"sslkey", "sslkey", kindFile, "tls.LoadX509KeyPair: no encrypted keys", nil},
 		{"sslpassword", "", kindNone, "no equivalent in pgconn 1.x (an encrypted key cannot be loaded)", []string{""}},
@@ -89,9 +89,6 @@ func tlsBounds(t *translation) (min, max uint16) {
 func (pgxProbe) attempt(req *request, t *translation) (*report, *driverSection) {
 	if home, ok := req.Environment["HOME"]; ok {
 		os.Setenv("HOME", home)
-	}
-	if t.params["sslrootcert"] == "system" {
-		t.notes = append(t.notes, "sslrootcert=system: not passed, so Go verifies against the system roots")
 	}
 	min, max := tlsBounds(t)
 	conninfo := dsn(t.settings)

@@ -33,7 +33,7 @@ func (pqProbe) table() []mappingRow {
 		{"password", "password", kindSetting, "", nil},
 		{"passfile", "", kindNone, "no equivalent: lib/pq reads only PGPASSFILE or ~/.pgpass (the key would be sent to the server as a setting)", nil},
 		{"sslmode", "sslmode", kindSetting, "disable, require (default), verify-ca, verify-full; prefer and allow are errors", nil},
-		{"sslrootcert", "sslrootcert", kindFile, "'system' (no such file) is not passed: Go then verifies against the system roots", nil},
+		{"sslrootcert", "sslrootcert", kindRoot, "passed as given; 'system' is not passed, so Go verifies against the system roots", nil},
 		{"sslcert", "sslcert", kindFile, "default ~/.postgresql/postgresql.crt of the passwd home", nil},
 		{"sslkey", "sslkey", kindFile, "must be 0600 (or 0640 root-owned); no encrypted keys", nil},
 		{"sslpassword", "", kindNone, "no equivalent in lib/pq 1.10 (an encrypted key cannot be loaded)", []string{""}},
@@ -93,9 +93,6 @@ func (d redirectDialer) DialTimeout(network, address string, timeout time.Durati
 func (pqProbe) attempt(req *request, t *translation) (*report, *driverSection) {
 	if home, ok := req.Environment["HOME"]; ok {
 		os.Setenv("HOME", home)
-	}
-	if t.params["sslrootcert"] == "system" {
-		t.notes = append(t.notes, "sslrootcert=system: not passed, so Go verifies against the system roots")
 	}
 	connector, err := pq.NewConnector(dsn(t.settings))
 	if err != nil {

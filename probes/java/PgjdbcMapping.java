@@ -71,6 +71,17 @@ final class PgjdbcMapping {
         return table;
     }
 
+    /** keyword -> pgJDBC's equivalent (null = none), as the hello's driver.mapping. */
+    static Map<String, Object> helloMapping() {
+        Map<String, Object> mapping = new LinkedHashMap<>();
+        for (String[] row : TABLE) {
+            String name = row[1];
+            boolean known = name == null || !name.matches("[A-Za-z]+") || org.postgresql.PGProperty.forName(name) != null;
+            mapping.put(row[0], name == null || !known ? null : name);
+        }
+        return mapping;
+    }
+
     static String nativeName(String keyword) {
         for (String[] row : TABLE) if (row[0].equals(keyword)) return row[1];
         return null;

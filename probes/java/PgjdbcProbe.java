@@ -108,6 +108,7 @@ public final class PgjdbcProbe {
         driver.put("version", org.postgresql.util.DriverInfo.DRIVER_VERSION);
         driver.put("runtime", runtime);
         driver.put("tls", "JSSE (" + runtime + ")");
+        driver.put("mapping", PgjdbcMapping.helloMapping());
         return driver;
     }
 

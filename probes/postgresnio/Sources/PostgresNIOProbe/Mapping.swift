@@ -48,6 +48,11 @@ enum Mapping {
         .init(keyword: "options", native: "Options.additionalStartupParameters", rule: "sent as a startup parameter"),
     ]
 
+    /// keyword -> PostgresNIO's equivalent (NSNull = none), as the hello's driver.mapping.
+    static var helloMapping: [String: Any] {
+        Dictionary(table.map { ($0.keyword, $0.native.isEmpty ? NSNull() : $0.native as Any) }, uniquingKeysWith: { a, _ in a })
+    }
+
     static var tableJSON: [String: Any] {
         [
             "driver": "postgresnio",

@@ -29,7 +29,7 @@ emit([
     "protocolVersion": 1, "client": "postgresnio", "libraries": NSNull(),
     "driver": [
         "name": "postgresnio", "version": postgresNIOVersion, "runtime": "Swift \(compilerVersion())",
-        "tls": "NIOSSL (BoringSSL, bundled)",
+        "tls": "NIOSSL (BoringSSL, bundled)", "mapping": Mapping.helloMapping,
     ],
 ])
 
