@@ -62,7 +62,8 @@ struct DriverProbeRun {
         }
     }
 
-    static func requestLine(id: String, _ parameters: [(String, String)], home: String, timeout: Double = 10) -> String {
+    static func requestLine(id: String, _ parameters: [(String, String)], home: String, timeout: Double = 10) -> String
+    {
         let object: [String: Any] = [
             "id": id, "parameters": parameters.map { [$0.0, $0.1] }, "environment": ["HOME": home],
             "timeoutSeconds": timeout,

@@ -47,7 +47,8 @@ enum Attempt {
             var configuration = PostgresConnection.Configuration(
                 establishedChannel: opened, tls: tls, username: t.params["user"] ?? "",
                 password: t.params["password"], database: t.params["dbname"])
-            if IPv4Address(host) == nil && !host.contains(":") {
+            var numeric = in_addr()
+            if inet_pton(AF_INET, host, &numeric) != 1 && !host.contains(":") {
                 configuration.options.tlsServerName = host
                 t.passed["tlsServerName"] = host
             }
