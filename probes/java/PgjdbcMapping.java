@@ -134,7 +134,10 @@ final class PgjdbcMapping {
         String urlHost = host.contains(":") ? "[" + host + "]" : host;
         t.url = "jdbc:postgresql://" + urlHost + ":" + port + "/" + PgjdbcProbe.urlPart(dbname);
         t.passed.put("url", t.url);
-        int seconds = (int) Math.max(1, Math.ceil(timeout));
+        // Twice the request's timeout (the parent kills a probe only after 2 x timeout + 5 s): a
+        // JVM's first handshakes on a loaded 2-core machine took longer than 10 s of wall time,
+        // and a spurious "Connection attempt timed out." would be a probe artefact, not pgJDBC's.
+        int seconds = (int) Math.max(1, Math.ceil(2 * timeout));
         t.set("loginTimeout", String.valueOf(seconds));
         t.set("socketTimeout", String.valueOf(seconds));
         t.set(RedirectingSocketFactory.REQUEST, id);

@@ -146,13 +146,13 @@ public final class PgjdbcProbe {
         }
         Future<Map<String, Object>> attempt = WORKERS.submit(() -> attempt(id, translation));
         try {
-            long bound = (long) ((timeout + 3) * 1000);
+            long bound = (long) ((2 * timeout + 3) * 1000);
             Map<String, Object> answered = attempt.get(bound, TimeUnit.MILLISECONDS);
             response.putAll(answered);
             return response;
         } catch (TimeoutException e) {
             attempt.cancel(true);
-            return rejected(response, id, "pgjdbc-probe: no answer from pgJDBC within " + timeout + " s (+3 s)", e,
+            return rejected(response, id, "pgjdbc-probe: no answer from pgJDBC within " + (2 * timeout + 3) + " s", e,
                     translation, true);
         } catch (Exception e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
