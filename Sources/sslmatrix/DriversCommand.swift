@@ -29,6 +29,10 @@ struct DriversCommand: AsyncParsableCommand {
     @Flag(help: "List the registered drivers, whether each is installed, and its setup command; starts nothing.")
     var list = false
 
+    func validate() throws {
+        guard groups >= 1 else { throw ValidationError("--groups must be at least 1 (got \(groups))") }
+    }
+
     func run() async throws {
         do {
             let registry = try DriverRegistry.load()
