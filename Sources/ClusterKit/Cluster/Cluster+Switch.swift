@@ -16,8 +16,8 @@ extension Cluster {
 
     /// Switches a running server to the configuration now written (settings, pg_hba.conf,
     /// pg_ident.conf) with a reload, proves the switch took effect, then runs `then` (SQL
-    /// that sets up the group) on the same connection. Returns only when a new connection
-    /// sees the new configuration.
+    /// that sets up the group) on the same connection and returns its value. Returns only
+    /// when a new connection sees the new configuration.
     ///
     /// Proof: the reload was accepted as a whole (the log analysis of `reload()`: pg_hba.conf,
     /// pg_ident.conf and the SSL context were reloaded), no parameter waits for a restart,
@@ -26,25 +26,22 @@ extension Cluster {
     /// fresh start accepts with a warning, e.g. a hostssl line while ssl is off.) Any doubt
     /// throws `reloadRejected` naming what did not switch; the caller then uses a fresh server.
     ///
-    /// Cost: one SIGHUP and one admin connection. The postmaster logs "received SIGHUP" when
-    /// its handler starts and forks no backend until the handler has finished (reloading
-    /// settings, pg_hba, pg_ident and the SSL context), so a connection opened after that line
-    /// appeared is served by a backend that sees the whole new configuration.
-    public func switchConfiguration(then setup: @escaping @Sendable (PGConnection) throws -> Void) async throws {
+    /// Cost: one SIGHUP, one admin connection and one query. No polling: the signal is
+    /// pending in the postmaster once kill() returns, and the kernel runs its handler on the
+    /// postmaster's next return to user space, so before the postmaster can learn of a
+    /// connection made after that (PostgreSQL <= 15 reloads inside the handler; 16+ sets a
+    /// flag its loop handles before it accepts). The postmaster writes the reload's lines
+    /// (settings, pg_hba, pg_ident, SSL context) itself, before it forks the backend that
+    /// serves this connection. The "received SIGHUP" line is still required in the log; if it
+    /// is missing (a server that logs elsewhere), the switch waits for it as `reload()` does.
+    public func switchConfiguration<T: Sendable>(
+        then setup: @escaping @Sendable (SwitchedServer) throws -> T
+    ) async throws -> T {
         guard isRunning, let pid = Postmaster.readPidFile(dataDirectory: dataDirectory)?.pid,
             Postmaster.isPostmaster(pid: pid, of: dataDirectory)
         else { throw ClusterKitError.clusterNotRunning(name: name) }
         let mark = log.mark()
         kill(pid, SIGHUP)
-        let deadline = ContinuousClock.now + .seconds(10)
-        var pause: UInt64 = 200_000
-        while !log.contains("received SIGHUP", since: mark) {
-            guard ContinuousClock.now < deadline else {
-                throw ClusterKitError.reloadRejected(problems: ["the server did not log 'received SIGHUP' within 10 s"])
-            }
-            try await Task.sleep(nanoseconds: pause)
-            pause = min(pause * 2, 2_000_000)
-        }
         let expected = settings.entries.compactMap { entry -> (String, String)? in
             switch entry.value {
             case .string(let s): return (entry.name, s)
@@ -54,32 +51,68 @@ extension Cluster {
         }
         let parameters = adminParameters()
         let log = self.log
-        try await BlockingWork.run {
+        let attempt: @Sendable () throws -> T? = {
             let connection = PGConnection(parameters: parameters)
             guard connection.isConnected else {
                 throw ClusterKitError.connectionFailed(message: connection.errorMessage)
             }
             // The handler has finished before this backend was forked: its lines are all written.
+            guard log.contains("received SIGHUP", since: mark) else { return nil }
             if let rejected = Cluster.reloadRejection(log.lines(since: mark)) { throw rejected }
-            var problems: [String] = []
-            do {
-                let pending = try connection.execute("SELECT name FROM pg_settings WHERE pending_restart ORDER BY name")
-                problems += pending.rows.compactMap { $0[0] }.map { "\($0) is waiting for a restart" }
-                let errors = try connection.execute(
-                    "SELECT coalesce(name, ''), error FROM pg_file_settings WHERE error IS NOT NULL")
-                problems += errors.rows.map { "\($0[0] ?? ""): \($0[1] ?? "")" }
-                let actual = try connection.execute("SELECT name, setting FROM pg_settings").rows
-                var values: [String: String] = [:]
-                for row in actual { if let n = row[0] { values[n] = row[1] ?? "" } }
-                for (name, value) in expected where values[name.lowercased()] != value {
-                    problems.append("\(name) is '\(values[name.lowercased()] ?? "(unknown)")', not '\(value)'")
-                }
-            } catch let error as PGConnection.ServerError {
-                throw ClusterKitError.sqlFailed(sql: "(verifying a reload)", message: error.message)
-            }
-            if !problems.isEmpty { throw ClusterKitError.reloadRejected(problems: problems) }
-            try setup(connection)
+            let next = try Cluster.verifySwitch(on: connection, expected: expected)
+            return try setup(SwitchedServer(connection: connection, nextTransaction: next))
         }
+        if let value = try await BlockingWork.run(attempt) { return value }
+        let deadline = ContinuousClock.now + .seconds(10)
+        while !log.contains("received SIGHUP", since: mark) {
+            guard ContinuousClock.now < deadline else {
+                throw ClusterKitError.reloadRejected(problems: ["the server did not log 'received SIGHUP' within 10 s"])
+            }
+            try await Task.sleep(nanoseconds: 1_000_000)
+        }
+        guard let value = try await BlockingWork.run(attempt) else {
+            throw ClusterKitError.reloadRejected(problems: ["the server did not log 'received SIGHUP'"])
+        }
+        return value
+    }
+
+    /// The next transaction id to be assigned, read without assigning one: every change to
+    /// the database (a role, an extension, a database, a table) takes an id, so an equal
+    /// value later proves nothing was written in between.
+    public static let nextTransactionSQL = "SELECT txid_snapshot_xmax(txid_current_snapshot())::text"
+
+    /// One query: settings waiting for a restart, postgresql.conf lines in error, the current
+    /// value of every setting the scenario wrote as a string or boolean, and the next
+    /// transaction id (returned).
+    static func verifySwitch(on connection: PGConnection, expected: [(String, String)]) throws -> String? {
+        var problems: [String] = []
+        var next: String? = nil
+        do {
+            let rows = try connection.execute(
+                """
+                SELECT 'pending', name, NULL FROM pg_settings WHERE pending_restart
+                UNION ALL SELECT 'error', coalesce(name, ''), error FROM pg_file_settings WHERE error IS NOT NULL
+                UNION ALL SELECT 'value', name, setting FROM pg_settings
+                UNION ALL SELECT 'next', NULL, (\(nextTransactionSQL.dropFirst("SELECT ".count)))
+                """
+            ).rows
+            var values: [String: String] = [:]
+            for row in rows {
+                switch row[0] {
+                case "pending": problems.append("\(row[1] ?? "") is waiting for a restart")
+                case "error": problems.append("\(row[1] ?? ""): \(row[2] ?? "")")
+                case "next": next = row[2]
+                default: if let name = row[1] { values[name.lowercased()] = row[2] ?? "" }
+                }
+            }
+            for (name, value) in expected where values[name.lowercased()] != value {
+                problems.append("\(name) is '\(values[name.lowercased()] ?? "(unknown)")', not '\(value)'")
+            }
+        } catch let error as PGConnection.ServerError {
+            throw ClusterKitError.sqlFailed(sql: "(verifying a reload)", message: error.message)
+        }
+        if !problems.isEmpty { throw ClusterKitError.reloadRejected(problems: problems) }
+        return next
     }
 
     /// The `reloadRejected` error for a reload's log lines, or nil when it was accepted.
@@ -98,4 +131,11 @@ extension Cluster {
             || (relevant.contains { $0.message.contains("contains errors") } && !problems.isEmpty)
         return rejected ? ClusterKitError.reloadRejected(problems: relevant.map(\.description)) : nil
     }
+}
+
+/// The admin connection of a proven switch, and the next transaction id it read.
+public struct SwitchedServer {
+    public let connection: PGConnection
+    /// nil when the server did not say.
+    public let nextTransaction: String?
 }

@@ -142,8 +142,8 @@ final class PKICache: Sendable {
                 for: spec, issuerFingerprint: try issuerPair?.certificate.sha256Fingerprint(), subjectKey: subjectKey,
                 now: now),
             subject: spec.subject, subjectKey: subjectKey, issuer: issuerPair,
-            notBefore: now.addingTimeInterval(TimeInterval(spec.validity.notBeforeOffset)),
-            notAfter: now.addingTimeInterval(TimeInterval(spec.validity.notAfterOffset)),
+            notBefore: spec.validity.bounds(now: now).notBefore,
+            notAfter: spec.validity.bounds(now: now).notAfter,
             extensions: try spec.extensionLines())
     }
 

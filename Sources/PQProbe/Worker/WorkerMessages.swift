@@ -12,12 +12,18 @@ public struct WorkerHello: Codable, Sendable, Hashable {
     /// "libpq" for pgssl-client-worker; another driver names itself.
     public var client: String
     public var libraries: ClientLibraries?
+    /// A driver probe's identity (docs/driver-probes.md); nil for the libpq worker.
+    public var driver: DriverIdentity?
     public var error: WorkerFailure?
 
-    public init(protocolVersion: Int, client: String, libraries: ClientLibraries?, error: WorkerFailure?) {
+    public init(
+        protocolVersion: Int, client: String, libraries: ClientLibraries?, driver: DriverIdentity? = nil,
+        error: WorkerFailure?
+    ) {
         self.protocolVersion = protocolVersion
         self.client = client
         self.libraries = libraries
+        self.driver = driver
         self.error = error
     }
 }
@@ -53,12 +59,18 @@ public struct WorkerResponse: Codable, Sendable, Hashable {
     public var error: WorkerFailure?
     /// What the worker mapped after this request (catches a library loaded late).
     public var libraries: ClientLibraries?
+    /// A driver probe's account of what it handed its driver (nil for the libpq worker).
+    public var driver: DriverCaseDetail?
 
-    public init(id: String, report: ConnectionReport?, error: WorkerFailure?, libraries: ClientLibraries?) {
+    public init(
+        id: String, report: ConnectionReport?, error: WorkerFailure?, libraries: ClientLibraries?,
+        driver: DriverCaseDetail? = nil
+    ) {
         self.id = id
         self.report = report
         self.error = error
         self.libraries = libraries
+        self.driver = driver
     }
 }
 

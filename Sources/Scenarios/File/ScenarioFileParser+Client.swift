@@ -15,14 +15,35 @@ extension ScenarioFileParser {
     static let clientKeys = [
         "transport", "host", "dbname", "user", "password", "sslmode", "sslrootcert", "sslcert", "sslkey",
         "sslpassword", "sslcrl", "sslcrldir", "ssl_min_protocol_version", "ssl_max_protocol_version",
-        "channel_binding", "sslcertmode", "require_auth", "sslnegotiation",
+        "channel_binding", "sslcertmode", "require_auth", "sslnegotiation", "hostaddr", "raw",
+    ]
+    /// Keywords `raw:` may hand to libpq unchecked: the ones whose values libpq validates
+    /// itself, so a file can test that validation ("invalid sslmode value", ...). File
+    /// keywords stay out: a raw path could reach the machine's own files.
+    static let rawKeys = [
+        "sslmode", "ssl_min_protocol_version", "ssl_max_protocol_version", "channel_binding", "sslcertmode",
+        "require_auth", "sslnegotiation",
     ]
     static let sslModes = ["disable", "allow", "prefer", "require", "verify-ca", "verify-full"]
 
     func clientFields(_ c: YAMLCursor) throws -> ClientFields {
         let m = try c.mapping(allowed: Self.clientKeys)
         var out = ClientFields()
-        for (key, value, _) in m.entries where !value.isNull { out.fields[key] = value }
+        for (key, value, _) in m.entries where !value.isNull && key != "raw" { out.fields[key] = value }
+        if let raw = m["raw"] {
+            let r = try raw.mapping(allowed: Self.rawKeys)
+            for (key, value, _) in r.entries {
+                let text = try value.string()
+                if text.unicodeScalars.contains("\0") {
+                    throw ScenarioFileError.unsafeValue(
+                        file: file, line: value.line, context: "'\(value.path)'",
+                        reason:
+                            "a NUL would cut the value where libpq reads it as a C string, so libpq would see another value"
+                    )
+                }
+                out.fields["raw." + key] = value
+            }
+        }
         return out
     }
 
@@ -42,6 +63,17 @@ extension ScenarioFileParser {
             case "missing": return .none
             case "default": return .libpqDefault
             case "system" where key == "sslrootcert": return .literal("system")
+            case let n where n.hasPrefix("nonexistent:"):
+                let path = String(n.dropFirst("nonexistent:".count))
+                guard !path.isEmpty, !path.contains("/"), path != ".", path != "..",
+                    ConfigGrammar.controlCharacter(in: path) == nil
+                else {
+                    throw v.invalid(
+                        ConfigGrammar.escaped(n),
+                        expected:
+                            "nonexistent:NAME, a plain file name (no '/') that must not exist where the probe runs")
+                }
+                return .nonexistent(path)
             default:
                 guard pki.fileNames.contains(name) else {
                     throw ScenarioFileError.undefinedName(
@@ -67,6 +99,29 @@ extension ScenarioFileParser {
         template.newer = NewerClientOptions(
             sslcertmode: try f["sslcertmode"]?.nonEmptyString(), requireAuth: try f["require_auth"]?.nonEmptyString(),
             sslnegotiation: try f["sslnegotiation"]?.nonEmptyString())
+        if let h = f["hostaddr"] {
+            let value = try h.word(["127.0.0.1", "none"])
+            if transport != "tcp" {
+                throw ScenarioFileError.conflict(
+                    file: file, line: h.line, reason: "hostaddr applies to transport: tcp; remove it for a Unix socket."
+                )
+            }
+            template.hostaddr = value == "none" ? nil : value
+        }
+        // `raw:` values go to libpq as written, over the checked keys of the same name.
+        for key in Self.rawKeys {
+            guard let value = try f["raw." + key]?.string() else { continue }
+            switch key {
+            case "sslmode": template.sslmode = value
+            case "ssl_min_protocol_version": template.sslMinProtocolVersion = value
+            case "ssl_max_protocol_version": template.sslMaxProtocolVersion = value
+            case "channel_binding": template.channelBinding = value
+            case "sslcertmode": template.newer.sslcertmode = value
+            case "require_auth": template.newer.requireAuth = value
+            default: template.newer.sslnegotiation = value
+            }
+            template.rawKeywords.append(key)
+        }
         return template
     }
 }

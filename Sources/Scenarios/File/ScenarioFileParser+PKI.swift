@@ -19,15 +19,21 @@ struct ParsedPKI {
 extension ScenarioFileParser {
     static let pkiKeys = ["certificates", "crls", "files"]
     static let certificateKeys = [
-        "name", "cn", "subject", "issuer", "ca", "pathlen", "san", "validity", "key", "purpose",
+        "name", "cn", "subject", "issuer", "ca", "pathlen", "san", "validity", "key", "purpose", "key_usage",
+        "extended_key_usage",
     ]
     static let crlKeys = ["name", "issuer", "revoke", "expired"]
     static let fileKeys = ["name", "contains", "key", "owner", "mode", "encrypted", "encoding", "format"]
     static let keyTypes: [String: KeyAlgorithm] = [
         "ec": .ecP256, "ec-p256": .ecP256, "ec-p384": .ecP384, "rsa2048": .rsa2048, "rsa3072": .rsa3072,
-        "rsa4096": .rsa4096, "ed25519": .ed25519,
+        "rsa4096": .rsa4096, "ed25519": .ed25519, "rsa-pss": .rsaPSS(bits: 2048), "rsa-pss2048": .rsaPSS(bits: 2048),
+        "rsa-pss3072": .rsaPSS(bits: 3072),
     ]
-    static let keyTypeNames = ["ec", "ec-p256", "ec-p384", "rsa2048", "rsa3072", "rsa4096", "ed25519"]
+    /// Every key type ClusterKit's `KeyAlgorithm` can make.
+    static let keyTypeNames = [
+        "ec", "ec-p256", "ec-p384", "rsa2048", "rsa3072", "rsa4096", "ed25519", "rsa-pss", "rsa-pss2048",
+        "rsa-pss3072",
+    ]
 
     func parsePKI(_ c: YAMLCursor) throws -> ParsedPKI {
         let m = try c.mapping(allowed: Self.pkiKeys)
@@ -163,7 +169,39 @@ extension ScenarioFileParser {
                 file: file, line: m.keyLine("purpose"),
                 reason: "purpose applies to leaf certificates; a CA has none. Remove it.")
         }
+        if m.has("purpose") && m.has("extended_key_usage") {
+            throw ScenarioFileError.conflict(
+                file: file, line: m.keyLine("extended_key_usage"),
+                reason:
+                    "certificate '\(name)' has both 'purpose' and 'extended_key_usage'; purpose is shorthand for the extendedKeyUsage list, so give one of them."
+            )
+        }
+        if let list = m["key_usage"] {
+            spec.keyUsage = try usageList(list, KeyUsage.allCases.map(\.rawValue))?.map { KeyUsage(rawValue: $0)! }
+        }
+        if let list = m["extended_key_usage"] {
+            spec.extendedKeyUsage = try usageList(list, ExtendedKeyUsage.allCases.map(\.rawValue))?.map {
+                ExtendedKeyUsage(rawValue: $0)!
+            }
+        }
         return ParsedCertificate(spec: spec, key: key)
+    }
+
+    /// `[digitalSignature, keyEncipherment]`: the extension with exactly these bits (in
+    /// OpenSSL's names); `none` leaves the extension out of the certificate altogether.
+    private func usageList(_ c: YAMLCursor, _ allowed: [String]) throws -> [String]? {
+        if case .scalar = c.node, try c.word(["none"] + allowed) == "none" { return nil }
+        let items = c.node.sequence != nil ? try c.list() : [c]
+        if items.isEmpty { throw c.wrongType("a non-empty list of \(allowed.joined(separator: ", ")), or none") }
+        var out: [String] = []
+        for item in items {
+            let word = try item.word(allowed)
+            if out.contains(word) {
+                throw ScenarioFileError.duplicateName(file: file, line: item.line, kind: "usage", name: word)
+            }
+            out.append(word)
+        }
+        return out
     }
 
     static func keyTypeName(_ a: KeyAlgorithm) -> String {
@@ -221,13 +259,47 @@ extension ScenarioFileParser {
             default: return .notYetValid
             }
         }
-        let m = try c.mapping(allowed: ["days"], required: ["days"])
+        let m = try c.mapping(allowed: ["days", "not_before", "not_after"])
+        if m.has("not_before") || m.has("not_after") {
+            if m.has("days") {
+                throw ScenarioFileError.conflict(
+                    file: file, line: m.keyLine("days"),
+                    reason:
+                        "validity has both 'days' (relative to the run) and fixed times; use days, or not_before and not_after."
+                )
+            }
+            let notBefore = try m.required("not_before")
+            let notAfter = try m.required("not_after")
+            let from = try fixedTime(notBefore)
+            let until = try fixedTime(notAfter)
+            if until <= from {
+                throw notAfter.invalid(try notAfter.string(), expected: "a time after not_before")
+            }
+            return Validity(notBeforeOffset: 0, notAfterOffset: 0, fixedNotBefore: from, fixedNotAfter: until)
+        }
         let days = try m.required("days").int(in: -36_500...36_500)
         if days <= 0 {
             throw try m.required("days").invalid(
                 String(days), expected: "a positive number of days (use validity: expired for an expired certificate)")
         }
         return .current(days: days)
+    }
+
+    /// `2020-01-01T00:00:00Z` (RFC 3339, UTC, whole seconds): seconds since 1970, within
+    /// what an X.509 time can hold (years 1950-9999).
+    private func fixedTime(_ c: YAMLCursor) throws -> Int64 {
+        let text = try c.string()
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        guard text.count == 20, text.hasSuffix("Z"), let date = formatter.date(from: text) else {
+            throw c.invalid(text, expected: "a UTC time such as 2020-01-01T00:00:00Z")
+        }
+        let seconds = date.timeIntervalSince1970
+        guard seconds >= -631_152_000, seconds < 253_402_300_800 else {
+            throw ScenarioFileError.outOfRange(
+                file: file, line: c.line, context: "'\(c.path)'", value: text, range: "1950-01-01 to 9999-12-31")
+        }
+        return Int64(seconds)
     }
 
     private func parseFile(

@@ -56,4 +56,23 @@ extension ScenarioFileParser {
                 reason: "names starting with pg_ are reserved for PostgreSQL's own roles")
         }
     }
+
+    /// A database the cluster creates (`server.databases`): quoted like a role name, and
+    /// never one initdb made (the file's cases may connect to those, not create them).
+    func checkDatabase(_ name: String, at c: YAMLCursor) throws {
+        try c.checkedForServer {
+            _ = try SQLQuoting.identifier(name, what: "database name")
+            try ConfigGrammar.checkNoControlCharacters(name, file: .hba, field: "database name")
+        }
+        if ["postgres", "template0", "template1"].contains(name.lowercased()) {
+            throw ScenarioFileError.reservedName(
+                file: file, line: c.line, kind: "database", name: name,
+                reason: "initdb creates it already; connect to it without listing it")
+        }
+        if ["all", "sameuser", "samerole", "samegroup", "replication"].contains(name) {
+            throw ScenarioFileError.reservedName(
+                file: file, line: c.line, kind: "database", name: name,
+                reason: "pg_hba.conf reads it as a keyword, so no hba line could name this database")
+        }
+    }
 }

@@ -9,12 +9,14 @@ struct ParsedServer {
     var ident: [IdentMapEntry] = []
     var roles: [RoleSpec] = []
     var extensions: [String] = []
+    /// Databases to create (the cases connect to them with `dbname`).
+    var databases: [String] = []
     /// PKI files the settings name (`pki:NAME`): owned by the server account by default.
     var referencedFiles: Set<String> = []
 }
 
 extension ScenarioFileParser {
-    static let serverKeys = ["settings", "hba", "ident", "roles", "extensions"]
+    static let serverKeys = ["settings", "hba", "ident", "roles", "extensions", "databases"]
     static let hbaKeys = ["type", "database", "user", "address", "method", "options"]
     static let identKeys = ["map", "system_user", "database_user"]
     static let roleKeys = ["name", "password", "password_encryption"]
@@ -70,6 +72,14 @@ extension ScenarioFileParser {
                 throw item.invalid(name, expected: "an extension name such as sslinfo")
             }
             server.extensions.append(name)
+        }
+        for item in try m["databases"]?.list() ?? [] {
+            let name = try item.nonEmptyString()
+            try checkDatabase(name, at: item)
+            if server.databases.contains(name) {
+                throw ScenarioFileError.duplicateName(file: file, line: item.line, kind: "database", name: name)
+            }
+            server.databases.append(name)
         }
         return server
     }

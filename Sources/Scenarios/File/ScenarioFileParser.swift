@@ -8,8 +8,11 @@ struct ScenarioFileParser {
 
     static let topKeys = ["description", "pki", "client_defaults", "server", "cases", "groups"]
     static let groupKeys = ["name", "description", "pki", "client_defaults", "server", "cases"]
-    static let caseKeys = ["name", "client", "expect", "skip"]
-    static let expectKeys = ["outcome", "ssl", "protocol", "user", "message", "server_log"]
+    static let caseKeys = ["name", "description", "client", "expect", "skip", "query"]
+    static let expectKeys = [
+        "outcome", "ssl", "protocol", "user", "message", "server_log", "server_log_absent", "client_stderr",
+    ]
+    static let queryKeys = ["sql", "result", "matches", "error"]
     static let outcomes = ["accepted", "rejected", "server_fails_to_start"]
     static let protocols = ["TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"]
 
@@ -92,10 +95,12 @@ struct ScenarioFileParser {
             }
             cases.append(spec)
         }
-        return RunnableGroup(
+        var group = RunnableGroup(
             id: id, pki: pki.spec, settings: server.settings, hba: server.hba, ident: server.ident,
             roles: server.roles, extensions: server.extensions,
             startExpectation: startExpectation.map { .declared($0.0) }, cases: cases)
+        group.databases = server.databases
+        return group
     }
 
     func parseCase(
@@ -104,7 +109,18 @@ struct ScenarioFileParser {
         let m = try item.mapping(allowed: Self.caseKeys, required: ["name", "expect"])
         let name = try m.required("name").nonEmptyString()
         let expectCursor = try m.required("expect")
-        let expected = try parseExpect(expectCursor)
+        var expected = try parseExpect(expectCursor)
+        if let q = m["query"] {
+            if expected.kind != .accepted {
+                throw ScenarioFileError.conflict(
+                    file: file, line: m.keyLine("query"),
+                    reason:
+                        "'query' runs SQL in an accepted session; this case expects \(expected.kind.rawValue). Remove query, or expect accepted."
+                )
+            }
+            expected.query = try parseQuery(q)
+        }
+        let caseDescription = try m["description"]?.nonEmptyString()
         var fields = defaults
         if let client = m["client"] { fields.merge(try clientFields(client)) }
         let template: ClientTemplate
@@ -114,9 +130,10 @@ struct ScenarioFileParser {
             template = try clientTemplate(fields, at: m["client"] ?? item, pki: pki)
         }
         let skip = try m["skip"]?.nonEmptyString()
+        var labels = ["sslmode": template.sslmode, "file": (file as NSString).lastPathComponent]
+        if let caseDescription { labels["description"] = caseDescription }
         let spec = CaseSpec(
-            id: name, client: template, expectation: .declared(expected), skipReason: skip,
-            labels: ["sslmode": template.sslmode, "file": (file as NSString).lastPathComponent])
+            id: name, client: template, expectation: .declared(expected), skipReason: skip, labels: labels)
         return (spec, expected, expectCursor)
     }
 
@@ -160,9 +177,42 @@ struct ScenarioFileParser {
                 )
             }
         }
-        return DeclaredExpectation(
+        if kind != .accepted && m.has("client_stderr") {
+            throw ScenarioFileError.conflict(
+                file: file, line: m.keyLine("client_stderr"),
+                reason:
+                    "client_stderr: empty checks an accepted connection printed nothing; a \(kind.rawValue) case says what it printed with 'message'. Remove it."
+            )
+        }
+        var declared = DeclaredExpectation(
             kind: kind, ssl: try m["ssl"]?.bool(), protocol: try m["protocol"]?.word(Self.protocols),
             user: try m["user"]?.nonEmptyString(), message: try m["message"]?.regex(),
             serverLog: try m["server_log"]?.regex(), source: c.source)
+        declared.serverLogAbsent = try m["server_log_absent"]?.regex()
+        declared.clientStderrEmpty = try m["client_stderr"].map { try $0.word(["empty"]) == "empty" } ?? false
+        return declared
+    }
+
+    /// `query: {sql: "SELECT ssl_is_used();", result: t}` (psql -A -t output, exact after the
+    /// trailing newline), `{sql: ..., matches: 'regex'}` (the same output, searched), or
+    /// `{sql: ..., error: 'regex'}` (psql's stderr, the SQL failed).
+    func parseQuery(_ c: YAMLCursor) throws -> DeclaredExpectation.Query {
+        let m = try c.mapping(allowed: Self.queryKeys, required: ["sql"])
+        let sql = try m.required("sql").nonEmptyString()
+        if sql.unicodeScalars.contains("\0") {
+            throw ScenarioFileError.unsafeValue(
+                file: file, line: m.keyLine("sql"), context: "'\(c.path).sql'",
+                reason: "a NUL would cut the statement where psql reads it as a C string")
+        }
+        if ["result", "matches", "error"].filter({ m.has($0) }).count != 1 {
+            throw ScenarioFileError.missingKey(
+                file: file, line: c.line, key: "result', 'matches' or 'error",
+                context:
+                    "'\(c.path)' (exactly one: the output psql prints, a regex it must match, or a regex its error must match)"
+            )
+        }
+        return DeclaredExpectation.Query(
+            sql: sql, result: try m["result"]?.string(), matches: try m["matches"]?.regex(),
+            error: try m["error"]?.regex())
     }
 }

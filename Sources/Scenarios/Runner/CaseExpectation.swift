@@ -30,6 +30,32 @@ public struct DeclaredExpectation: Sendable, Hashable, Codable {
     public var message: String?
     /// Regular expression searched in the server log lines of this attempt.
     public var serverLog: String?
+    /// Regular expression that no server log line of this case may match (PostgreSQL's
+    /// `log_unlike`, e.g. "connection authenticated" after a failed login).
+    public var serverLogAbsent: String?
+    /// An accepted connection made by psql with the same parameters prints nothing on
+    /// stderr (PostgreSQL's `connect_ok`: no warning, no notice).
+    public var clientStderrEmpty = false
+    /// SQL run by psql with the same parameters in an accepted session, and what it prints.
+    public var query: Query?
+
+    /// What `query:` asks: psql -A -t output, or a regex its error must match.
+    public struct Query: Sendable, Hashable, Codable {
+        public var sql: String
+        public var result: String?
+        /// A regular expression the output must match (^ and $ match at each line, as Perl's /m).
+        public var matches: String?
+        public var error: String?
+        public init(sql: String, result: String? = nil, matches: String? = nil, error: String? = nil) {
+            self.sql = sql
+            self.result = result
+            self.matches = matches
+            self.error = error
+        }
+    }
+
+    /// Whether the case needs a psql run beside the probe.
+    public var needsPsql: Bool { clientStderrEmpty || query != nil }
     /// "file.yaml:12" for reports.
     public var source: String?
 

@@ -24,6 +24,10 @@ public struct CaseResult: Sendable, Codable {
     public let observed: ObservedSummary?
     /// Dimension values for report tables ("sslmode", "hba", "chain", "trust").
     public var labels: [String: String] = [:]
+    /// A driver run only: how this case differs from libpq (nil: it agrees).
+    public var deviation: DriverDeviation? = nil
+    /// A driver run only: what the probe handed its driver and what it could not translate.
+    public var driver: DriverCaseDetail? = nil
 
     public init(
         id: String, group: String, verdict: Verdict, differences: [String], expected: String,

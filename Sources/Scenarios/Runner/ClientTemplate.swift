@@ -13,6 +13,9 @@ public struct ClientTemplate: Sendable, Hashable, Codable {
         /// This exact value, e.g. `sslrootcert=system` (libpq 16+: the system's trusted roots;
         /// older libpq: a file named `system` in the working directory).
         case literal(String)
+        /// This relative name, which must not exist in the probe's working directory, so
+        /// libpq names it in its message as a user's `sslrootcert=invalid` would be named.
+        case nonexistent(String)
     }
 
     public enum Transport: String, Sendable, Hashable, Codable {
@@ -21,8 +24,13 @@ public struct ClientTemplate: Sendable, Hashable, Codable {
     }
 
     public var transport: Transport
-    /// The name libpq verifies (`host=`); the route is always `hostaddr=127.0.0.1`.
+    /// The name libpq verifies (`host=`).
     public var host: String
+    /// The address libpq connects to: 127.0.0.1, where the server listens; nil leaves
+    /// `hostaddr` out, so libpq resolves `host` itself (and its error prefix changes).
+    public var hostaddr: String? = "127.0.0.1"
+    /// Keywords a scenario file passed with `raw:` (unchecked, so libpq validates them).
+    public var rawKeywords: [String] = []
     public var dbname: String
     public var user: String
     public var password: String?
@@ -73,15 +81,32 @@ public struct ClientTemplate: Sendable, Hashable, Codable {
             case .none: return .none
             case .libpqDefault: return .libpqDefault
             case .literal(let value): return .path(value)
+            case .nonexistent(let name):
+                if FileManager.default.fileExists(atPath: name) {
+                    throw ClientTemplateError.nonexistentFileExists(
+                        name: name, directory: FileManager.default.currentDirectoryPath)
+                }
+                return .path(name)
             }
         }
         let tcp = transport == .tcp
         return ConnectionParameters(
-            host: tcp ? host : cluster.socketDirectory, hostaddr: tcp ? "127.0.0.1" : nil, port: cluster.port,
+            host: tcp ? host : cluster.socketDirectory, hostaddr: tcp ? hostaddr : nil, port: cluster.port,
             dbname: dbname, user: user, password: password, sslmode: sslmode,
             sslrootcert: try file(sslrootcert), sslcert: try file(sslcert), sslkey: try file(sslkey),
             sslpassword: sslpassword, sslcrl: try file(sslcrl), sslcrldir: try file(sslcrldir),
             sslMinProtocolVersion: sslMinProtocolVersion, sslMaxProtocolVersion: sslMaxProtocolVersion,
             channelBinding: channelBinding, applicationName: applicationName, newer: newer)
+    }
+}
+
+/// A client file the scenario says must not exist does exist here.
+public enum ClientTemplateError: Error, CustomStringConvertible {
+    case nonexistentFileExists(name: String, directory: String)
+    public var description: String {
+        switch self {
+        case .nonexistentFileExists(let name, let directory):
+            "'\(name)' is meant not to exist but is in \(directory); run from another directory or remove it"
+        }
     }
 }

@@ -58,6 +58,14 @@ enum OutcomeComparison {
                 )
             }
         }
+        if let pattern = d.serverLogAbsent {
+            let matching = outcome.serverLog.map(\.description).filter { search(pattern, in: $0) }
+            if !matching.isEmpty {
+                diffs.append(
+                    "expected no server log line matching /\(pattern)/; observed:\n\(indent(matching.joined(separator: "\n")))"
+                )
+            }
+        }
         return diffs
     }
 

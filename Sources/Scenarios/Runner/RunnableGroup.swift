@@ -16,6 +16,9 @@ public struct RunnableGroup: Sendable {
     public var ident: [IdentMapEntry]
     public var roles: [RoleSpec]
     public var extensions: [String]
+    /// Databases created after the roles and extensions, from the `postgres` database as
+    /// template, so each holds the group's extensions too (sslinfo where the cases connect).
+    public var databases: [String] = []
     /// When set, the server is expected not to start (or to refuse this configuration).
     public var startExpectation: CaseExpectation?
     public var cases: [CaseSpec]

@@ -38,11 +38,14 @@ extension ScenarioRunner {
     ) async -> ([(Int, [CaseResult])], ReuseStatistics) {
         var out: [(Int, [CaseResult])] = []
         var statistics = ReuseStatistics()
-        var server: (cluster: Cluster, key: String)? = nil
+        var server: (kept: KeptServer, key: String)? = nil
         while let index = await queue.next(preferring: server?.key) {
             let clock = GroupClock()
             let started = ContinuousClock.now
-            defer { statistics.groupOverheadMilliseconds.append(clock.overhead(since: started)) }
+            defer {
+                statistics.groupOverheadMilliseconds.append(clock.overhead(since: started))
+                statistics.phaseMilliseconds.merge(clock.phases, uniquingKeysWith: +)
+            }
             let group = groups[index]
             let key = keys[index]
             let (skipped, runnable) = split(group)
@@ -50,19 +53,25 @@ extension ScenarioRunner {
             var results: [CaseResult]? = nil
             if let current = server, let key, key == current.key {
                 do {
-                    results = try await GroupClock.$current.withValue(clock) {
-                        try await runSwitched(group, runnable, on: current.cluster, tick: tick)
+                    let (switched, state) = try await GroupClock.$current.withValue(clock) {
+                        try await runSwitched(group, runnable, on: current.kept, tick: tick)
                     }
+                    results = switched
+                    server?.kept.state = state
                     statistics.switches += 1
                 } catch {
                     let reason = "group \(group.id): switching a running server failed, using a fresh one: \(error)"
                     statistics.fallbacks.append(reason)
                     note?(reason)
-                    await current.cluster.destroy()
+                    await GroupClock.$current.withValue(clock) {
+                        await GroupClock.phase("destroy") { await current.kept.cluster.destroy() }
+                    }
                     server = nil
                 }
             } else if let current = server {
-                await current.cluster.destroy()
+                await GroupClock.$current.withValue(clock) {
+                    await GroupClock.phase("destroy") { await current.kept.cluster.destroy() }
+                }
                 server = nil
             }
             if results == nil {
@@ -77,11 +86,12 @@ extension ScenarioRunner {
         }
         if let current = server {
             let stopping = ContinuousClock.now
-            await current.cluster.destroy()
+            await current.kept.cluster.destroy()
             // The last server's stop belongs to the last group of this lane.
+            let stop = GroupClock.milliseconds(ContinuousClock.now - stopping)
+            statistics.phaseMilliseconds["destroy", default: 0] += stop
             if !statistics.groupOverheadMilliseconds.isEmpty {
-                statistics.groupOverheadMilliseconds[statistics.groupOverheadMilliseconds.count - 1] +=
-                    GroupClock.milliseconds(ContinuousClock.now - stopping)
+                statistics.groupOverheadMilliseconds[statistics.groupOverheadMilliseconds.count - 1] += stop
             }
         }
         return (out, statistics)

@@ -83,24 +83,24 @@ public struct ScenarioRunner: Sendable {
     }
 
     /// Runs `runnable` on a new cluster. With `keep`, a cluster that started and was set up
-    /// is returned running (for the next group) instead of destroyed.
+    /// is returned running (for the next group) instead of destroyed, with its database state.
     func runFresh(
         _ group: RunnableGroup, _ runnable: [CaseSpec], keep: Bool, tick: @escaping @Sendable (Int) -> Void
-    ) async -> ([CaseResult], Cluster?) {
+    ) async -> ([CaseResult], KeptServer?) {
         var results: [CaseResult] = []
         if runnable.isEmpty { return (results, nil) }
         let cluster: Cluster
         do {
-            cluster = try await Cluster.create(installation: installation)
+            cluster = try await GroupClock.phase("create") { try await Cluster.create(installation: installation) }
         } catch {
             tick(runnable.count)
             return (runnable.map { errorResult($0, group, "could not create a cluster: \(error)") }, nil)
         }
         do {
-            let material = try Self.writeServerFiles(group, to: cluster)
+            let material = try GroupClock.phase("files") { try Self.writeServerFiles(group, to: cluster) }
             let started: Result<Void, any Error>
             do {
-                try await cluster.start()
+                try await GroupClock.phase("start") { try await cluster.start() }
                 started = .success(())
             } catch {
                 started = .failure(error)
@@ -116,38 +116,50 @@ public struct ScenarioRunner: Sendable {
                 await cluster.destroy()
                 return (results + runnable.map { errorResult($0, group, "the server did not start: \(error)") }, nil)
             }
-            try await ServerReset.setUp(group, on: cluster)
+            let state = try await GroupClock.phase("setup") {
+                try await ServerReset.setUp(group, on: cluster, record: keep)
+            }
             let mark = cluster.log.mark()
             let probed = await GroupClock.probing { await probeAll(runnable, group, cluster, material, tick: tick) }
             let marked = ServerDeath.mark(probed, cluster, since: mark)
             results += marked
             // A server that died is never handed to the next group.
-            if keep && !marked.contains(where: ServerDeath.isServerDeath) { return (results, cluster) }
+            if keep, let state, !marked.contains(where: ServerDeath.isServerDeath) {
+                return (results, KeptServer(cluster: cluster, state: state))
+            }
         } catch {
             let finished = Set(results.map(\.id))
             let missing = runnable.filter { !finished.contains($0.id) }
             tick(missing.count)
             results += missing.map { errorResult($0, group, "set-up failed: \(error)") }
         }
-        await cluster.destroy()
+        await GroupClock.phase("destroy") { await cluster.destroy() }
         return (results, nil)
     }
 
     /// Switches a running server to `group` (files, settings, hba, ident, roles, extensions)
     /// and probes. Throws, before any case ran, when the switch could not be made or proved.
+    /// Returns the results and the database state the group left.
     func runSwitched(
-        _ group: RunnableGroup, _ runnable: [CaseSpec], on cluster: Cluster, tick: @escaping @Sendable (Int) -> Void
-    ) async throws -> [CaseResult] {
-        try cluster.clearServerFiles()
-        let material = try PKI.materialize(
-            group.pki, into: cluster.filesDirectory, serverAccount: cluster.workspace.account)
-        try cluster.configure(Self.resolve(group.settings, files: material.directory))
-        try cluster.setHBA(group.hba)
-        try cluster.setIdent(group.ident)
-        try await cluster.switchConfiguration(then: { try ServerReset.reset(on: $0, for: group) })
+        _ group: RunnableGroup, _ runnable: [CaseSpec], on server: KeptServer, tick: @escaping @Sendable (Int) -> Void
+    ) async throws -> ([CaseResult], DatabaseState) {
+        let cluster = server.cluster
+        try GroupClock.phase("clear") { try cluster.clearServerFiles() }
+        let material = try GroupClock.phase("files") {
+            let material = try PKI.materialize(
+                group.pki, into: cluster.filesDirectory, serverAccount: cluster.workspace.account)
+            try cluster.configure(Self.resolve(group.settings, files: material.directory))
+            try cluster.setHBA(group.hba)
+            try cluster.setIdent(group.ident)
+            return material
+        }
+        let current = server.state
+        let state = try await GroupClock.phase("switch") {
+            try await cluster.switchConfiguration(then: { try ServerReset.reset(on: $0, for: group, current: current) })
+        }
         let mark = cluster.log.mark()
         let probed = await GroupClock.probing { await probeAll(runnable, group, cluster, material, tick: tick) }
-        return ServerDeath.mark(probed, cluster, since: mark)
+        return (ServerDeath.mark(probed, cluster, since: mark), state)
     }
 
     func probeAll(
@@ -177,7 +189,9 @@ public struct ScenarioRunner: Sendable {
                     return r
                 }
             }
-            for _ in 0..<max(1, probeParallelism) { launch() }
+            // A driver that cannot name its sockets is paired with the server log by time
+            // (`Probe.pairLogWindow`): one connection at a time per cluster.
+            for _ in 0..<(client.driver != nil ? 1 : max(1, probeParallelism)) { launch() }
             for await result in taskGroup {
                 results.append(result)
                 launch()
@@ -211,11 +225,17 @@ public struct ScenarioRunner: Sendable {
             )
         }
         let run = runValues(parameters, cluster, material, probe)
-        let diffs = OutcomeComparison.compare(c.expectation, outcome, run)
-        return CaseResult(
+        var diffs = OutcomeComparison.compare(c.expectation, outcome, run)
+        if diffs.isEmpty { diffs += await Self.psqlDifferences(c.expectation, parameters, cluster) }
+        let result = CaseResult(
             id: c.id, group: group.id, verdict: diffs.isEmpty ? .agree : .disagree, differences: diffs,
             expected: Self.describe(c.expectation), rules: c.expectation.rules,
             observed: Self.summary(outcome, normalizer: normalizer(cluster, material)))
+        // A driver probe is judged against libpq's model: its own wording is no deviation.
+        if client.driver != nil, case .model(let e) = c.expectation {
+            return DriverConformance.judge(result, expectation: e, outcome: outcome)
+        }
+        return result
     }
 
     // MARK: Start-up expectations
@@ -375,6 +395,12 @@ public struct ScenarioRunner: Sendable {
             }
         }
     }
+}
+
+/// A server kept running for the lane's next group, and the database state it is in.
+struct KeptServer: Sendable {
+    let cluster: Cluster
+    var state: DatabaseState
 }
 
 /// Runs async bodies one at a time.

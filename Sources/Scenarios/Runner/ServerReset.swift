@@ -31,20 +31,75 @@ enum ServerReset {
             .joined(separator: "\n")
     }
 
-    /// Runs the set-up on a fresh server; a failure reports the redacted statements.
-    static func setUp(_ group: RunnableGroup, on cluster: Cluster) async throws {
+    /// Every statement a group's set-up runs, in order. Two groups with equal statements need
+    /// the same database state; whatever set-up runs must be listed here, or a reused server
+    /// could keep a state another group made.
+    static func statements(_ group: RunnableGroup) throws -> [String] {
         let setup = try setupSQL(group)
-        if setup.isEmpty { return }
-        do {
-            try await cluster.query(setup)
-        } catch let ClusterKitError.sqlFailed(_, message) {
-            throw ClusterKitError.sqlFailed(sql: redactedSetupSQL(group), message: message)
+        return (setup.isEmpty ? [] : [setup]) + (try databaseSQL(group))
+    }
+
+    /// One `CREATE DATABASE` per database: it cannot run inside the implicit transaction of
+    /// a multi-statement query. `TEMPLATE postgres` copies the extensions just created there.
+    static func databaseSQL(_ group: RunnableGroup) throws -> [String] {
+        try group.databases.map {
+            "CREATE DATABASE \(try SQLQuoting.identifier($0, what: "database name")) TEMPLATE postgres"
         }
     }
 
-    /// Drops what the previous group created, then sets up `group` as on a fresh server
-    /// (blocking: runs on the switch's own admin connection).
-    static func reset(on connection: PGConnection, for group: RunnableGroup) throws {
+    /// Runs the set-up on a fresh server; a failure reports the redacted statements. With
+    /// `record` the state is read back for a later `reset` (a server kept for reuse).
+    @discardableResult
+    static func setUp(_ group: RunnableGroup, on cluster: Cluster, record: Bool = false) async throws -> DatabaseState?
+    {
+        let statements = try statements(group)
+        if statements.isEmpty && !record { return nil }
+        let parameters = cluster.adminParameters()
+        return try await BlockingWork.run {
+            let connection = PGConnection(parameters: parameters)
+            guard connection.isConnected else {
+                throw ClusterKitError.connectionFailed(message: connection.errorMessage)
+            }
+            return try run(statements, group, on: connection)
+        }
+    }
+
+    /// Runs `statements` on `connection`, then reads the transaction counter they left.
+    private static func run(
+        _ statements: [String], _ group: RunnableGroup, on connection: PGConnection
+    ) throws -> DatabaseState {
+        do {
+            for statement in statements { _ = try connection.execute(statement) }
+            let next = try connection.execute(Cluster.nextTransactionSQL).rows.first?.first ?? nil
+            return DatabaseState(statements: statements, nextTransaction: next ?? "")
+        } catch let error as PGConnection.ServerError {
+            throw ClusterKitError.sqlFailed(
+                sql: ([redactedSetupSQL(group)] + ((try? databaseSQL(group)) ?? [])).joined(separator: "\n"),
+                message: error.message)
+        }
+    }
+
+    /// Puts the server in the state a fresh server has after `group`'s set-up (blocking: runs
+    /// on the switch's own admin connection). When the server already is in it (`current`:
+    /// the same statements ran last, and no transaction was assigned since: every write,
+    /// whoever made it, takes one), nothing is dropped or re-created; otherwise everything
+    /// the previous group created is dropped first. (Autovacuum takes transaction ids too;
+    /// that only makes a reset run when it was not needed.)
+    static func reset(
+        on server: SwitchedServer, for group: RunnableGroup, current: DatabaseState?
+    ) throws -> DatabaseState {
+        let statements = try statements(group)
+        if let current, current.statements == statements, let next = server.nextTransaction,
+            next == current.nextTransaction
+        {
+            return current
+        }
+        try dropCreated(on: server.connection)
+        return try run(statements, group, on: server.connection)
+    }
+
+    /// Drops every database, extension and role created after initdb.
+    private static func dropCreated(on connection: PGConnection) throws {
         let databases = try connection.execute(
             "SELECT datname FROM pg_database WHERE oid >= \(firstNormalObjectID) ORDER BY datname"
         ).rows.compactMap { $0[0] }
@@ -52,7 +107,8 @@ enum ServerReset {
             // DROP DATABASE cannot run inside a transaction block: one statement each.
             _ = try connection.execute("DROP DATABASE \(try SQLQuoting.identifier(database)) WITH (FORCE)")
         }
-        let cleanup = """
+        _ = try connection.execute(
+            """
             DO $reset$
             DECLARE r record;
             BEGIN
@@ -64,8 +120,13 @@ enum ServerReset {
               END LOOP;
             END
             $reset$;
-            """
-        let setup = try setupSQL(group)
-        _ = try connection.execute(cleanup + (setup.isEmpty ? "" : "\n" + setup))
+            """)
     }
+}
+
+/// The database state a group's set-up left on a server: the statements that made it and
+/// the transaction counter right after them (see `ServerReset.reset`).
+struct DatabaseState: Sendable, Equatable {
+    var statements: [String]
+    var nextTransaction: String
 }

@@ -35,6 +35,9 @@ public struct ReuseStatistics: Sendable, Codable, Equatable {
     /// Per group: its wall time minus the time its cases were being probed (creating or
     /// switching the server, set-up, stopping it), in ms.
     public var groupOverheadMilliseconds: [Double] = []
+    /// Where the overhead went: phase name -> total ms over all groups (create, PKI, start,
+    /// switch, set-up, stop...), so a bench can say which step to cut next.
+    public var phaseMilliseconds: [String: Double] = [:]
 
     public init() {}
 
@@ -43,6 +46,7 @@ public struct ReuseStatistics: Sendable, Codable, Equatable {
         switches += other.switches
         fallbacks += other.fallbacks
         groupOverheadMilliseconds += other.groupOverheadMilliseconds
+        phaseMilliseconds.merge(other.phaseMilliseconds, uniquingKeysWith: +)
     }
 
     public var summary: String {
@@ -74,6 +78,33 @@ actor GroupQueue {
 final class GroupClock: Sendable {
     @TaskLocal static var current: GroupClock?
     private let probingTime = Mutex<Duration>(.zero)
+    private let phaseTimes = Mutex<[String: Duration]>([:])
+
+    /// Runs `body` (one step of a group's set-up or tear-down), adding its duration to the
+    /// current clock under `name`.
+    static func phase<T>(_ name: String, _ body: () async throws -> T) async rethrows -> T {
+        guard let clock = current else { return try await body() }
+        let start = ContinuousClock.now
+        defer { clock.add(name, ContinuousClock.now - start) }
+        return try await body()
+    }
+
+    /// The synchronous form of `phase`.
+    static func phase<T>(_ name: String, _ body: () throws -> T) rethrows -> T {
+        guard let clock = current else { return try body() }
+        let start = ContinuousClock.now
+        defer { clock.add(name, ContinuousClock.now - start) }
+        return try body()
+    }
+
+    func add(_ name: String, _ elapsed: Duration) {
+        phaseTimes.withLock { $0[name, default: .zero] += elapsed }
+    }
+
+    /// The phases measured so far, in ms.
+    var phases: [String: Double] {
+        phaseTimes.withLock { $0.mapValues(GroupClock.milliseconds) }
+    }
 
     /// Runs `body` (the probes of one group), adding its duration to the current clock.
     static func probing<T: Sendable>(_ body: () async -> T) async -> T {

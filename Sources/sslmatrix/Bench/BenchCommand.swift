@@ -208,6 +208,12 @@ enum BenchTable {
             let bad = w.runs.reduce(0) { $0 + $1.notAsDeclared }
             let failed = w.runs.reduce(0) { $0 + $1.failedSwitches }
             lines.append("    cases not as declared: \(bad), failed switches: \(failed)")
+            for reuse in [true, false] {
+                guard let run = w.runs.last(where: { $0.reuse == reuse }) else { continue }
+                let phases = run.phaseMillisecondsPerGroup.sorted { $0.value > $1.value }
+                    .map { String(format: "%@ %.1f", $0.key as NSString, $0.value) }.joined(separator: ", ")
+                lines.append("    ms per group, reuse \(reuse ? "on " : "off"): \(phases)")
+            }
         }
         return lines
     }

@@ -91,12 +91,12 @@ struct ExplainText {
             case .pki(let name): "<\(name)>"
             case .none: "<a file that does not exist>"
             case .libpqDefault: nil
-            case .literal(let value): value
+            case .literal(let value), .nonexistent(let value): value
             }
         }
         var parts: [String] = []
         if c.transport == .tcp {
-            parts += ["host=\(c.host)", "hostaddr=127.0.0.1", "port={port}"]
+            parts += ["host=\(c.host)"] + (c.hostaddr.map { ["hostaddr=\($0)"] } ?? []) + ["port={port}"]
         } else {
             parts += ["host={socket directory}", "port={port}"]
         }

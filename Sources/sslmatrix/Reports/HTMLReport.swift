@@ -42,6 +42,7 @@ enum HTMLReport {
             body.append("</section>")
         }
         if set.runs.count > 1 { body.append(cross(set)) }
+        body.append(DriverSections.html(set))
         for (name, r) in zip(names, set.runs) {
             if let drift = r.drift {
                 body.append(drift.html(page: false))

@@ -47,7 +47,9 @@ enum MarkdownReport {
                     drift.text(), "```",
                 ]
             }
-            for section in ProblemList(r.results, modelKnowsVersion: r.modelKnowsVersion).sections {
+            // A driver's deviations are listed by kind (DriverSections), not one by one.
+            for section in ProblemList(r.results, modelKnowsVersion: r.modelKnowsVersion).sections where r.driver == nil
+            {
                 out += ["", "## \(section.title)\(set.runs.count > 1 ? " (\(name))" : "")", ""]
                 for c in section.results {
                     out += ["### \(c.id)", "", "```", c.differences.joined(separator: "\n"), "```", ""]

@@ -20,6 +20,8 @@ struct MatrixReport: Codable, Sendable {
     /// only so reports written before it still read; `tally` recomputes it).
     var counts: MatrixCounts?
     var tally: MatrixCounts { counts ?? MatrixCounts(results) }
+    /// Set when a driver probe ran the cases (`sslmatrix drivers`): judged against libpq's model.
+    var driver: DriverRun?
 
     init(installation: Installation, results: [CaseResult], elapsed: Double, versions: VersionInfo) {
         self.installation = installation.description
@@ -48,13 +50,18 @@ struct MatrixReport: Codable, Sendable {
 
     /// Whether this run should fail the command: harness errors always; disagreements only
     /// when the model claims to know this version.
-    var fails: Bool { errors > 0 || (modelKnowsVersion && disagreements > 0) }
+    /// A driver's deviations are findings, not failures.
+    var fails: Bool { errors > 0 || (driver == nil && modelKnowsVersion && disagreements > 0) }
 
     func render(_ format: ReportFormat, showDisagreements: Int = 20, style: TerminalStyle = .plain) -> String {
         ReportSet([self]).render(format, showDisagreements: showDisagreements, style: style)
     }
 
     var headline: String {
+        if let driver {
+            return "\(driver.identity.name) \(driver.identity.version) vs libpq \(versions.modelVersions.libpq) model: "
+                + driver.conformance.line + String(format: "; %.1f s (%.0f cases/s)", elapsed, casesPerSecond)
+        }
         if !modelKnowsVersion {
             return String(
                 format:
@@ -87,7 +94,10 @@ struct MatrixReport: Codable, Sendable {
     }
 
     /// A short name for side-by-side columns: "15.18", or "15.18 #2" for a repeated installation.
-    var shortName: String { versions.server.split(separator: " ").first.map(String.init) ?? versions.server }
+    var shortName: String {
+        if let driver { return "\(driver.identity.name) \(driver.identity.version)" }
+        return versions.server.split(separator: " ").first.map(String.init) ?? versions.server
+    }
 
     var settingsLine: String? {
         serverSettings.map { "server settings forced into every group: " + $0.joined(separator: ", ") }

@@ -27,9 +27,11 @@ struct ReportSet: Codable, Sendable {
                     ? TextReport.render($0, show: showDisagreements)
                     : CompactTextReport.render($0, show: showDisagreements, style: style)
             }
+            let drivers = DriverSections.text(self)
             return sections.joined(separator: "\n") + (style.wide ? crossText : style.wrapAll(crossText))
+                + (style.wide ? drivers : style.wrapAll(drivers))
         case .json: return runs.count == 1 ? JSONReport.render(runs[0]) : JSONReport.render(self)
-        case .markdown: return MarkdownReport.render(self)
+        case .markdown: return MarkdownReport.render(self) + DriverSections.markdown(self)
         case .junit: return JUnitReport.render(self)
         case .html: return HTMLReport.render(self)
         }

@@ -19,12 +19,20 @@ struct ScenarioFileExampleTests {
         return names.filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".json") }.sorted()
     }()
 
+    /// PostgreSQL's own src/test/ssl suite as scenario files (examples/postgres-ssl-suite).
+    static let suiteFiles: [String] = {
+        let directory = examplesDirectory + "/postgres-ssl-suite"
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        return names.filter { $0.hasSuffix(".yaml") }.sorted().map { "postgres-ssl-suite/" + $0 }
+    }()
+
     @Test("the examples are all there")
     func examplesExist() {
         #expect(Self.exampleFiles.count >= 7, "found \(Self.exampleFiles)")
+        #expect(Self.suiteFiles.count == 3, "found \(Self.suiteFiles)")
     }
 
-    @Test("example parses and passes on a real cluster", arguments: exampleFiles)
+    @Test("example parses and passes on a real cluster", arguments: exampleFiles + suiteFiles)
     func example(_ name: String) async throws {
         let file = try ScenarioFile.load(path: Self.examplesDirectory + "/" + name)
         #expect(file.caseCount > 0)

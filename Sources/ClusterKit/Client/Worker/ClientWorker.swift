@@ -5,7 +5,8 @@ import PQProbe
     import Glibc
 #endif
 
-/// One running `pgssl-client-worker` process; one request at a time (the pool guarantees it).
+/// One running client worker process (`pgssl-client-worker`, or a driver probe speaking the
+/// same protocol); one request at a time (the pool guarantees it).
 ///
 /// Never hangs: every read has a deadline (poll(2) on the worker's stdout), and a worker that
 /// misses it, dies, or answers garbage is killed with SIGKILL and reaped; the pool starts a
@@ -38,16 +39,26 @@ final class ClientWorker: @unchecked Sendable {
 
     /// Starts the worker for `libpq` and reads its hello line. Throws `InstallationError`
     /// when the libpq cannot be loaded or the process maps a second OpenSSL.
-    init(executable: String, libpq: String, environment: [String: String], helloTimeout: Double) throws {
+    convenience init(executable: String, libpq: String, environment: [String: String], helloTimeout: Double) throws {
+        try self.init(
+            command: WorkerCommand(executable: executable, arguments: [libpq], environment: environment),
+            helloTimeout: helloTimeout, libpq: libpq)
+    }
+
+    /// Starts any worker (the libpq one or a driver probe) and reads its hello line.
+    /// `libpq` names the file a libpq worker loads, for its load-failure message.
+    init(command: WorkerCommand, helloTimeout: Double, libpq: String? = nil) throws {
         // A dead worker's stdin must give EPIPE, not kill the harness with SIGPIPE.
         signal(SIGPIPE, SIG_IGN)
+        let executable = command.executable
         guard FileManager.default.isExecutableFile(atPath: executable) else {
             throw InstallationError.workerMissing(path: executable)
         }
         process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = [libpq]
-        process.environment = environment
+        process.arguments = command.arguments
+        process.environment = command.environment
+        if let directory = command.directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         inputPipe = Pipe()
         outputPipe = Pipe()
         process.standardInput = inputPipe
@@ -75,7 +86,7 @@ final class ClientWorker: @unchecked Sendable {
             switch failure.code {
             case "mixed-openssl": throw InstallationError.mixedOpenSSL(details: failure.message)
             case "libpq-load-failed", "libpq-symbol-missing":
-                throw InstallationError.libpqLoadFailed(path: libpq, reason: failure.message)
+                throw InstallationError.libpqLoadFailed(path: libpq ?? executable, reason: failure.message)
             default: throw InstallationError.workerFailed(reason: "\(failure)")
             }
         }

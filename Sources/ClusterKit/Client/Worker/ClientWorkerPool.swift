@@ -1,16 +1,19 @@
 import Foundation
 import PQProbe
 
-/// Client workers for one libpq build: as many processes as requests in flight (the runner
-/// bounds that by its probe parallelism), reused between requests, replaced when one dies
-/// or misses its deadline.
+/// Client workers for one libpq build or one driver probe: as many processes as requests in
+/// flight (the runner bounds that by its probe parallelism), reused between requests,
+/// replaced when one dies or misses its deadline.
 public actor ClientWorkerPool {
-    /// The libpq file every worker loads.
+    /// The libpq file every worker loads ("" for a driver probe).
     public nonisolated let libpq: String
-    /// What the first worker mapped; every later response must map the same.
+    /// What the first worker mapped; every later response must map the same. A driver probe
+    /// reports no libraries: empty (`ClientLibraries.none`).
     public nonisolated let libraries: ClientLibraries
-    nonisolated let executable: String
-    nonisolated let environment: [String: String]
+    /// The driver a driver probe names in its hello; nil for the libpq worker.
+    public nonisolated let driver: DriverIdentity?
+    /// How every worker of this pool is started.
+    public nonisolated let command: WorkerCommand
     private var idle: [ClientWorker] = []
     private var busy: [Int32: ClientWorker] = [:]
     /// Workers killed after a crash or a missed deadline.
@@ -24,22 +27,41 @@ public actor ClientWorkerPool {
         libpq: String, executable: String = ClientWorkerPool.defaultExecutable,
         extraEnvironment: [String: String] = [:]
     ) async throws {
-        self.libpq = libpq
-        self.executable = executable
         // The worker sees no PG* variables and the HOME libpq would use in this process.
         var variables = ["PATH": "/usr/bin:/bin"]
         variables["HOME"] = ConnectionParameters.libpqHomeDirectory
         variables.merge(extraEnvironment) { _, extra in extra }
-        let environment = variables
-        self.environment = environment
+        let command = WorkerCommand(executable: executable, arguments: [libpq], environment: variables)
         let first = try await BlockingWork.run {
-            try ClientWorker(executable: executable, libpq: libpq, environment: environment, helloTimeout: 30)
+            try ClientWorker(command: command, helloTimeout: 30, libpq: libpq)
         }
         guard let libraries = first.hello.libraries else {
             first.kill()
             throw InstallationError.workerFailed(reason: "the worker's hello names no libraries")
         }
+        self.libpq = libpq
+        self.command = command
         self.libraries = libraries
+        self.driver = nil
+        idle = [first]
+    }
+
+    /// A pool of driver probes (docs/driver-probes.md): `command` is the registry's, its
+    /// environment complete (PATH, HOME, what the runtime needs; never PG*). The hello must
+    /// name the driver; a probe that cannot load its driver fails here.
+    public init(driverCommand command: WorkerCommand, helloTimeout: Double = 60) async throws {
+        let first = try await BlockingWork.run { try ClientWorker(command: command, helloTimeout: helloTimeout) }
+        guard let driver = first.hello.driver, first.hello.protocolVersion == WorkerProtocol.version else {
+            first.kill()
+            throw InstallationError.workerFailed(
+                reason:
+                    "\(command.commandLine) answered a hello without a driver or protocol version \(WorkerProtocol.version)"
+            )
+        }
+        self.libpq = ""
+        self.command = command
+        self.libraries = .none
+        self.driver = driver
         idle = [first]
     }
 
@@ -72,9 +94,9 @@ public actor ClientWorkerPool {
         if allowIdle, let reused = idle.popLast() {
             worker = reused
         } else {
-            let (executable, libpq, environment) = (self.executable, self.libpq, self.environment)
+            let (command, libpq) = (self.command, self.libpq)
             worker = try await BlockingWork.run {
-                try ClientWorker(executable: executable, libpq: libpq, environment: environment, helloTimeout: 30)
+                try ClientWorker(command: command, helloTimeout: 60, libpq: libpq.isEmpty ? nil : libpq)
             }
         }
         busy[worker.pid] = worker
@@ -85,7 +107,7 @@ public actor ClientWorkerPool {
         switch outcome {
         case .success(let response):
             idle.append(worker)
-            if let libraries = response.libraries, libraries != self.libraries || libraries.isMixed {
+            if driver == nil, let libraries = response.libraries, libraries != self.libraries || libraries.isMixed {
                 throw InstallationError.mixedOpenSSL(
                     details: "the worker started with \(self.libraries) but answered with \(libraries)")
             }
