@@ -31,8 +31,12 @@ struct OpenSSLReleaseTests {
 
     @Test("the model predicts a libpq 18 on OpenSSL 3.0 and on 3.5 alike, except the two reworded reasons")
     func modelPredictsOnlyTheRename() {
+        // Every case of every chain, trust and client certificate under hostssl trust, and every
+        // 8th case of the rest of the matrix (all of it takes minutes in a debug build).
+        let all = MatrixDefinition.scenarios
+        let chosen = all.enumerated().filter { i, s in s.id.contains("/ hostssl trust /") || i % 8 == 0 }.map(\.1)
         var differing: [String] = []
-        for s in MatrixDefinition.scenarios {
+        for s in chosen {
             let old = Self.prediction(s, clientOpenSSL: Self.openSSL30)
             let new = Self.prediction(s, clientOpenSSL: Self.openSSL35)
             if old != new {

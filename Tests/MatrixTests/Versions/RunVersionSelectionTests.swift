@@ -23,7 +23,7 @@ struct RunVersionSelectionTests {
         #expect((json["server"] as? String)?.hasPrefix("16.") == true, "\(json["server"] ?? "")")
         let client = try #require(json["client"] as? String)
         #expect(client.hasPrefix("libpq 18."), "\(client)")
-        #expect(client.hasSuffix("OpenSSL 3.5"), "the worker's own OpenSSL, not this process's: \(client)")
+        #expect(client.contains("OpenSSL 3.5"), "the worker's own OpenSSL, not this process's: \(client)")
         let files = try #require(json["files"] as? [[String: Any]])
         #expect((files.first?["results"] as? [Any])?.count == 5)
     }

@@ -123,6 +123,6 @@ struct WorkerKeyPassphraseTests {
         let noPassword = try #require(results.first { $0.id.contains("encrypted-key/no-password") })
         // Observed, not only agreed: the hook's empty passphrase would say "bad decrypt".
         let message = try #require(noPassword.observed?.message)
-        #expect(message.hasSuffix(": " + MessageCatalogue.text(.osslProcessingError, versions) + "\n"), "\(message)")
+        #expect(message.hasSuffix(": " + MessageCatalogue.text(.osslProcessingError, versions)), "\(message)")
     }
 }
