@@ -18,6 +18,18 @@ struct InstallationsCommand: AsyncParsableCommand {
     struct Listing: Codable {
         var servers: [Server]
         var clients: [Client]
+        var serverLibraries: [ServerLibraryEntry] = []
+    }
+
+    /// A `--server-library-path` directory and the OpenSSL it offers (the version text in
+    /// its libcrypto; what a server really maps is checked when it runs).
+    struct ServerLibraryEntry: Codable {
+        var name: String
+        var directory: String
+        var source: String
+        var libssl: String?
+        var libcrypto: String?
+        var openssl: String?
     }
 
     struct Server: Codable {
@@ -76,7 +88,13 @@ struct InstallationsCommand: AsyncParsableCommand {
                 }
                 clients.append(entry)
             }
-            let listing = Listing(servers: servers, clients: clients)
+            let libraries = catalog.serverLibraries.map { library in
+                let files = library.openSSLFiles
+                return ServerLibraryEntry(
+                    name: library.name, directory: library.directory, source: library.source, libssl: files.libssl,
+                    libcrypto: files.libcrypto, openssl: files.libcrypto.flatMap(VersionInfo.versionText(inLibrary:)))
+            }
+            let listing = Listing(servers: servers, clients: clients, serverLibraries: libraries)
             switch format {
             case .json:
                 let encoder = JSONEncoder()
@@ -117,6 +135,19 @@ struct InstallationsCommand: AsyncParsableCommand {
             }
             lines.append("      from: \(c.source)")
             if let e = c.error { lines.append("      error: \(e)") }
+        }
+        lines.append(
+            "server library paths (--server-library-path NAME|DIR: a server started with DIR first on LD_LIBRARY_PATH,")
+        lines.append(
+            "  e.g. --server 16 --server-library-path openssl-3.5 = PostgreSQL 16 on OpenSSL 3.5; the run fails")
+        lines.append("  if the server maps another OpenSSL):")
+        if listing.serverLibraries.isEmpty {
+            lines.append("  none (scripts/setup --clients psycopg makes openssl-3.5)")
+        }
+        for l in listing.serverLibraries {
+            lines.append("  \(l.name)  \(l.openssl ?? "no OpenSSL version found")  \(l.directory)")
+            lines.append("      libssl \(l.libssl ?? "none"); libcrypto \(l.libcrypto ?? "none")")
+            lines.append("      from: \(l.source)")
         }
         return lines.joined(separator: "\n") + "\n"
     }

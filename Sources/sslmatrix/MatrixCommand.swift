@@ -128,6 +128,7 @@ enum MatrixRun {
         probeParallelism: Int, serverSettings: [ServerSettingOverride] = [], reuse: Bool = true, shard: Shard? = nil
     ) async throws -> MatrixReport {
         let versions = await VersionInfo.collect(installation, client: client)
+        try versions.verifyServerLibrary(of: installation)
         var runnable = groups(versions: versions.modelVersions, filter: filter, serverSettings: serverSettings)
         if let shard { runnable = shard.select(runnable) }
         let progress = ProgressLine(title: "matrix \(installation.major)")

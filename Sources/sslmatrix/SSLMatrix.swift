@@ -64,6 +64,15 @@ struct InstallationOptions: ParsableArguments {
                 + "probes run in pgssl-client-worker processes."))
     var clients: [String] = []
 
+    @Option(
+        name: .customLong("server-library-path"),
+        help: ArgumentHelp(
+            "Start every selected server with this directory first on its library path (LD_LIBRARY_PATH): "
+                + "a name from `sslmatrix installations` (openssl-3.5: psycopg-binary's OpenSSL 3.5) or a directory "
+                + "holding libssl.so.3/libcrypto.so.3. The run fails if the server maps another OpenSSL.",
+            valueName: "NAME|DIR"))
+    var serverLibraryPath: String?
+
     @Flag(
         name: .customLong("all-combinations"),
         help: "Every selected server with every selected client; with no --server/--client: everything installed.")
@@ -78,6 +87,10 @@ struct InstallationOptions: ParsableArguments {
         serverList += try bindirs.map { try Installation(bindir: $0) }
         if serverList.isEmpty {
             serverList = allInstalled || allCombinations ? catalog.servers : [try Installation.discover()]
+        }
+        if let serverLibraryPath {
+            let directory = try catalog.serverLibrary(serverLibraryPath).directory
+            serverList = serverList.map { $0.withLibraryPath(directory) }
         }
         var result: [(Installation, ClientInstallation)] = []
         for server in serverList {
@@ -96,7 +109,11 @@ struct InstallationOptions: ParsableArguments {
     /// and the server account): a problem there is one error, exit 2, before any work.
     func installations() throws -> [Installation] {
         try checkWorkspace()
-        return try chosenInstallations()
+        let chosen = try chosenInstallations()
+        guard let serverLibraryPath else { return chosen }
+        let directory = try InstallationCatalog.discover(extraBindirs: bindirs).serverLibrary(serverLibraryPath)
+            .directory
+        return chosen.map { $0.withLibraryPath(directory) }
     }
 
     /// The one environment check (workspace usable by us and the server account), and the
@@ -132,10 +149,13 @@ struct InstallationOptions: ParsableArguments {
 func failClearly(_ error: any Error, json: Bool = false) -> ExitCode {
     let coded = error as? CodedError
     let code = coded?.code ?? "error"
-    let message = ConfigGrammar.terminalSafe("\(error)")
+    // Some descriptions already carry their `error[code]: ` (InstallationError): said once.
+    var text = "\(error)"
+    if text.hasPrefix("error[\(code)]: ") { text.removeFirst("error[\(code)]: ".count) }
+    let message = ConfigGrammar.terminalSafe(text)
     FileHandle.standardError.write(Data("error[\(code)]: \(message)\n".utf8))
     if json {
-        var body: [String: Any] = ["code": code, "message": "\(error)"]
+        var body: [String: Any] = ["code": code, "message": text]
         if let fileError = error as? ScenarioFileError {
             body["file"] = fileError.file
             if let line = fileError.line { body["line"] = line }

@@ -36,6 +36,18 @@ struct VersionInfo: Codable, Sendable, Hashable {
         var version: String?
         /// "libssl3 3.0.19-1~deb12u2" when a dpkg package owns the libssl file.
         var package: String?
+        /// Any further libssl/libcrypto files mapped (two OpenSSLs in one server); nil when
+        /// there is one of each, as there should be.
+        var others: [String]?
+    }
+
+    /// Throws when the server was asked to run on a library path holding an OpenSSL
+    /// (`--server-library-path`) and its postmaster mapped another one, or none could be seen.
+    func verifyServerLibrary(of installation: Installation) throws {
+        guard let libraryPath = installation.libraryPath else { return }
+        try ServerLibrary.verify(
+            libraryPath: libraryPath, mappedLibssl: serverOpenSSL?.libssl, mappedLibcrypto: serverOpenSSL?.libcrypto,
+            others: serverOpenSSL?.others ?? [])
     }
 
     /// Whether the model claims both sides' majors (otherwise: observed only).
@@ -87,8 +99,18 @@ struct VersionInfo: Codable, Sendable, Hashable {
                 line.split(separator: " ", omittingEmptySubsequences: true).last.map(String.init)
             }.filter { $0.hasPrefix("/") })
         var found = ServerOpenSSL()
-        found.libssl = paths.filter { ($0 as NSString).lastPathComponent.hasPrefix("libssl.so") }.sorted().first
-        found.libcrypto = paths.filter { ($0 as NSString).lastPathComponent.hasPrefix("libcrypto.so") }.sorted().first
+        // Debian names them libssl.so.3; an auditwheel-renamed build libssl-<hash>.so.3.
+        func named(_ stem: String) -> [String] {
+            paths.filter {
+                let name = ($0 as NSString).lastPathComponent
+                return name.hasPrefix(stem + ".so") || (name.hasPrefix(stem + "-") && name.contains(".so"))
+            }.sorted()
+        }
+        let ssl = named("libssl"), crypto = named("libcrypto")
+        found.libssl = ssl.first
+        found.libcrypto = crypto.first
+        let others = Array(ssl.dropFirst()) + Array(crypto.dropFirst())
+        found.others = others.isEmpty ? nil : others
         if let crypto = found.libcrypto { found.version = versionText(inLibrary: crypto) }
         if let ssl = found.libssl { found.package = await owningPackage(ssl) }
         return found

@@ -12,6 +12,11 @@ public struct ClientInstallation: Sendable, Hashable, Codable, CustomStringConve
     public var major: Int?
     /// Where it comes from (Debian package, PyPI wheel and version).
     public var source: String
+    /// Put first on the worker's library path (LD_LIBRARY_PATH): set when the libpq's own
+    /// directory holds `libssl.so.3`/`libcrypto.so.3` (an unpacked Debian libpq5 + libssl3
+    /// side by side), so a libpq that names its OpenSSL by soname loads that one and not the
+    /// system's. nil: the libpq's RUNPATH and the system decide.
+    public var libraryPath: String?
 
     public init(name: String, libpq: String?, major: Int?, source: String) {
         self.name = name
@@ -22,7 +27,10 @@ public struct ClientInstallation: Sendable, Hashable, Codable, CustomStringConve
 
     public var isSystem: Bool { libpq == nil }
 
-    public var description: String { "\(name): \(libpq ?? "system libpq (in-process)") [\(source)]" }
+    public var description: String {
+        "\(name): \(libpq ?? "system libpq (in-process)") [\(source)]"
+            + (libraryPath.map { " (library path \($0))" } ?? "")
+    }
 
     /// The system libpq, in-process.
     public static var system: ClientInstallation {
@@ -35,7 +43,9 @@ public struct ClientInstallation: Sendable, Hashable, Codable, CustomStringConve
     /// (which checks that the libpq loads and that nothing maps a second OpenSSL).
     public func makeClient(executable: String = ClientWorkerPool.defaultExecutable) async throws -> ProbeClient {
         guard let libpq else { return .inProcess }
-        return .worker(try await ClientWorkerPool(libpq: libpq, executable: executable))
+        let environment = libraryPath.map { ["LD_LIBRARY_PATH": $0] } ?? [:]
+        return .worker(
+            try await ClientWorkerPool(libpq: libpq, executable: executable, extraEnvironment: environment))
     }
 
     /// The client for `directory`: a libpq file, a directory holding one, or a bindir whose
@@ -47,15 +57,26 @@ public struct ClientInstallation: Sendable, Hashable, Codable, CustomStringConve
             throw InstallationError.noLibpq(directory: path)
         }
         if !isDirectory.boolValue {
-            return ClientInstallation(name: path, libpq: path, major: nil, source: "given file")
+            var given = ClientInstallation(name: path, libpq: path, major: nil, source: "given file")
+            given.libraryPath = ownOpenSSLDirectory(of: path)
+            return given
         }
         let sibling = ((path as NSString).deletingLastPathComponent as NSString).appendingPathComponent("lib")
         for candidate in [path, path + "/lib", sibling] {
             if let file = libpqFile(in: candidate) {
-                return ClientInstallation(name: path, libpq: file, major: nil, source: "given directory")
+                var given = ClientInstallation(name: path, libpq: file, major: nil, source: "given directory")
+                given.libraryPath = ownOpenSSLDirectory(of: file)
+                return given
             }
         }
         throw InstallationError.noLibpq(directory: path)
+    }
+
+    /// The libpq's directory when it also holds OpenSSL under the sonames libpq links.
+    static func ownOpenSSLDirectory(of libpq: String) -> String? {
+        let directory = (libpq as NSString).deletingLastPathComponent
+        let files = ServerLibrary.openSSLFiles(in: directory)
+        return files.libssl != nil || files.libcrypto != nil ? directory : nil
     }
 
     /// `libpq.so.5` in `directory`, else an auditwheel-renamed `libpq-<hash>.so.5*`.

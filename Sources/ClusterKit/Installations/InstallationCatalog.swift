@@ -7,6 +7,9 @@ import Foundation
 public struct InstallationCatalog: Sendable {
     public var servers: [Installation]
     public var clients: [ClientInstallation]
+    /// Directories a server can be started with first on its library path
+    /// (`--server-library-path`): another OpenSSL for the server side.
+    public var serverLibraries: [ServerLibrary] = []
     /// Where each server and client came from, by bindir / name (the build's marker file).
     public var sources: [String: String]
 
@@ -41,9 +44,14 @@ public struct InstallationCatalog: Sendable {
             clients.append(
                 ClientInstallation(name: name, libpq: libpq, major: server.major, source: sources[server.bindir]!))
         }
+        var serverLibraries: [ServerLibrary] = []
         let builds = (try? FileManager.default.contentsOfDirectory(atPath: buildsRoot)) ?? []
         for build in builds.sorted() where !build.hasPrefix("postgresql-") && !build.hasPrefix(".") {
             let directory = buildsRoot + "/" + build
+            if let marker = Self.marker(forBuildAt: directory), marker.kind == "server-library" {
+                serverLibraries.append(ServerLibrary(name: marker.name, directory: directory, source: marker.source))
+                continue
+            }
             guard let marker = Self.marker(forBuildAt: directory), marker.kind == "client",
                 let libpq = marker.libpq.map({ directory + "/" + $0 })
             else { continue }
@@ -52,7 +60,8 @@ public struct InstallationCatalog: Sendable {
                     name: marker.name, libpq: libpq, major: marker.check?.libpqVersion.map { $0 / 10000 },
                     source: marker.source))
         }
-        return InstallationCatalog(servers: servers, clients: clients, sources: sources)
+        return InstallationCatalog(
+            servers: servers, clients: clients, serverLibraries: serverLibraries, sources: sources)
     }
 
     /// `--server MAJOR|BINDIR|NAME`.
@@ -71,6 +80,15 @@ public struct InstallationCatalog: Sendable {
             throw InstallationError.unknownSelection(text: selection)
         }
         return try Installation(bindir: selection)
+    }
+
+    /// `--server-library-path NAME|DIR`: a directory setup made ("openssl-3.5") or any directory.
+    public func serverLibrary(_ selection: String) throws -> ServerLibrary {
+        if let named = serverLibraries.first(where: { $0.name == selection }) { return named }
+        guard selection.contains("/") else {
+            throw InstallationError.unknownServerLibrary(name: selection, known: serverLibraries.map(\.name))
+        }
+        return try ServerLibrary.at(selection)
     }
 
     /// `--client MAJOR|LIBDIR|NAME` ("system" or "default": this process's libpq).

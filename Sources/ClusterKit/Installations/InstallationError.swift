@@ -10,6 +10,8 @@ public enum InstallationError: Error, CustomStringConvertible, Equatable, Sendab
     case workerMissing(path: String)
     case workerFailed(reason: String)
     case unknownSelection(text: String)
+    case serverLibraryNotMapped(directory: String, details: String)
+    case unknownServerLibrary(name: String, known: [String])
 
     public var code: String {
         switch self {
@@ -20,6 +22,8 @@ public enum InstallationError: Error, CustomStringConvertible, Equatable, Sendab
         case .workerMissing: "client-worker-missing"
         case .workerFailed: "client-worker-failed"
         case .unknownSelection: "unknown-installation"
+        case .serverLibraryNotMapped: "server-library-not-mapped"
+        case .unknownServerLibrary: "unknown-server-library"
         }
     }
 
@@ -52,6 +56,17 @@ public enum InstallationError: Error, CustomStringConvertible, Equatable, Sendab
             text =
                 "'\(text_)' is neither an installed major, an installation name (see `sslmatrix installations`) "
                 + "nor a directory"
+        case .unknownServerLibrary(let name, let known):
+            text =
+                "no server library directory named '\(name)' (known: \(known.isEmpty ? "none" : known.joined(separator: ", "))). "
+                + "`scripts/setup --clients psycopg` makes openssl-3.5 (psycopg-binary's OpenSSL 3.5 for servers); "
+                + "or give a directory holding libssl.so.3 and libcrypto.so.3"
+        case .serverLibraryNotMapped(let directory, let details):
+            text =
+                "the server was started with \(directory) first on its library path but mapped another OpenSSL "
+                + "(\(details)); its results would be reported for the wrong OpenSSL. Check that the directory's "
+                + "libssl.so.3/libcrypto.so.3 load (ldd), and that the server binary has no RPATH that wins over "
+                + "LD_LIBRARY_PATH"
         }
         return "error[\(code)]: \(text)"
     }

@@ -7,6 +7,7 @@ public protocol CodedError: Error, CustomStringConvertible {
 }
 
 extension ClusterKitError: CodedError {}
+extension InstallationError: CodedError {}
 
 extension ConfigGrammar {
     /// Text for a terminal: line breaks and tabs kept, every other control character (an

@@ -15,22 +15,43 @@ struct BaselineCommand: AsyncParsableCommand {
     /// Every source a baseline is made of; scenario files join here (see `BaselineSource`).
     static func sources() -> [any BaselineSource] { [MatrixSource(), ScenarioFileSource()] }
 
-    /// Runs every source on `installation` and returns the observed cases as a baseline.
-    static func observe(_ installation: Installation, options: MatrixRunOptions) async throws -> Baseline {
+    /// Runs every source on `installation` through `clientInstallation` (the system libpq
+    /// in-process, another build in client workers) and returns the observed cases.
+    static func observe(
+        _ installation: Installation, client clientInstallation: ClientInstallation = .system,
+        options: MatrixRunOptions
+    ) async throws -> Baseline {
         let sources = sources()
+        let client = try await clientInstallation.makeClient()
         var results: [CaseResult] = []
-        for source in sources { results += try await source.results(installation: installation, options: options) }
-        let versions = await VersionInfo.collect(installation)
+        let versions: VersionInfo
+        do {
+            // What really runs is checked before any case: a server on another OpenSSL than
+            // asked fails here, not after the whole matrix.
+            versions = await VersionInfo.collect(installation, client: client)
+            try versions.verifyServerLibrary(of: installation)
+            for source in sources {
+                results += try await source.results(installation: installation, client: client, options: options)
+            }
+            await client.shutdown()
+        } catch {
+            await client.shutdown()
+            throw error
+        }
         var baseline = Baseline(
             versions: versions, filter: options.filter, sources: sources.map(\.name), results: results)
         baseline.header.shard = options.shard?.description
         return baseline
     }
 
-    static func single(_ options: InstallationOptions) throws -> Installation {
-        let all = try options.installations()
+    /// The one server and client a baseline is recorded on: `--server`/`--pg-bindir`,
+    /// `--client` and `--server-library-path` chosen as for `matrix` (default: the system's).
+    static func single(_ options: InstallationOptions) throws -> (Installation, ClientInstallation) {
+        let all = try options.combinations()
         guard all.count == 1 else {
-            throw ValidationError("a baseline belongs to one installation; got \(all.count) (give one --pg-bindir)")
+            throw ValidationError(
+                "a baseline belongs to one server and one client; got \(all.count) combinations (give one --server and at most one --client)"
+            )
         }
         return all[0]
     }
@@ -46,8 +67,8 @@ struct BaselineCommand: AsyncParsableCommand {
 
         func run() async throws {
             do {
-                let inst = try BaselineCommand.single(installation)
-                let baseline = try await BaselineCommand.observe(inst, options: run)
+                let (inst, client) = try BaselineCommand.single(installation)
+                let baseline = try await BaselineCommand.observe(inst, client: client, options: run)
                 // A server that died recorded a crash, not behaviour: nothing is written.
                 let died = baseline.cases.values.filter {
                     $0.outcome == "error" && ($0.message ?? "").hasPrefix(ServerDeath.prefix)
@@ -67,6 +88,8 @@ struct BaselineCommand: AsyncParsableCommand {
                 )
                 print(MatrixReport.versionLine(baseline.header.versions))
             } catch let error as ClusterKitError {
+                throw failClearly(error)
+            } catch let error as InstallationError {
                 throw failClearly(error)
             }
         }
@@ -90,13 +113,13 @@ struct BaselineCommand: AsyncParsableCommand {
             let result: DriftReport
             do {
                 let recorded = try Baseline.load(baseline)
-                let inst = try BaselineCommand.single(installation)
+                let (inst, client) = try BaselineCommand.single(installation)
                 // Restricting the recording by the same filter keeps a partial rerun from
                 // reporting every case it did not run as removed.
                 let filter = run.filter ?? recorded.header.filter
                 var options = run
                 options.filter = filter
-                let now = try await BaselineCommand.observe(inst, options: options)
+                let now = try await BaselineCommand.observe(inst, client: client, options: options)
                 let diff = BaselineDiff(before: recorded.restricted(to: filter), after: now.cases)
                 result = DriftReport(
                     diff, beforeLabel: baseline, afterLabel: "this run", beforeVersions: recorded.header.versions,
@@ -104,6 +127,8 @@ struct BaselineCommand: AsyncParsableCommand {
             } catch let error as ClusterKitError {
                 throw failClearly(error)
             } catch let error as BaselineError {
+                throw failClearly(error)
+            } catch let error as InstallationError {
                 throw failClearly(error)
             }
             let status = try report.finish(result)

@@ -8,12 +8,23 @@ import Scenarios
 /// Every part must be there exactly once, and the parts must come from the same versions,
 /// filter and sources: a merge of mismatched parts would look like a whole run and lie.
 enum ShardMerge {
-    enum Failure: Error, CustomStringConvertible {
+    enum Failure: CodedError {
         case notAShard(path: String)
         case mismatch(path: String, what: String)
         case missing(parts: [Int], of: Int)
         case duplicate(part: Int)
         case duplicateCase(id: String)
+
+        /// Stable, for scripts and tests.
+        var code: String {
+            switch self {
+            case .notAShard: "not-a-shard"
+            case .mismatch: "shard-mismatch"
+            case .missing: "shard-missing"
+            case .duplicate: "shard-duplicate"
+            case .duplicateCase: "shard-duplicate-case"
+            }
+        }
 
         var description: String {
             switch self {

@@ -7,14 +7,23 @@ import Scenarios
 protocol BaselineSource: Sendable {
     /// Recorded in the baseline header's `sources`.
     var name: String { get }
-    func results(installation: Installation, options: MatrixRunOptions) async throws -> [CaseResult]
+    /// Every case runs on `installation`, connecting through `client` (the libpq chosen with
+    /// `--client`: in-process or a client worker).
+    func results(
+        installation: Installation, client: ProbeClient, options: MatrixRunOptions
+    ) async throws
+        -> [CaseResult]
 }
 
 /// The built-in matrix, as a baseline source.
 struct MatrixSource: BaselineSource {
     var name: String { "matrix" }
-    func results(installation: Installation, options: MatrixRunOptions) async throws -> [CaseResult] {
-        try await MatrixRun.run(installation: installation, options: options).results
+    func results(
+        installation: Installation, client: ProbeClient, options: MatrixRunOptions
+    ) async throws
+        -> [CaseResult]
+    {
+        try await MatrixRun.run(installation: installation, client: client, options: options).results
     }
 }
 
@@ -32,7 +41,11 @@ struct ScenarioFileSource: BaselineSource {
             .sorted().map { "\(directory)/\($0)" }
     }
 
-    func results(installation: Installation, options: MatrixRunOptions) async throws -> [CaseResult] {
+    func results(
+        installation: Installation, client: ProbeClient, options: MatrixRunOptions
+    ) async throws
+        -> [CaseResult]
+    {
         var out: [CaseResult] = []
         // Filter before running: a filtered record must not start every example's cluster.
         var perFile: [(prefix: String, groups: [RunnableGroup])] = []
@@ -61,10 +74,11 @@ struct ScenarioFileSource: BaselineSource {
         }
         for (prefix, groups) in perFile {
             if groups.isEmpty { continue }
-            let results = await ScenarioRunner(
+            var runner = ScenarioRunner(
                 installation: installation, groupParallelism: options.groups,
-                probeParallelism: options.probes, reuse: !options.noReuse
-            ).run(groups)
+                probeParallelism: options.probes, reuse: !options.noReuse)
+            runner.client = client
+            let results = await runner.run(groups)
             for r in results {
                 var prefixed = CaseResult(
                     id: prefix + r.group + "/" + r.id, group: prefix + r.group, verdict: r.verdict,

@@ -66,4 +66,56 @@ struct ShardTests {
             PackagePaths.sslmatrix, ["baseline", "merge", parts[0], parts[2]], workingDirectory: PackagePaths.root)
         #expect(partial.exitCode == 2 && partial.standardError.contains("2/3"), "\(partial.combinedOutput)")
     }
+
+    @Test(
+        "a 3-way sharded matrix report of a slice, merged, equals the unsharded report byte for byte (but for elapsed)",
+        .tags(.liveServer), .enabled(if: canRun))
+    func reportMergeIsByteIdentical() async throws {
+        let dir = try Workspace.shared().clientDirectory + "/report-shard-test-\(UUID().uuidString.prefix(6))"
+        try SecureFiles.makeDirectory(dir, mode: 0o700)
+        defer { SecureFiles.remove(dir) }
+        let filter = "verify-ca / hostssl cert"
+        func matrix(_ extra: [String], _ output: String) async throws {
+            let result = try await Command.run(
+                PackagePaths.sslmatrix, ["matrix", "--filter", filter, "--format", "json", "--output", output] + extra,
+                workingDirectory: PackagePaths.root)
+            #expect(result.succeeded, "\(result.combinedOutput)")
+        }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await matrix([], dir + "/whole.json") }
+            for k in 1...3 { group.addTask { try await matrix(["--shard", "\(k)/3"], dir + "/part\(k).json") } }
+            try await group.waitForAll()
+        }
+        let parts = (1...3).map { dir + "/part\($0).json" }
+        let merge = try await Command.run(
+            PackagePaths.sslmatrix, ["report", "merge"] + parts.reversed() + ["--output", dir + "/merged.json"],
+            workingDirectory: PackagePaths.root)
+        #expect(merge.succeeded, "\(merge.combinedOutput)")
+        // The one field no two runs share: the wall time (the merge writes the slowest shard's).
+        func elapsed(_ text: String) -> Double? {
+            text.split(separator: "\n").first { $0.contains("\"elapsed\" : ") }
+                .flatMap {
+                    Double(
+                        $0.split(separator: ":")[1].trimmingCharacters(in: .whitespaces.union(.init(charactersIn: ",")))
+                    )
+                }
+        }
+        func withoutElapsed(_ text: String) -> String {
+            text.split(separator: "\n", omittingEmptySubsequences: false)
+                .map { $0.contains("\"elapsed\" : ") ? "\"elapsed\"" : String($0) }.joined(separator: "\n")
+        }
+        let read = { (path: String) in String(decoding: try Data(contentsOf: URL(fileURLWithPath: path)), as: UTF8.self)
+        }
+        let whole = try read(dir + "/whole.json")
+        let merged = try read(dir + "/merged.json")
+        #expect(withoutElapsed(whole) == withoutElapsed(merged))
+        #expect(whole.contains("\"results\" : ["))
+        let partElapsed = try parts.map { try #require(elapsed(try read($0))) }
+        #expect(elapsed(merged) == partElapsed.max())
+        let partial = try await Command.run(
+            PackagePaths.sslmatrix, ["report", "merge", parts[0], parts[1]], workingDirectory: PackagePaths.root)
+        #expect(
+            partial.exitCode == 2 && partial.standardError.contains("shard-missing")
+                && partial.standardError.contains("3/3"), "\(partial.combinedOutput)")
+    }
 }
