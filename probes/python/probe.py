@@ -212,7 +212,8 @@ def asyncpg_request(request, resolver):
         netloc_host = f"[{netloc_host}]"
     user = urllib.parse.quote(values.get("user", ""), safe="")
     if host.startswith("/"):
-        query["host"] = host
+        # A socket directory: asyncpg takes it as host= (a DSN query host is not honoured next to a port).
+        kwargs["host"] = host
     dsn = "postgresql://{}@{}:{}/{}?{}".format(
         user,
         netloc_host,
@@ -221,7 +222,7 @@ def asyncpg_request(request, resolver):
         urllib.parse.urlencode(query),
     )
     passed = {"dsn": dsn}
-    for k in ("passfile", "timeout"):
+    for k in ("host", "passfile", "timeout"):
         if k in kwargs:
             passed[k] = str(kwargs[k])
     if "server_settings" in kwargs:

@@ -11,11 +11,14 @@ public enum DriverConformance {
     /// `result` judged for a driver: verdict agree unless a deviation remains; the deviation,
     /// the driver's own account and the differences that are not the driver's wording.
     static func judge(
-        _ result: CaseResult, expectation: Expectation, outcome: Outcome
+        _ result: CaseResult, expectation: CaseExpectation, outcome: Outcome
     ) -> CaseResult {
-        if result.verdict != .disagree && result.verdict != .agree { return result }
-        if case .notAttempted = outcome.result { return result }
-        if outcome.wrongServer != nil { return result }
+        var withDetail = result
+        withDetail.driver = outcome.driver
+        guard case .model(let expectation) = expectation else { return withDetail }
+        if result.verdict != .disagree && result.verdict != .agree { return withDetail }
+        if case .notAttempted = outcome.result { return withDetail }
+        if outcome.wrongServer != nil { return withDetail }
         if let session = outcome.session, let error = session.queryError {
             // Connected, but the server's view is missing: nothing to judge encryption or user by.
             var failed = CaseResult(
@@ -26,9 +29,22 @@ public enum DriverConformance {
             failed.driver = outcome.driver
             return failed
         }
+        let observed = ObservedAttempt.of(outcome)
+        let saslKnown = outcome.session?.authentication.saslMechanism != nil
         let fields = result.differences.filter { d in
-            !d.hasPrefix(OutcomeComparison.Field.message.rawValue + ":")
-                && !(d.hasPrefix(OutcomeComparison.Field.channelBinding.rawValue + ":") && d.hasSuffix("not readable"))
+            if d.hasPrefix(OutcomeComparison.Field.message.rawValue + ":") { return false }
+            // Without the driver's SASL mechanism, binding is not observable (the server does not log it).
+            if d.hasPrefix(OutcomeComparison.Field.channelBinding.rawValue + ":") && !saslKnown { return false }
+            // "observed plain" for a driver only means no TLS evidence in the server's lines.
+            if d.hasPrefix(OutcomeComparison.Field.transport.rawValue + ": attempt "), d.hasSuffix("observed plain"),
+                let n = Int(d.dropFirst("transport: attempt ".count).prefix { $0.isNumber }), n >= 1,
+                n <= observed.count,
+                n > outcome.sockets.count
+                    || !ObservedAttempt.serverSawPlaintext(outcome.sockets[n - 1].serverLog)
+            {
+                return false
+            }
+            return true
         }
         let deviation = fields.isEmpty ? nil : classify(expectation, outcome, fields)
         var judged = CaseResult(
@@ -77,7 +93,7 @@ public enum DriverConformance {
             let expectedPlain = e.allAttempts.contains { !$0.ssl }
             // A plaintext attempt is one whose socket reached the server (a failure before any
             // socket, e.g. a file the driver could not read, sent nothing).
-            let plainOnWire = observed.indices.contains { $0 < o.sockets.count && !observed[$0].tls }
+            let plainOnWire = o.sockets.contains { ObservedAttempt.serverSawPlaintext($0.serverLog) }
             if !expectedPlain && plainOnWire {
                 return DriverDeviation(
                     class: .securityRelevant, kind: "makes a PLAINTEXT attempt where libpq makes none")
@@ -126,7 +142,9 @@ public enum DriverConformance {
         let line =
             o.serverLog.first { $0.severity == "FATAL" }
             ?? o.serverLog.first { l in !routine.contains { l.message.hasPrefix($0) } }
-        return line.map { generic($0.message) } ?? "(no line of its own)"
+        return line.map { generic($0.message) }
+            ?? (o.sockets.isEmpty
+                ? "nothing reached the server" : "only 'connection received' (the driver opened a socket)")
     }
 
     /// libpq refused the keyword itself ("invalid connection option", "invalid ... value").

@@ -28,7 +28,10 @@ public struct DriverConformanceSummary: Codable, Sendable, Hashable {
     public var passed: [String: Int]
 
     public init(_ results: [CaseResult]) {
-        let judged = results.filter { $0.verdict == .agree || $0.verdict == .disagree }
+        // A case whose server did not start involves no client: nothing to compare.
+        let judged = results.filter {
+            ($0.verdict == .agree || $0.verdict == .disagree) && $0.observed?.kind != .serverDidNotStart
+        }
         compared = judged.count
         agree = judged.filter { $0.deviation == nil }.count
         skipped = results.filter { $0.verdict == .skipped }.count

@@ -77,6 +77,55 @@ public struct ImpostorExperiment: Sendable {
             disagreements: problems, milliseconds: elapsed.milliseconds)
     }
 
+    /// Runs one case through a driver probe (`client` is a driver's worker pool), against a
+    /// fresh impostor endpoint, with the same libpq keywords the libpq victim uses.
+    public func runDriver(
+        _ c: ImpostorCase, client: ProbeClient, pki: PKIMaterial, scratch: String
+    ) async throws -> DriverImpostorRow {
+        guard case .worker(let pool) = client, let driver = pool.driver else {
+            throw DriverError.probeFailed(
+                name: client.label, reason: "not a driver probe", setup: "scripts/setup --drivers all")
+        }
+        let impostor = try ImpostorServer.start(
+            .init(
+                certificateChainFile: try pki.path(ImpostorPKI.certificateFile(c.variant.certificate)),
+                privateKeyFile: try pki.path(ImpostorPKI.keyFile(c.variant.certificate)),
+                request: c.request, ioTimeout: .seconds(5), lifetime: .seconds(30)))
+        let params = try parameters(c, port: impostor.port, pki: pki, scratch: scratch)
+        let request = WorkerRequest(
+            id: "impostor-\(c.sslMode.rawValue)", parameters: params, environment: ["HOME": scratch],
+            timeoutSeconds: 5)
+        let message: String
+        var detail: DriverCaseDetail?
+        do {
+            let response = try await pool.connect(request, deadline: 15)
+            detail = response.driver
+            switch response.report?.status {
+            case .accepted?: message = "the driver reports a working connection to the impostor"
+            case .rejected?: message = response.report?.errorMessage ?? ""
+            case nil: message = response.error.map { "\($0)" } ?? "no report"
+            }
+        } catch {
+            message = "\(error)"
+        }
+        let captures = impostor.stop()
+        return DriverImpostorRow(
+            driver: "\(driver.name) \(driver.version)", case: c, message: message, captures: captures, detail: detail)
+    }
+
+    /// Every case through each driver, one after the other.
+    public func runDrivers(
+        _ clients: [ProbeClient], pki: PKIMaterial, scratch: String
+    ) async throws
+        -> [DriverImpostorRow]
+    {
+        var rows: [DriverImpostorRow] = []
+        for client in clients {
+            for c in cases { rows.append(try await runDriver(c, client: client, pki: pki, scratch: scratch)) }
+        }
+        return rows
+    }
+
     /// Every case, one after the other (each takes a few milliseconds).
     public func runAll(pki: PKIMaterial, scratch: String, versions: Versions) async throws -> [ImpostorRow] {
         var rows: [ImpostorRow] = []

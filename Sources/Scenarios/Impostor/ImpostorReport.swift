@@ -15,6 +15,8 @@ public struct ImpostorReport: Sendable, Codable {
     public var victimUser: String
     public var victimPassword: String
     public var articleUser: String
+    /// `impostor --drivers`: every case through each driver probe (nil: not asked).
+    public var drivers: [DriverImpostorRow]? = nil
 
     public var disagreements: Int {
         article.filter { !$0.agrees }.count + impostor.filter { !$0.agrees }.count
@@ -23,7 +25,7 @@ public struct ImpostorReport: Sendable, Codable {
 
     /// Runs the whole experiment. Clusters are always destroyed; the scratch directory
     /// (client PKI, empty HOME) is removed at the end.
-    public static func run(installation: Installation) async throws -> ImpostorReport {
+    public static func run(installation: Installation, drivers: [ProbeClient] = []) async throws -> ImpostorReport {
         let start = ContinuousClock.now
         let workspace = try Workspace.shared()
         let scratch = workspace.clientDirectory + "/impostor-\(UUID().uuidString.prefix(8))"
@@ -40,11 +42,14 @@ public struct ImpostorReport: Sendable, Codable {
         let r = try await experiment.runRealCluster(installation: installation, pki: pki, scratch: scratch)
         let impostorRows = try await experiment.runAll(
             pki: pki, scratch: scratch, versions: .inProcess(server: installation))
-        return ImpostorReport(
+        let driverRows = drivers.isEmpty ? nil : try await experiment.runDrivers(drivers, pki: pki, scratch: scratch)
+        var report = ImpostorReport(
             postgresVersion: installation.version, libpqVersion: PGConnection.libraryVersion,
             article: a, impostor: impostorRows, realImpostor: r,
             verdict: ImpostorVerdict.derive(article: a, impostor: impostorRows),
             milliseconds: (ContinuousClock.now - start).milliseconds,
             victimUser: experiment.user, victimPassword: experiment.password, articleUser: article.user)
+        report.drivers = driverRows
+        return report
     }
 }

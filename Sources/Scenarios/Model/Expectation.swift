@@ -39,19 +39,23 @@ public struct Expectation: Sendable, Hashable, Codable, CustomStringConvertible 
     /// For an accepted connection: everything the model fixes about the session (protocol,
     /// cipher, channel binding, method, identity) and the accepted attempt's server log.
     public var session: ExpectedSession?
-    /// Short human text + doc/source reference for each rule applied, in order.
-    public var rules: [String]
+    /// Each rule applied, in order, with its id and source.
+    public var appliedRules: [AppliedRule]
+    /// The same as free text ("what it says (source)"), as traces have always read.
+    public var rules: [String] { appliedRules.map(\.description) }
+    /// The ids of the rules applied, in order: what tests assert on.
+    public var ruleIDs: [String] { appliedRules.map(\.id) }
     /// The software the prediction is for (each side's major and OpenSSL).
     public var versions: Versions
 
     public init(
         outcome: Outcome, failedAttemptsBeforeSuccess: [ExpectedAttempt] = [], session: ExpectedSession? = nil,
-        rules: [String], versions: Versions
+        appliedRules: [AppliedRule], versions: Versions
     ) {
         self.outcome = outcome
         self.failedAttemptsBeforeSuccess = failedAttemptsBeforeSuccess
         self.session = session
-        self.rules = rules
+        self.appliedRules = appliedRules
         self.versions = versions
     }
 

@@ -7,20 +7,17 @@ extension Predictor {
         let newer = s.client.newer
         if let unknown = newer.keywords.first(where: { libpq < $0.since }) {
             rule(
-                "libpq \(libpq) does not know '\(unknown.keyword)' (added in \(unknown.since)): PQconnectdbParams refuses it before connecting (fe-connect.c conninfo_array_parse)"
-            )
+                .libpqOptionUnknownKeyword,
+                ["libpq": String(libpq), "keyword": unknown.keyword, "since": String(unknown.since)])
             return optionError(msg(.invalidConnectionOption, ["option": unknown.keyword]))
         }
         let mode = s.client.sslMode
         if newer.negotiation == .direct, !mode.requiresSSL {
-            rule(
-                "sslnegotiation=direct needs sslmode require or stronger (fe-connect.c connectOptions2, 17+)")
+            rule(.libpqOptionDirectNeedsRequire)
             return optionError(msg(.weakSSLModeDirect, ["sslmode": mode.rawValue]))
         }
         if newer.systemRoots, libpq >= 16, mode != .verifyFull {
-            rule(
-                "sslrootcert=system only with sslmode=verify-full (fe-connect.c connectOptions2, 16+; libpq docs 34.19.1)"
-            )
+            rule(.libpqOptionSystemRootsNeedVerifyFull)
             return optionError(msg(.weakSSLModeSystemRoots, ["sslmode": mode.rawValue]))
         }
         return nil
@@ -28,7 +25,7 @@ extension Predictor {
 
     func optionError(_ text: MessageTemplate) -> Expectation {
         Expectation(
-            outcome: .rejected(attempts: [ExpectedAttempt(ssl: false, libpqMessage: text)]), rules: rules,
+            outcome: .rejected(attempts: [ExpectedAttempt(ssl: false, libpqMessage: text)]), appliedRules: applied,
             versions: versions)
     }
 
@@ -46,9 +43,7 @@ extension Predictor {
         let newer = s.client.newer
         guard libpq >= 16 else { return nil }
         if let required = newer.requireAuth, !methodRan {
-            rule(
-                "require_auth=\(required): the server accepted without an authentication exchange, so libpq refuses (fe-auth.c check_expected_areq, 16+)"
-            )
+            rule(.libpqRequireAuthNoExchange, ["required": required])
             return .failed(
                 body: msg(
                     .requireAuthFailed,
@@ -56,15 +51,11 @@ extension Predictor {
                 log: serverLog, kind: .client)
         }
         if newer.certMode == .require, s.server.tls.caFile == .none {
-            rule(
-                "sslcertmode=require and the server sent no CertificateRequest (no ssl_ca_file): when the server accepts, libpq refuses (fe-auth.c check_expected_areq, 16+)"
-            )
+            rule(.libpqSslcertmodeRequireNotRequested)
             return .failed(body: msg(.certificateNotRequested), log: serverLog, kind: .client)
         }
         if newer.certMode == .require, !certificateSent {
-            rule(
-                "sslcertmode=require: the server asked for a certificate but none was sent, and it accepted anyway (fe-auth.c check_expected_areq, 16+)"
-            )
+            rule(.libpqSslcertmodeRequireNotSent)
             return .failed(body: msg(.certificateNotSent), log: serverLog, kind: .client)
         }
         return nil

@@ -6,15 +6,11 @@ extension Predictor {
     mutating func serverStartFailure() -> [MessageTemplate]? {
         let tls = s.server.tls
         if tls.ssl, server >= 13, tls.effectiveMin > tls.effectiveMax {
-            rule(
-                "ssl_min_protocol_version above ssl_max_protocol_version: be_tls_init fails, FATAL at server start (be-secure-openssl.c be_tls_init)"
-            )
+            rule(.serverStartProtocolRange)
             return ["FATAL:  " + msg(.protocolRangeServer), "DETAIL:  " + msg(.protocolRangeServerDetail)]
         }
         if tls.ssl, tls.passphrase == .commandWrong {
-            rule(
-                "ssl_passphrase_command returning a wrong passphrase: the key cannot be decrypted, FATAL at server start (be-secure-openssl.c be_tls_init)"
-            )
+            rule(.serverStartWrongPassphrase)
             return [
                 "FATAL:  "
                     + msg(
@@ -28,15 +24,11 @@ extension Predictor {
             if let err = parseError(r) {
                 log += ["LOG:  " + err, context]
             } else if r.type == .hostssl, !tls.ssl {
-                rule(
-                    "hostssl line with ssl=off: logged, the line still loads but can never match (hba.c parse_hba_line, no 'return NULL')"
-                )
+                rule(.serverHbaHostsslWithSslOff)
             }
         }
         if !log.isEmpty {
-            rule(
-                "an invalid pg_hba.conf line makes load_hba fail; at server start that is FATAL (postmaster.c, hba.c parse_hba_line / parse_hba_auth_opt)"
-            )
+            rule(.serverHbaInvalidLine)
             return log + ["FATAL:  " + msg(.couldNotLoadHBA)]
         }
         return nil
@@ -77,12 +69,10 @@ extension Predictor {
             "enc": enc,
         ]
         guard let r = s.server.hba.first(where: { ruleMatches($0, ssl: ssl) }) else {
-            rule(
-                "pg_hba.conf: no line matches a \(ssl ? "SSL" : "non-SSL") \(s.client.transport) connection (SSL matches host/hostssl, non-SSL host/hostnossl, local only Unix sockets) -> implicit reject (auth.c uaImplicitReject)"
-            )
+            rule(.serverHbaNoMatch, ["encryption": ssl ? "SSL" : "non-SSL", "transport": s.client.transport.rawValue])
             return serverFatal(msg(.hbaNoEntry, hostValues), sqlstate: "28000")
         }
-        rule("pg_hba.conf first match: '\(r.line)' (hba.c check_hba)")
+        rule(.serverHbaFirstMatch, ["line": r.line])
         if r.method == .reject {
             return serverFatal(msg(.hbaRejects, hostValues), sqlstate: "28000")
         }
@@ -91,15 +81,11 @@ extension Predictor {
         if r.method == .cert { clientCert = .verifyFull }
         if clientCert != nil {
             if s.server.tls.caFile == .none {
-                rule(
-                    "clientcert/cert without ssl_ca_file: FATAL with ERRCODE_CONFIG_FILE_ERROR, F0000 (auth.c ClientAuthentication, secure_loaded_verify_locations)"
-                )
+                rule(.serverAuthClientcertWithoutCa)
                 return serverFatal(msg(.clientCertNoRootStore), sqlstate: "F0000")
             }
             if !peerCertValid {
-                rule(
-                    "clientcert/cert and no verified client certificate: FATAL before the method runs (auth.c ClientAuthentication)"
-                )
+                rule(.serverAuthClientcertMissing)
                 return serverFatal(msg(.clientCertRequired), sqlstate: "28000")
             }
         }
@@ -109,7 +95,7 @@ extension Predictor {
         var log: [MessageTemplate] = []
         var identity: String? = nil
         if method == .md5, s.storedPassword == .scram {
-            rule("md5 method with a SCRAM-stored password performs SCRAM (auth.c CheckPWChallengeAuth; docs 21.5)")
+            rule(.serverAuthMd5WithScramSecret)
             method = .scramSHA256
         }
         switch method {
@@ -121,46 +107,33 @@ extension Predictor {
             log.append(authenticatedLine(identity ?? "", r))
         case .password, .md5:
             if cb == .require {
-                rule(
-                    "channel_binding=require refuses a \(method == .password ? "cleartext" : "MD5") password request (fe-auth.c check_expected_areq)"
-                )
+                rule(.libpqChannelBindingRefusesPasswordRequest, ["kind": method == .password ? "cleartext" : "MD5"])
                 return .failed(body: msg(.channelBindingAuthRequestUnsupported), log: [], kind: .client)
             }
             if let fail = passwordOutcome(r, method: method, storedUsable: true) { return fail }
         case .scramSHA256:
             if cb == .require, !ssl {
-                rule("channel_binding=require with SCRAM over a non-SSL connection (fe-auth.c pg_SASL_init)")
+                rule(.libpqChannelBindingScramWithoutSsl)
                 return .failed(body: msg(.channelBindingNoSSL), log: [], kind: .client)
             }
             if s.storedPassword == .md5, s.client.password != .none {
-                rule(
-                    "scram-sha-256 method with an MD5-stored password: the server runs a mock SCRAM exchange that always fails (auth-scram.c)"
-                )
+                rule(.serverAuthScramWithMd5Secret)
             }
             if let fail = passwordOutcome(r, method: method, storedUsable: s.storedPassword == .scram) { return fail }
             channelBound = ssl && cb != .disable
-            rule(
-                channelBound
-                    ? "SCRAM over SSL selects SCRAM-SHA-256-PLUS (channel binding tls-server-end-point) unless channel_binding=disable (fe-auth.c pg_SASL_init)"
-                    : "SCRAM without channel binding")
+            rule(channelBound ? .libpqScramPlus : .libpqScramNoChannelBinding)
         }
         if [.password, .md5, .scramSHA256].contains(method) {
-            rule(
-                "a password method that succeeds sets the authenticated identity to the user name and logs it (auth.c set_authn_id)"
-            )
+            rule(.serverAuthPasswordIdentity)
             identity = s.user
             log.append(authenticatedLine(s.user, r))
         }
         if clientCert == .verifyFull, r.method != .cert {
-            rule(
-                "clientcert=verify-full: after the method succeeds, the certificate CN (or DN) must match the user (auth.c CheckCertAuth)"
-            )
+            rule(.serverAuthClientcertVerifyFull)
             if let fail = checkCertAuth(r, method: r.method, logged: log) { return fail }
         }
         if identity == nil, server >= 17 {
-            rule(
-                "17+: a method that set no authenticated identity (trust) is logged as 'connection authenticated: user=...' at the end of authentication (auth.c ClientAuthentication, log_connections)"
-            )
+            rule(.serverAuthTrustLogged)
             log.append(
                 "LOG:  "
                     + msg(
@@ -169,12 +142,8 @@ extension Predictor {
                         printedBy: .server))
         }
         if cb == .require, !channelBound {
-            rule(
-                "channel_binding=require but the server finished authentication without SCRAM-PLUS (fe-auth.c check_expected_areq AUTH_REQ_OK)"
-            )
-            rule(
-                "the server has finished authentication and logged the session before the client refuses AuthenticationOk (postinit.c PerformAuthentication)"
-            )
+            rule(.libpqChannelBindingNotUsed)
+            rule(.serverAuthLoggedBeforeClientRefuses)
             return .failed(body: msg(.channelBindingNotUsed), log: log + [authorizedLine(ssl: ssl)], kind: .client)
         }
         if let fail = newerAuthenticationFailure(
@@ -183,7 +152,7 @@ extension Predictor {
         {
             return fail
         }
-        rule("authentication succeeds")
+        rule(.serverAuthSucceeds)
         return .accepted(
             channelBound: channelBound, method: identity == nil ? nil : r.method.rawValue, identity: identity, log: log)
     }
@@ -206,12 +175,10 @@ extension Predictor {
             ? (storedUsable ? nil : msg(.noValidSCRAMSecretDetail, ["user": s.user]).text) : mismatch
         switch s.client.password {
         case .none:
-            rule("no password given: libpq stops with fe_sendauth and closes; the server logs nothing (fe-auth.c)")
+            rule(.libpqAuthNoPassword)
             return .failed(body: msg(.noPasswordSupplied), log: [], kind: .client)
         case .wrong:
-            rule(
-                "wrong password: FATAL password authentication failed (auth.c auth_failed), the verifier's detail only in the log"
-            )
+            rule(.serverAuthWrongPassword)
             return authFailed(msg(.passwordAuthFailed, ["user": s.user]), rule: r, method: method, logDetail: detail)
         case .right:
             if !storedUsable {
@@ -230,9 +197,7 @@ extension Predictor {
             useDN ? s.client.certificate.distinguishedName(for: s.user) : s.client.certificate.commonName(for: s.user)
         var log: [MessageTemplate] = logged
         if method == .cert {
-            rule(
-                "cert: the certificate's DN is the authenticated identity, logged before the name check (auth.c CheckCertAuth set_authn_id)"
-            )
+            rule(.serverAuthCertIdentity)
             log.append(authenticatedLine(s.client.certificate.distinguishedName(for: s.user) ?? "", r))
         }
         let failedMessage: MessageTemplate
@@ -249,24 +214,18 @@ extension Predictor {
         var ok: Bool
         if let map = r.map {
             ok = identMapMatches(map: map, authUser: authUser)
-            rule(
-                "map=\(map): pg_ident.conf must map '\(authUser)' to '\(s.user)' (hba.c check_usermap/check_ident_usermap)"
-            )
+            rule(.serverAuthIdentMap, ["map": map, "auth_user": authUser, "user": s.user])
             if !ok { log.append("LOG:  " + msg(.usermapNoMatch, ["map": map, "user": s.user, "auth_user": authUser])) }
         } else {
             ok = authUser == s.user
-            rule(
-                "no map: the certificate \(useDN ? "DN" : "CN") '\(authUser)' must equal the user (hba.c check_usermap)"
-            )
+            rule(.serverAuthCertName, ["field": useDN ? "DN" : "CN", "auth_user": authUser])
             if !ok { log.append("LOG:  " + msg(.userNameMismatch, ["user": s.user, "auth_user": authUser])) }
         }
         if ok { return nil }
         if method != .cert {
             log.append("LOG:  " + msg(useDN ? .clientCertVerifyFullDN : .clientCertVerifyFullCN, ["user": s.user]))
         }
-        rule(
-            "the client sees the method's auth_failed message; the reason is only in the server log (auth.c auth_failed)"
-        )
+        rule(.serverAuthFailedMessage)
         return authFailed(failedMessage, rule: r, method: method, extraLog: log)
     }
 

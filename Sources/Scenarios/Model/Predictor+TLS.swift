@@ -32,29 +32,19 @@ extension Predictor {
         let systemRoots = c.newer.systemRoots
         let verifying = systemRoots ? libpq >= 16 : c.trust.fileExists
         if systemRoots {
-            rule(
-                libpq >= 16
-                    ? "sslrootcert=system: libpq 16+ verifies against the system's trusted roots (SSL_CTX_set_default_verify_paths), which do not hold this run's CAs (fe-secure-openssl.c initialize_SSL)"
-                    : "sslrootcert=system: libpq \(libpq) has no such keyword value and looks for a file named 'system' in the working directory, which does not exist (fe-secure-openssl.c initialize_SSL)"
-            )
+            rule(libpq >= 16 ? .libpq16SystemRoots : .libpqSystemRootsAsFile)
         }
         if !verifying {
             if c.sslMode.verifiesServer {
-                rule(
-                    "sslmode=\(c.sslMode) with no root certificate file: libpq fails before the handshake (fe-secure-openssl.c initialize_SSL; libpq docs 34.19.1)"
-                )
+                rule(.libpqTlsRootCertMissing, ["sslmode": c.sslMode.rawValue])
                 return .failed(
                     body: msg(.rootCertMissing, ["rootcert": systemRoots ? "{rootcert}" : c.trust.pathPlaceholder]),
                     log: clientClosedDuringHandshake,
                     kind: .sslSetup)
             }
-            rule(
-                "no root certificate file: libpq does not verify the server certificate in sslmode=\(c.sslMode) (initialize_SSL)"
-            )
+            rule(.libpqTlsNoRootCertNoVerify, ["sslmode": c.sslMode.rawValue])
         } else if !c.sslMode.verifiesServer {
-            rule(
-                "root certificate file exists: libpq verifies the chain in any sslmode (require acts like verify-ca; libpq docs 34.19.1, initialize_SSL SSL_VERIFY_PEER)"
-            )
+            rule(.libpqTlsRootCertVerifies)
         }
         // 1b. client certificate and key
         if let fail = clientKeyFailure() { return fail }
@@ -63,8 +53,11 @@ extension Predictor {
         let lo = max(c.effectiveMin, tls.effectiveMin), hi = min(c.effectiveMax, tls.effectiveMax)
         if lo > hi {
             rule(
-                "client range \(c.effectiveMin)-\(c.effectiveMax) and server range \(tls.effectiveMin)-\(tls.effectiveMax) do not overlap: the server sends a protocol_version alert (OpenSSL ssl_choose_server_version; libpq adds its hint)"
-            )
+                .tlsProtocolNoOverlap,
+                [
+                    "client_min": c.effectiveMin.rawValue, "client_max": c.effectiveMax.rawValue,
+                    "server_min": tls.effectiveMin.rawValue, "server_max": tls.effectiveMax.rawValue,
+                ])
             let body =
                 msg(.sslError, ["detail": msg(.osslAlertProtocolVersion).text])
                 + msg(
@@ -83,9 +76,7 @@ extension Predictor {
         }
         let version = hi
         negotiated = version
-        rule(
-            "negotiated \(version) (highest common version); ssl_ciphers only restricts TLS <= 1.2 suites and both lists keep ECDHE-ECDSA-AES-GCM; ssl_ecdh_curve \(tls.ecdhCurve) is offered by OpenSSL 3 clients; ssl_prefer_server_ciphers changes order only (be-secure-openssl.c be_tls_init)"
-        )
+        rule(.tlsProtocolNegotiated, ["version": version.rawValue, "curve": tls.ecdhCurve])
         // 3. server chain, verified by the client
         if verifying {
             let systemFailure: ChainFailure? = systemRoots ? .unknownIssuer("not among the system's roots") : nil
@@ -93,27 +84,21 @@ extension Predictor {
                 // libpq prints the first error on OpenSSL's queue: for a bad signature that is
                 // the EVP error ASN1_item_verify_ctx raised, before "certificate verify failed".
                 let detail: MessageKey = f == .signatureFailure ? .osslEVPLib : .osslCertificateVerifyFailed
-                rule(
-                    "OpenSSL chain check failed (\(f)): libpq reports 'certificate verify failed'; the server logs the alert the client sent (verify_cb keeps OpenSSL's verdict)"
-                )
+                rule(.libpqTlsChainFailed, ["failure": "\(f)"])
                 return .failed(
                     body: msg(.sslError, ["detail": msg(detail).text]),
                     log: ["LOG:  " + msg(.acceptSSLFailed, ["detail": msg(f.alert, printedBy: .server).text])],
                     kind: .sslSetup)
             }
-            rule(
-                "server chain verifies against sslrootcert (trust anchors only from sslrootcert, intermediates from the handshake or that file)"
-            )
+            rule(.libpqTlsChainVerified)
         }
         // 4. client certificate, verified by the server
         let sendsCert = c.certificate != .none && tls.caFile != .none && certificateOffered
         if c.certificate != .none, tls.caFile != .none, !certificateOffered {
-            rule("sslcertmode=disable: libpq sends no certificate even when the server asks (16+)")
+            rule(.libpqSslcertmodeDisable)
         }
         if c.certificate != .none, tls.caFile == .none {
-            rule(
-                "no ssl_ca_file: the server does not request a client certificate, so none is sent (be_tls_init SSL_CTX_set_verify only with ssl_ca_file)"
-            )
+            rule(.serverTlsNoCaFile)
         }
         var postHandshakeFailure: AttemptEnd?
         if sendsCert, let f = clientChainFailure() {
@@ -122,19 +107,15 @@ extension Predictor {
                 "LOG:  " + msg(.acceptSSLFailed, ["detail": msg(.osslCertificateVerifyFailed, printedBy: .server).text])
             ]
             if version == .tls13 {
-                rule(
-                    "TLS 1.3: the client's handshake completes before the server rejects its certificate (\(f)); libpq sees the alert on its first read, after sending the startup packet, so prefer does not retry (pgtls_read SSL_ERROR_SSL)"
-                )
+                rule(.tls13ClientCertRejectedAfterHandshake, ["failure": "\(f)"])
                 if libpq < 15 {
-                    rule(
-                        "libpq 14: the startup packet's write can meet the server's reset before libpq reads the alert; then 'could not send startup packet: Connection reset by peer' follows the SSL error. A race, seen on 14.23 in about a third of such cases, never on 15+: both texts are accepted, nothing else (fe-connect.c PQconnectPoll CONNECTION_MADE)"
-                    )
+                    rule(.libpq14StartupPacketResetRace)
                     let reset = msg(.startupPacketNotSent, ["detail": "Connection reset by peer"]).text
                     body = body + MessageTemplate(MessageTemplate.oneOf(["", reset]))
                 }
                 postHandshakeFailure = .failed(body: body, log: log, kind: .client)
             } else {
-                rule("TLS 1.2: the server's alert (\(f)) arrives inside SSL_connect (open_client_SSL)")
+                rule(.tls12ClientCertRejectedInHandshake, ["failure": "\(f)"])
                 return .failed(body: body, log: log, kind: .sslSetup)
             }
         }
@@ -158,14 +139,12 @@ extension Predictor {
         let key = ["sslkey": "{sslkey}"]
         switch s.client.certificate {
         case .keyWorldReadable, .keyGroupReadableUser:
-            rule(
-                "libpq refuses a key file with group/world access (0600, or 0640 if owned by root) (fe-secure-openssl.c initialize_SSL)"
-            )
+            rule(.libpqKeyGroupWorldAccess)
             return .failed(body: msg(.keyGroupWorldAccess, key), log: clientClosedDuringHandshake, kind: .sslSetup)
         case .keyGroupReadableRoot:
-            rule("a root-owned key file with mode 0640 is accepted (initialize_SSL, 2022 minor releases)")
+            rule(.libpqKeyRootOwned0640)
         case .encryptedKeyWrongPassword:
-            rule("wrong sslpassword: PEM decryption fails (initialize_SSL SSL_use_PrivateKey_file)")
+            rule(.libpqKeyWrongPassword)
             return .failed(
                 body: msg(
                     .keyLoadFailed,
@@ -174,20 +153,14 @@ extension Predictor {
                     }),
                 log: clientClosedDuringHandshake, kind: .sslSetup)
         case .encryptedKeyNoPassword:
-            rule(
-                "no sslpassword: libpq installs no key-password callback (fe-secure-openssl.c initialize_SSL sets PQssl_passwd_cb only when sslpassword is non-empty), so OpenSSL's default PEM callback asks on the terminal; with no controlling terminal and an empty stdin its UI fails (UI_R_PROCESSING_ERROR), as psql without a terminal shows. The harness runs this connection in a child with no terminal (TerminalFreeProbe), never answering for libpq"
-            )
+            rule(.libpqKeyNoPasswordNoTerminal)
             return .failed(
                 body: msg(.keyLoadFailed, key.merging(["detail": msg(.osslProcessingError).text]) { a, _ in a }),
                 log: clientClosedDuringHandshake, kind: .sslSetup)
         case .encryptedKeyRightPassword:
-            rule(
-                "a non-empty sslpassword makes libpq install PQssl_passwd_cb, which hands it to OpenSSL (PQdefaultSSLKeyPassHook_OpenSSL)"
-            )
+            rule(.libpqKeyPasswordCallback)
         case .mismatchedKey:
-            rule(
-                "OpenSSL 3 checks the key against the loaded certificate inside SSL_use_PrivateKey_file (ssl_set_pkey -> X509_check_private_key)"
-            )
+            rule(.libpqKeyMismatch)
             return .failed(
                 body: msg(.keyLoadFailed, key.merging(["detail": msg(.osslKeyValuesMismatch).text]) { a, _ in a }),
                 log: clientClosedDuringHandshake, kind: .sslSetup)
@@ -281,11 +254,7 @@ extension Predictor {
             if first == nil { first = cn }
             matched = Self.hostNameMatches(cn, host)
         }
-        rule(
-            libpq >= 15
-                ? "verify-full: SANs of the host's type (DNS or IP) suppress the CN check; wildcard only as the whole leftmost label; IP hosts match iPAddress SANs (libpq 15+) or an IP CN (fe-secure-openssl.c pgtls_verify_peer_name_matches_certificate_guts)"
-                : "verify-full (libpq 14): only dNSName SANs are examined and any of them suppresses the CN check; iPAddress SANs are ignored, so an IP host matches only an IP CN or a dNSName equal to it (fe-secure-openssl.c pgtls_verify_peer_name_matches_certificate_guts, REL_14_STABLE)"
-        )
+        rule(libpq >= 15 ? .libpq15VerifyFullNames : .libpq14VerifyFullNames)
         if matched { return nil }
         if examined == 0 { return msg(.noHostNameInCertificate) }
         if examined == 1 { return msg(.nameMismatchOne, ["first_name": first!, "host": host]) }

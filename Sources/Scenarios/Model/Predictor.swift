@@ -33,7 +33,8 @@ extension Expectation {
 struct Predictor {
     let s: Scenario
     let versions: Versions
-    var rules: [String] = []
+    /// The rules applied so far, in order.
+    var applied: [AppliedRule] = []
     /// The TLS version the last SSL attempt negotiated (set by `sslAttempt`).
     var negotiated: TLSVersion?
 
@@ -53,7 +54,9 @@ struct Predictor {
         MessageCatalogue.template(key, versions, printedBy: peer).filling(values)
     }
 
-    mutating func rule(_ text: String) { rules.append(text) }
+    mutating func rule(_ r: ModelRule, _ values: [String: String] = [:]) {
+        applied.append(AppliedRule(r, values: values))
+    }
 
     var prefix: MessageTemplate {
         if s.client.transport == .unixSocket { return msg(.prefixSocket) }
@@ -62,16 +65,14 @@ struct Predictor {
 
     mutating func run() -> Expectation {
         if let log = serverStartFailure() {
-            return Expectation(outcome: .serverFailsToStart(log: log), rules: rules, versions: versions)
+            return Expectation(outcome: .serverFailsToStart(log: log), appliedRules: applied, versions: versions)
         }
         if let e = clientOptionFailure() { return e }
         if libpq >= 13, s.client.effectiveMin > s.client.effectiveMax {
-            rule(
-                "libpq checks ssl_min_protocol_version <= ssl_max_protocol_version before connecting, for every sslmode (fe-connect.c connectOptions2 sslVerifyProtocolRange)"
-            )
+            rule(.libpqOptionProtocolRange)
             // No socket is opened: the server logs nothing.
             let a = ExpectedAttempt(ssl: false, libpqMessage: msg(.invalidProtocolRange))
-            return Expectation(outcome: .rejected(attempts: [a]), rules: rules, versions: versions)
+            return Expectation(outcome: .rejected(attempts: [a]), appliedRules: applied, versions: versions)
         }
         var attempts: [ExpectedAttempt] = []
         func finish(_ end: AttemptEnd, ssl: Bool) -> Expectation? {
@@ -81,7 +82,7 @@ struct Predictor {
                     ssl: ssl, channelBound: bound, method: method, identity: identity, log: [received] + log)
                 return Expectation(
                     outcome: .accepted(encrypted: ssl, user: s.user), failedAttemptsBeforeSuccess: attempts,
-                    session: session, rules: rules, versions: versions)
+                    session: session, appliedRules: applied, versions: versions)
             case .failed(let body, let log, _, let sqlstate):
                 attempts.append(
                     ExpectedAttempt(
@@ -95,9 +96,7 @@ struct Predictor {
         }
 
         if s.client.transport == .unixSocket {
-            rule(
-                "libpq never requests SSL over a Unix socket, whatever sslmode says (fe-connect.c CONNECTION_MADE: IS_AF_UNIX -> allow_ssl_try = false)"
-            )
+            rule(.libpqSslmodeUnixSocket)
             let end = plainAttempt()
             if let e = finish(end, ssl: false) { return e }
             return rejected(attempts)
@@ -105,32 +104,24 @@ struct Predictor {
 
         switch s.client.sslMode {
         case .disable:
-            rule("libpq sslmode=disable: only a non-SSL attempt (libpq docs 34.19.1, fe-connect.c)")
+            rule(.libpqSslmodeDisable)
             let end = plainAttempt()
             if let e = finish(end, ssl: false) { return e }
         case .allow:
-            rule(
-                "libpq sslmode=allow: non-SSL first; retry with SSL only if the server answers the first attempt with an error (fe-connect.c CONNECTION_AWAITING_RESPONSE, wait_ssl_try)"
-            )
+            rule(.libpqSslmodeAllow)
             let first = plainAttempt()
             if let e = finish(first, ssl: false) { return e }
             guard kind(first) == .serverError else {
-                rule(
-                    "allow does not retry after a client-side failure (fe_sendauth / channel binding go to error_return)"
-                )
+                rule(.libpqSslmodeAllowNoRetryAfterClientFailure)
                 break
             }
             if !s.server.tls.ssl, libpq >= 17 {
-                rule(
-                    "libpq 17+: the retry is an SSL-only connection (allowed_enc_methods / select_next_encryption_method); ssl=off answers 'N' to its SSLRequest and libpq gives up before a startup packet, so only the first attempt reaches authentication (fe-connect.c PQconnectPoll CONNECTION_SSL_STARTUP, REL_17_STABLE)"
-                )
+                rule(.libpq17SslmodeAllowRetrySslOnly)
                 attempts.append(
                     ExpectedAttempt(
                         ssl: false, libpqMessage: prefix + msg(.sslRequiredButRefused), serverLog: [received]))
             } else if !s.server.tls.ssl {
-                rule(
-                    "libpq 14-16: the retry sends SSLRequest; ssl=off answers 'N' and allow continues without SSL on that connection, so the server authenticates a second time (fe-connect.c PQconnectPoll CONNECTION_SSL_STARTUP)"
-                )
+                rule(.libpq14SslmodeAllowRetryContinuesPlain)
                 let second = plainAttempt()
                 if let e = finish(second, ssl: false) { return e }
             } else {
@@ -138,13 +129,9 @@ struct Predictor {
                 if let e = finish(second, ssl: true) { return e }
             }
         case .prefer:
-            rule(
-                "libpq sslmode=prefer: SSL first; on an SSL setup/handshake failure or a server error, one retry without SSL (libpq docs 34.19.1, fe-connect.c)"
-            )
+            rule(.libpqSslmodePrefer)
             if !s.server.tls.ssl {
-                rule(
-                    "ssl=off: the server answers 'N' to SSLRequest; prefer continues without SSL on the same connection (CONNECTION_SSL_STARTUP)"
-                )
+                rule(.serverSslOffPreferContinuesPlain)
                 let end = plainAttempt()
                 if let e = finish(end, ssl: false) { return e }
                 break
@@ -155,12 +142,12 @@ struct Predictor {
                 let second = plainAttempt()
                 if let e = finish(second, ssl: false) { return e }
             } else {
-                rule("prefer does not retry after a client-side failure once TLS is up (error_return)")
+                rule(.libpqSslmodePreferNoRetryAfterClientFailure)
             }
         case .require, .verifyCA, .verifyFull:
-            rule("libpq sslmode=\(s.client.sslMode): SSL only, never falls back (libpq docs 34.19.1)")
+            rule(.libpqSslmodeSslOnly, ["sslmode": s.client.sslMode.rawValue])
             if !s.server.tls.ssl {
-                rule("ssl=off: the server answers 'N' to SSLRequest (fe-connect.c CONNECTION_SSL_STARTUP)")
+                rule(.serverSslOffRefusesSsl)
                 attempts.append(
                     ExpectedAttempt(
                         ssl: false, libpqMessage: prefix + msg(.sslRequiredButRefused), serverLog: [received]))
@@ -173,7 +160,7 @@ struct Predictor {
     }
 
     func rejected(_ attempts: [ExpectedAttempt]) -> Expectation {
-        Expectation(outcome: .rejected(attempts: attempts), rules: rules, versions: versions)
+        Expectation(outcome: .rejected(attempts: attempts), appliedRules: applied, versions: versions)
     }
 
     /// A FATAL the server sends to the client (and logs), with its SQLSTATE and the

@@ -28,10 +28,7 @@ struct ObservedAttempt: Sendable, Hashable, CustomStringConvertible {
         return (0..<count).map { i in
             let socket = i < sockets.count ? sockets[i] : nil
             let lines = socket?.serverLog ?? []
-            let serverSawTLS = lines.contains {
-                $0.message.hasPrefix("could not accept SSL connection") || $0.message.hasSuffix(", SSL encryption")
-                    || ($0.message.hasPrefix("connection authorized") && $0.message.contains(" SSL enabled"))
-            }
+            let serverSawTLS = serverSawTLS(lines)
             let error = lines.first { $0.severity == "FATAL" || $0.severity == "ERROR" }
             let sqlstate = error?.sqlstate ?? (i < blocks.count ? blocks[i].sqlstate : nil)
             let clientSaidTLS =
@@ -40,6 +37,31 @@ struct ObservedAttempt: Sendable, Hashable, CustomStringConvertible {
                 tls: (socket?.tls ?? false) || serverSawTLS || clientSaidTLS,
                 accepted: outcome.isAccepted && i == count - 1,
                 sqlstate: sqlstate, serverLog: lines.map(\.description))
+        }
+    }
+
+    /// The server's lines show the socket ran TLS: SSL_accept ran ("could not accept SSL
+    /// connection"), the pg_hba lookup says "SSL encryption", the session is "SSL enabled",
+    /// or the connection matched a `hostssl` line or a rule only TLS can reach (clientcert,
+    /// the cert method).
+    static func serverSawTLS(_ lines: [Outcome.LogLine]) -> Bool {
+        lines.contains {
+            $0.message.hasPrefix("could not accept SSL connection") || $0.message.hasSuffix(", SSL encryption")
+                || ($0.message.hasPrefix("connection authorized") && $0.message.contains(" SSL enabled"))
+                || $0.message.hasPrefix("connection requires a valid client certificate")
+                || $0.message.hasPrefix("certificate authentication failed")
+                || $0.message.range(of: #"line [0-9]+: "hostssl"#, options: .regularExpression) != nil
+        }
+    }
+
+    /// The server's lines show the socket ran WITHOUT TLS: the pg_hba lookup says "no
+    /// encryption", the session was authorised without "SSL enabled", or the connection
+    /// matched a `hostnossl` line. Absence of TLS evidence is not evidence of plaintext.
+    static func serverSawPlaintext(_ lines: [Outcome.LogLine]) -> Bool {
+        lines.contains {
+            $0.message.hasSuffix(", no encryption")
+                || ($0.message.hasPrefix("connection authorized") && !$0.message.contains(" SSL enabled"))
+                || $0.message.range(of: #"line [0-9]+: "hostnossl"#, options: .regularExpression) != nil
         }
     }
 

@@ -50,11 +50,14 @@ struct ExplainText {
         }
         out.append("  ({port}, {rootcert}, {home}, ... are filled in per run; {one_of:a|b} accepts either)")
         out.append("")
-        out.append("rule trace:")
-        for (n, rule) in expectation.rules.enumerated() {
-            let ref = RuleReference(rule)
-            out.append("  \(n + 1). \(ref.text)")
-            if let source = ref.source { out.append("     source: \(source)") }
+        out.append("rule trace (id, what it says, the source it follows, the message it makes):")
+        for (n, rule) in expectation.appliedRules.enumerated() {
+            out.append("  \(n + 1). [\(rule.id)] \(rule.text)")
+            out.append("     source: \(rule.source)")
+            if let key = rule.message {
+                let template = MessageCatalogue.template(key, expectation.versions, printedBy: .client).text
+                out.append("     message (\(key.rawValue)): \(template.trimmingCharacters(in: .newlines))")
+            }
         }
         if let skip = spec.skipReason {
             out.append("")

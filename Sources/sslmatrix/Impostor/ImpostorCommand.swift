@@ -16,14 +16,30 @@ struct ImpostorCommand: AsyncParsableCommand {
 
     @OptionGroup var installation: InstallationOptions
     @Option(help: "terminal, markdown or json.") var format: Format = .terminal
+    @Flag(help: "Also run every victim through each installed driver probe (probes/drivers.json).") var drivers = false
+    @Option(name: .customLong("driver"), help: "Run the victims through this driver probe too (repeatable).")
+    var driverNames: [String] = []
     @Flag(help: "Terminal: the wide form (tables as wide as their longest cell) instead of 120 columns.")
     var wide = false
 
     func run() async throws {
         let report: ImpostorReport
+        var clients: [ProbeClient] = []
         do {
-            report = try await ImpostorReport.run(installation: try installation.installations()[0])
+            if drivers || !driverNames.isEmpty {
+                let registry = try DriverRegistry.load()
+                for driver in try registry.select(driverNames) {
+                    guard driver.isInstalled(in: registry) else {
+                        RunNotes.say("skipping \(driver.name): not installed; install it with `\(driver.setup)`")
+                        continue
+                    }
+                    clients.append(try await driver.makeClient(in: registry))
+                }
+            }
+            report = try await ImpostorReport.run(installation: try installation.installations()[0], drivers: clients)
+            for client in clients { await client.shutdown() }
         } catch {
+            for client in clients { await client.shutdown() }
             throw failClearly(error)
         }
         let text: String

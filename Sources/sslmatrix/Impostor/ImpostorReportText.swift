@@ -12,11 +12,15 @@ struct ImpostorReportText {
 
     var text: String {
         guard let width, !markdown else {
-            return [header, articleSection, impostorSection, realClusterSection, verdictSection, footer]
+            return
+                ([header, articleSection, impostorSection] + driverSection + [
+                    realClusterSection, verdictSection, footer,
+                ])
                 .joined(separator: "\n\n")
         }
         // Compact: the verdict line first, then the sections, every line within the width.
-        let text = [header, footer, articleSection, impostorSection, realClusterSection, verdictSection]
+        let text =
+            ([header, footer, articleSection, impostorSection] + driverSection + [realClusterSection, verdictSection])
             .joined(separator: "\n\n")
         return TerminalStyle(width: width).wrapAll(text, continuation: "      ")
     }
@@ -170,6 +174,29 @@ struct ImpostorReportText {
                     ], rows: rows)))
         out += disagreements(report.impostor.map { ("\($0.case.variant) \($0.case)", $0.disagreements) })
         return out.joined(separator: "\n\n")
+    }
+
+    // MARK: 2b. The impostor per driver
+
+    /// The same victims through each driver probe (`--drivers`), beside libpq's column.
+    var driverSection: [String] {
+        guard let rows = report.drivers, !rows.isEmpty else { return [] }
+        var out = [heading("2b. The IMPOSTOR per driver: what it captured from each")]
+        out.append(
+            block([
+                "the same victim settings, handed to each driver by its probe (docs/driver-probes.md);",
+                "libpq is the column above; a driver's own words are in the JSON (--format json)",
+            ]))
+        let drivers = rows.reduce(into: [String]()) { if !$0.contains($1.driver) { $0.append($1.driver) } }
+        let table = report.impostor.map { libpq -> [String] in
+            let cells = drivers.map { d in
+                rows.first { $0.driver == d && $0.case == libpq.case }.map { DriverImpostorRow.cell($0.captures) }
+                    ?? "-"
+            }
+            return [libpq.case.variant.rawValue, libpq.case.description, DriverImpostorRow.cell(libpq.captures)] + cells
+        }
+        out.append(self.table(TextTable(headers: ["", "victim's settings", "libpq"] + drivers, rows: table)))
+        return [out.joined(separator: "\n\n")]
     }
 
     // MARK: 3. A real cluster as impostor

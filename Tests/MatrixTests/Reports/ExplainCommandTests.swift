@@ -42,10 +42,9 @@ struct ExplainCommandTests {
             for log in attempt.serverLog { #expect(out.contains("server log: \(log.text)")) }
         }
         #expect(!expectation.rules.isEmpty)
-        for (n, rule) in expectation.rules.enumerated() {
-            // Each rule is shown numbered, its text first and its source on the next line.
-            let text = rule.split(separator: "(").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? rule
-            #expect(out.contains("  \(n + 1). \(text)"), "\(rule)")
+        for (n, rule) in expectation.appliedRules.enumerated() {
+            // Each rule is shown numbered with its id and text, its source on the next line.
+            #expect(out.contains("  \(n + 1). [\(rule.id)] \(rule.text)\n     source: \(rule.source)"), "\(rule)")
         }
         #expect(out.contains("source: hba.c check_hba") || out.contains("source: libpq docs"))
         #expect(out.contains("hostssl all u_hostssl_scram_cc0 all scram-sha-256"))
