@@ -15,7 +15,8 @@ struct PreparedTemplateTests {
             do {
                 try await prepared.start()
                 try await plain.start()
-                let query = "SELECT string_agg(rolname, ',' ORDER BY rolname) FROM pg_roles WHERE rolname LIKE 'prepared%'"
+                let query =
+                    "SELECT string_agg(rolname, ',' ORDER BY rolname) FROM pg_roles WHERE rolname LIKE 'prepared%'"
                 #expect(try await prepared.queryValue(query) == "prepared_login,prepared_other")
                 #expect(try await plain.queryValue(query) == nil)
                 let stored = try await prepared.queryValue(
