@@ -24,8 +24,14 @@ struct DriversCommand: AsyncParsableCommand {
     @Option(help: "Output: text, json, markdown, junit, html.") var format: ReportFormat = .text
     @Option(help: "Write the report here instead of standard output.") var output: String?
     @Option(help: "Show at most this many deviations per driver in text output.") var show: Int = 20
+    @Flag(help: "Also run the matrix through this program's libpq (checked against the model) as the first column.")
+    var libpq = false
     @Flag(help: "List the registered drivers, whether each is installed, and its setup command; starts nothing.")
     var list = false
+
+    func validate() throws {
+        guard groups >= 1 else { throw ValidationError("--groups must be at least 1 (got \(groups))") }
+    }
 
     func run() async throws {
         do {
@@ -39,8 +45,13 @@ struct DriversCommand: AsyncParsableCommand {
                 return
             }
             let server = try installation.installations()[0]
-            let reports = try await DriverMatrix.run(
+            var reports = try await DriverMatrix.run(
                 selected, registry: registry, installation: server, filter: filter, groups: groups)
+            if libpq {
+                let reference = try await MatrixRun.run(
+                    installation: server, filter: filter, groupParallelism: groups, probeParallelism: 8)
+                reports.insert(reference, at: 0)
+            }
             let style = output == nil ? TerminalStyle.forStandardOutput(wide: false) : TerminalStyle(wide: false)
             try emit(ReportSet(reports).render(format, showDisagreements: show, style: style), to: output)
             if reports.contains(where: \.fails) { throw ExitCode(1) }
