@@ -10,7 +10,7 @@ import Testing
 /// keyword the driver lacks must be reported, not dropped. A probe that always says "ok" fails.
 @Suite("Driver probes: the protocol details of the pgJDBC, Go and PostgresNIO probes", .tags(.liveServer))
 struct DriverProbeProtocolTests {
-    static let drivers = ["pgjdbc", "pgx", "lib-pq"]
+    static let drivers = ["pgjdbc", "pgx", "lib-pq", "postgresnio"]
 
     @Test("wrong password rejected with the driver's message; verify-full accepted with ssl = t", arguments: drivers)
     func outcomes(driver: String) async throws {

@@ -77,10 +77,11 @@ enum Attempt {
             driver["errorClass"] = String(reflecting: type(of: error))
             if let psql = error as? PSQLError, let info = psql.serverInfo {
                 let code = info[.sqlState]
-                driver["sqlstate"] = code ?? NSNull()
-                report["serverErrors"] = [
-                    ["severity": info[.severity] ?? NSNull(), "sqlstate": code ?? NSNull(), "message": info[.message] ?? ""]
-                ]
+                driver["sqlstate"] = code.map { $0 as Any } ?? NSNull()
+                var serverError: [String: Any] = ["message": info[.message] ?? ""]
+                if let severity = info[.severity] { serverError["severity"] = severity }
+                if let code { serverError["sqlstate"] = code }
+                report["serverErrors"] = [serverError]
             }
             try? await channel?.close()
         }
