@@ -31,7 +31,7 @@ public enum DriverConformance {
         }
         let observed = ObservedAttempt.of(outcome)
         let saslKnown = outcome.session?.authentication.saslMechanism != nil
-        let fields = result.differences.filter { d in
+        var fields = result.differences.filter { d in
             if d.hasPrefix(OutcomeComparison.Field.message.rawValue + ":") { return false }
             // Without the driver's SASL mechanism, binding is not observable (the server does not log it).
             if d.hasPrefix(OutcomeComparison.Field.channelBinding.rawValue + ":") && !saslKnown { return false }
@@ -45,6 +45,17 @@ public enum DriverConformance {
                 return false
             }
             return true
+        }
+        // Binding not observable, but the probe said its driver has no channel binding while
+        // libpq would have bound: that is known without the SASL mechanism.
+        if outcome.isAccepted, expectation.session?.channelBinding == true,
+            outcome.driver?.unsupported.contains("channel_binding") == true,
+            !fields.contains(where: { $0.hasPrefix(OutcomeComparison.Field.channelBinding.rawValue + ":") })
+        {
+            fields.append(
+                OutcomeComparison.difference(
+                    .channelBinding,
+                    "expected SCRAM-SHA-256-PLUS; the driver has no channel binding (probe: unsupported)"))
         }
         let deviation = fields.isEmpty ? nil : classify(expectation, outcome, fields)
         var judged = CaseResult(
@@ -116,7 +127,7 @@ public enum DriverConformance {
         }
         return DriverDeviation(
             class: .messageOnly,
-            kind: has(.sqlstate) ? "other SQLSTATE" : "other server log: " + serverReason(o))
+            kind: has(.sqlstate) ? "other SQLSTATE" : "other server log: " + logDifference(diffs, o))
     }
 
     /// The first line of libpq's text for its last attempt, placeholders left as they are.
@@ -134,6 +145,21 @@ public enum DriverConformance {
         let cls = o.driver?.errorClass.map { $0.split(separator: ".").last.map(String.init) ?? $0 }
         let own = o.rejection.map { generic(String($0.errorMessage.split(separator: "\n").first ?? "")) }
         return [cls, fatal.map { "server: \($0)" } ?? own].compactMap { $0 }.joined(separator: ": ")
+    }
+
+    /// The first line the server logged that the model did not predict (else the first it
+    /// predicted and the server did not log), with per-case values replaced.
+    static func logDifference(_ diffs: [String], _ o: Outcome) -> String {
+        for (marker, label) in [("logged, not predicted:\n", "logged "), ("expected, not logged:\n", "did not log ")] {
+            for d in diffs where d.hasPrefix(OutcomeComparison.Field.serverLog.rawValue + ":") {
+                guard let r = d.range(of: marker) else { continue }
+                let line = d[r.upperBound...].split(separator: "\n").first.map {
+                    $0.trimmingCharacters(in: .whitespaces)
+                }
+                if let line, !line.isEmpty { return label + generic(line) }
+            }
+        }
+        return serverReason(o)
     }
 
     /// The server line that says most: its FATAL, else the first LOG line that is not routine.
@@ -156,6 +182,7 @@ public enum DriverConformance {
     /// A message with what varies per case (quoted names, numbers) replaced, so cases group.
     static func generic(_ text: String) -> String {
         var s = text.replacingOccurrences(of: #""[^"]*""#, with: "\"…\"", options: .regularExpression)
+        s = s.replacingOccurrences(of: #"=[A-Za-z_][A-Za-z0-9_]*"#, with: "=…", options: .regularExpression)
         s = s.replacingOccurrences(of: #"\b\d+\b"#, with: "N", options: .regularExpression)
         return String(s.prefix(140))
     }
