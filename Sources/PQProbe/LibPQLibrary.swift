@@ -56,10 +56,6 @@ public final class LibPQLibrary: @unchecked Sendable {
     let conninfo: @convention(c) (Conn?) -> UnsafeMutableRawPointer?
     let conndefaults: @convention(c) () -> UnsafeMutableRawPointer?
     let conninfoFree: @convention(c) (UnsafeMutableRawPointer?) -> Void
-    /// PQsetSSLKeyPassHook_OpenSSL takes a function pointer; passed as the raw address of
-    /// PQdefaultSSLKeyPassHook_OpenSSL from the same library.
-    let setSSLKeyPassHook: (@convention(c) (UnsafeMutableRawPointer?) -> Void)?
-    let defaultSSLKeyPassHook: UnsafeMutableRawPointer?
 
     // libpq-fe.h values (stable ABI).
     static let connectionOK: UInt32 = 0  // CONNECTION_OK
@@ -115,8 +111,6 @@ public final class LibPQLibrary: @unchecked Sendable {
         conninfo = try symbol("PQconninfo")
         conndefaults = try symbol("PQconndefaults")
         conninfoFree = try symbol("PQconninfoFree")
-        setSSLKeyPassHook = optional("PQsetSSLKeyPassHook_OpenSSL")
-        defaultSSLKeyPassHook = dlsym(handle, "PQdefaultSSLKeyPassHook_OpenSSL")
         let libVersion: @convention(c) () -> Int32 = try symbol("PQlibVersion")
         version = Int(libVersion())
     }
@@ -130,16 +124,6 @@ public final class LibPQLibrary: @unchecked Sendable {
             fatalError("the system libpq (libpq.so.5) cannot be loaded: \(error); install libpq5 (make setup)")
         }
     }()
-
-    /// Installs libpq's own default key-password hook process-wide: OpenSSL gets `sslpassword`
-    /// when set and an empty passphrase when not, so an encrypted key without `sslpassword`
-    /// never prompts. The main process does NOT do this (it runs such connections in
-    /// `TerminalFreeProbe`'s terminal-less child, so libpq answers as users get it); the client
-    /// worker does, because it may inherit a terminal. Known difference: a worker case with an
-    /// encrypted key and no sslpassword sees an empty passphrase, not a failed prompt.
-    public func installKeyPasswordHook() {
-        if let setSSLKeyPassHook, let defaultSSLKeyPassHook { setSSLKeyPassHook(defaultSSLKeyPassHook) }
-    }
 }
 
 /// Why a libpq could not be used. Stable codes (tests and JSON reports use them).

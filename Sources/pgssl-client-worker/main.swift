@@ -18,9 +18,54 @@ let encoder = JSONEncoder()
 encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
 let decoder = JSONDecoder()
 
+/// Takes the protocol's pipes off fd 0/1 and cuts the worker from any terminal, before
+/// anything can prompt: libpq installs no key-password callback when `sslpassword` is empty
+/// (fe-secure-openssl.c initialize_SSL), so OpenSSL's PEM_def_callback asks its UI, which
+/// opens /dev/tty and else reads stdin (crypto/ui/ui_openssl.c open_console/read_string_inner).
+/// A user's program without a terminal gets `processing error` there; the worker must get
+/// the same, and must never wait, nor let OpenSSL read a request line as a passphrase. So:
+/// a new session (no controlling terminal; TIOCNOTTY when setsid is refused because the
+/// worker already leads its process group), stdin and stdout on /dev/null, and the requests
+/// and responses on duplicates of the original pipes.
+func detachFromTerminal() -> (requests: Int32, responses: Int32) {
+    if setsid() < 0 {
+        let tty = open("/dev/tty", O_RDWR | O_NOCTTY)
+        if tty >= 0 {
+            _ = ioctl(tty, UInt(TIOCNOTTY))
+            close(tty)
+        }
+    }
+    let requests = dup(0)
+    let responses = dup(1)
+    let null = open("/dev/null", O_RDWR)
+    if null >= 0 {
+        dup2(null, 0)
+        dup2(null, 1)
+        if null > 2 { close(null) }
+    }
+    return (requests, responses)
+}
+
+let channel = detachFromTerminal()
+let responses = FileHandle(fileDescriptor: channel.responses, closeOnDealloc: false)
+let requests: UnsafeMutablePointer<FILE>? = fdopen(channel.requests, "r")
+
 func send<T: Encodable>(_ value: T) {
     guard let data = try? encoder.encode(value) else { return }
-    FileHandle.standardOutput.write(data + Data("\n".utf8))
+    responses.write(data + Data("\n".utf8))
+}
+
+/// One request line (without its newline), nil at end of input.
+func nextRequestLine(from requests: UnsafeMutablePointer<FILE>?) -> String? {
+    guard let requests else { return nil }
+    var line: UnsafeMutablePointer<CChar>?
+    var capacity = 0
+    defer { free(line) }
+    let count = getline(&line, &capacity, requests)
+    guard count >= 0, let line else { return nil }
+    var text = String(cString: line)
+    if text.hasSuffix("\n") { text.removeLast() }
+    return text
 }
 
 func removeLibpqEnvironment() {
@@ -60,8 +105,8 @@ do {
     exit(1)
 }
 
-// Never wait on a terminal for a key passphrase (see LibPQLibrary.installKeyPasswordHook).
-library.installKeyPasswordHook()
+// No key-password hook: libpq answers as it does for a program without a terminal
+// (detachFromTerminal), never with a passphrase the harness chose.
 let loaded = ClientLibraries.current(using: library)
 guard !loaded.isMixed else {
     let failure = WorkerFailure(
@@ -71,7 +116,7 @@ guard !loaded.isMixed else {
 }
 send(WorkerHello(protocolVersion: WorkerProtocol.version, client: "libpq", libraries: loaded, error: nil))
 
-while let line = readLine(strippingNewline: true) {
+while let line = nextRequestLine(from: requests) {
     guard let request = try? decoder.decode(WorkerRequest.self, from: Data(line.utf8)) else {
         send(
             WorkerResponse(

@@ -42,15 +42,22 @@ struct RunCommand: AsyncParsableCommand {
         }
         do {
             var failed = false
-            for inst in try installation.installations() {
+            // The same server x client selection as `matrix` (--server/--client/--all-combinations;
+            // --pg-bindir and --all-installed choose servers; default client: this program's libpq).
+            for (inst, clientInstallation) in try installation.combinations() {
+                let client = try await clientInstallation.makeClient()
                 let outcome = await ScenarioFileRun.run(
-                    scenarioFiles, installation: inst, groupParallelism: groups, reuse: !noReuse, shard: shard)
+                    scenarioFiles, installation: inst, client: client, groupParallelism: groups, reuse: !noReuse,
+                    shard: shard)
+                await client.shutdown()
                 let text = format == .json ? try outcome.json() : outcome.text(style: .forStandardOutput(wide: wide))
                 FileHandle.standardOutput.write(Data(text.utf8))
                 if !outcome.allAgree { failed = true }
             }
             if failed { throw ExitCode(1) }
         } catch let error as ClusterKitError {
+            throw failClearly(error, json: format == .json)
+        } catch let error as InstallationError {
             throw failClearly(error, json: format == .json)
         }
     }
@@ -64,6 +71,9 @@ struct ScenarioFileRun: Encodable {
     }
 
     var server: String
+    /// The client that made the connections: its libpq version and the OpenSSL it mapped
+    /// (this program's libpq, or a client worker's build).
+    var client: String
     var elapsedSeconds: Double
     var files: [FileResults]
 
@@ -71,15 +81,16 @@ struct ScenarioFileRun: Encodable {
     var allAgree: Bool { all.allSatisfy { $0.verdict == .agree || $0.verdict == .skipped } }
 
     static func run(
-        _ scenarioFiles: [ScenarioFile], installation: Installation, groupParallelism: Int, reuse: Bool = true,
-        probeParallelism: Int = 8, quiet: Bool = false, shard: Shard? = nil
+        _ scenarioFiles: [ScenarioFile], installation: Installation, client: ProbeClient = .inProcess,
+        groupParallelism: Int, reuse: Bool = true, probeParallelism: Int = 8, quiet: Bool = false, shard: Shard? = nil
     ) async -> ScenarioFileRun {
         let progress = ProgressLine(title: "run \(installation.major)")
         let start = Date()
         let update: @Sendable (Int, Int) -> Void = { done, total in progress.update(done, total) }
-        let runner = ScenarioRunner(
+        var runner = ScenarioRunner(
             installation: installation, groupParallelism: groupParallelism, probeParallelism: probeParallelism,
             reuse: reuse, progress: quiet ? nil : update, note: { RunNotes.say($0) })
+        runner.client = client
         // Each group remembers its file, so a shard's results still split back by file.
         let all = scenarioFiles.enumerated().flatMap { index, file in file.groups.map { (index, $0) } }
         var chosen = all
@@ -102,14 +113,16 @@ struct ScenarioFileRun: Encodable {
             FileResults(path: scenarioFiles[$0].path, results: perFile[$0])
         }
         return ScenarioFileRun(
-            server: installation.version, elapsedSeconds: Date().timeIntervalSince(start), files: files)
+            server: installation.version,
+            client: "libpq \(client.libraries.libpqVersionText), \(client.libraries.opensslShort ?? "no OpenSSL")",
+            elapsedSeconds: Date().timeIntervalSince(start), files: files)
     }
 
     /// The summary line first (counts, time), then a line per case, each within the style's width.
     func text(style: TerminalStyle = .plain) -> String {
         var out = style.wide ? "" : summary + "\n"
         for file in files {
-            out += "\(file.path) (PostgreSQL \(server))\n"
+            out += "\(file.path) (PostgreSQL \(server); client \(client))\n"
             for r in file.results {
                 let name = r.group.contains("/") ? "\(r.group.split(separator: "/", maxSplits: 1)[1]) / \(r.id)" : r.id
                 switch r.verdict {

@@ -44,13 +44,20 @@ public final class Cluster: Sendable {
     public var settings: ServerSettings { state.withLock { $0.settings } }
     public var hba: HBAFile { state.withLock { $0.hba } }
 
-    /// Copies the template into a new private directory. Nothing runs yet.
+    /// Copies the template into a new private directory. Nothing runs yet. With `prepared`,
+    /// the copy comes from a template that already ran that SQL (e.g. the roles every server
+    /// of a run needs; see `TemplateStore`), made once per run.
     public static func create(
-        installation: Installation? = nil, port: Int? = nil, workspace: Workspace? = nil
+        installation: Installation? = nil, port: Int? = nil, workspace: Workspace? = nil, prepared: String? = nil
     ) async throws -> Cluster {
         let installation = try installation ?? Installation.discover()
         let workspace = try workspace ?? Workspace.shared()
-        let template = try await TemplateStore.shared.template(for: installation, in: workspace)
+        let template =
+            if let prepared {
+                try await TemplateStore.shared.template(for: installation, in: workspace, prepared: prepared)
+            } else {
+                try await TemplateStore.shared.template(for: installation, in: workspace)
+            }
         let serial = counter.wrappingAdd(1, ordering: .relaxed).newValue
         let name = "sslm-\(getpid())-\(serial)"
         // The port first: a port that cannot be had must not cost a 40 MB copy.

@@ -25,6 +25,49 @@ actor TemplateStore {
         }
     }
 
+    /// The template for `installation` with `sql` already run in it (roles a run's servers
+    /// all need, say): made once per run from the plain template with PostgreSQL's
+    /// single-user mode (no server, no port), so a cluster copied from it is ready for those
+    /// logins the moment it starts instead of after a connection and CREATE ROLE.
+    func template(
+        for installation: Installation, in workspace: Workspace, prepared sql: String
+    ) async throws
+        -> String
+    {
+        let key = installation.bindir + "\u{0}" + (installation.libraryPath ?? "") + "\u{0}" + sql
+        if let existing = templates[key] { return try await existing.value }
+        let base = try await template(for: installation, in: workspace)
+        let task = Task { try await TemplateStore.prepare(base, sql, installation, workspace) }
+        templates[key] = task
+        do {
+            return try await task.value
+        } catch {
+            templates[key] = nil
+            throw error
+        }
+    }
+
+    static func prepare(
+        _ base: String, _ sql: String, _ installation: Installation, _ workspace: Workspace
+    ) async throws -> String {
+        let dir = try workspace.makeClusterDirectory(
+            named: "template-\(installation.major)-prepared-\(UUID().uuidString.prefix(8))")
+        let data = dir + "/data"
+        try await Command.check("/bin/cp", ["-a", base, data])
+        // One statement per line (single-user mode ends a query at a newline); any error ends it.
+        let input = sql.split(separator: "\n").joined(separator: " ") + "\n"
+        let result = try await Command.run(
+            installation.tool("postgres"),
+            ["--single", "-D", data, "-F", "-c", "exit_on_error=on", "-c", "log_min_messages=warning", "postgres"],
+            environment: installation.environment, as: workspace.account, input: input)
+        let output = result.combinedOutput
+        guard result.succeeded, !output.contains("ERROR:"), !output.contains("FATAL:") else {
+            SecureFiles.remove(dir)
+            throw ClusterKitError.sqlFailed(sql: "(preparing a template)", message: output)
+        }
+        return data
+    }
+
     static let adminUser = "postgres"
     static let includeFile = "pg-ssl-matrix.conf"
 

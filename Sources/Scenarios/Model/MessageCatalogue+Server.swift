@@ -118,6 +118,13 @@ extension MessageCatalogue {
         e(
             .hbaMatchedLineDetail, 12, "Connection matched pg_hba.conf line {line}: \"{raw_line}\"",
             "\(auth) auth_failed errdetail_log"),
+        // 16 added include/include_dir/include_if_exists to pg_hba.conf, so a matched line is
+        // named by the file it came from (port->hba->sourcefile); full-matrix runs on 16.15 and
+        // 17.11 log it, 14.23 and 15.18 do not.
+        e(
+            .hbaMatchedLineDetail, 16, "Connection matched file \"{hba_file}\" line {line}: \"{raw_line}\"",
+            "\(auth) auth_failed errdetail_log (16+: psprintf \"Connection matched file \\\"%s\\\" line %d: \\\"%s\\\"\" with port->hba->sourcefile)"
+        ),
         e(
             .passwordMismatchDetail, 12, "Password does not match for user \"{user}\".",
             "src/backend/libpq/crypt.c plain_crypt_verify / md5_crypt_verify"),

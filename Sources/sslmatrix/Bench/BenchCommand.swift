@@ -41,6 +41,10 @@ struct BenchCommand: AsyncParsableCommand {
         var matrixSeconds: Double?
         var matrixCasesPerSecond: Double?
         var clientWorker: ClientWorkerBenchmark.Result?
+        /// Section -> the 1-minute load average before and after it ran.
+        var sectionLoad: [String: String] = [:]
+        /// Issue 15's targets with this run's figures (also printed).
+        var targets: [BenchTargets.Row] = []
     }
 
     func run() async throws {
@@ -49,34 +53,40 @@ struct BenchCommand: AsyncParsableCommand {
             let say: (String) -> Void = { FileHandle.standardError.write(Data("bench: \($0)\n".utf8)) }
             let versions = await VersionInfo.collect(inst)
             let loadStart = BenchCommand.loadAverage()
+            var loads: [String: String] = [:]
             say("cluster readiness (\(runs) runs)")
-            let cluster = try await ClusterBenchmark(
-                installation: inst, runs: runs,
-                tls: { cluster in
-                    let material = try BenchTLS.configure(cluster)
-                    _ = material
-                    return cluster.settings
-                },
-                tlsAccepts: { cluster in
-                    try await cluster.query("CREATE ROLE bench_trust LOGIN")
-                    let outcome = await Probe(cluster: cluster).connect(
-                        ConnectionParameters(
-                            host: BenchTLS.host, hostaddr: "127.0.0.1", port: cluster.port, user: "bench_trust",
-                            sslmode: "require"))
-                    return outcome.session?.client.encrypted == true
-                }
-            ).run(progress: say)
+            let cluster = try await BenchCommand.measured("cluster", in: &loads) {
+                try await ClusterBenchmark(
+                    installation: inst, runs: runs,
+                    tls: { cluster in
+                        let material = try BenchTLS.configure(cluster)
+                        _ = material
+                        return cluster.settings
+                    },
+                    tlsAccepts: { cluster in
+                        let outcome = await Probe(cluster: cluster).connect(
+                            ConnectionParameters(
+                                host: BenchTLS.host, hostaddr: "127.0.0.1", port: cluster.port, user: "bench_trust",
+                                sslmode: "require"))
+                        return outcome.session?.client.encrypted == true
+                    }, rolesSQL: try BenchTLS.rolesSQL
+                ).run(progress: say)
+            }
             say("many groups: \(manyGroups) generated groups + examples, reuse on/off, \(manyGroupsRepeats) runs each")
-            let many = try await ManyGroupsBenchmark(
-                installation: inst, generatedGroups: manyGroups, repeats: manyGroupsRepeats,
-                examplesDirectory: examples
-            ).run(progress: say)
+            let many = try await BenchCommand.measured("many groups", in: &loads) {
+                try await ManyGroupsBenchmark(
+                    installation: inst, generatedGroups: manyGroups, repeats: manyGroupsRepeats,
+                    examplesDirectory: examples
+                ).run(progress: say)
+            }
             var rates: [ConnectionRateBenchmark.Rate] = []
             var pki: PKIMatrixBenchmark.Result? = nil
             if !onlyGroups {
                 say("connection rates (\(seconds) s each, \(clients) in flight)")
-                rates = try await ConnectionRateBenchmark(installation: inst, seconds: seconds, clients: clients).run(
-                    progress: say)
+                rates = try await BenchCommand.measured("connection rates", in: &loads) {
+                    try await ConnectionRateBenchmark(installation: inst, seconds: seconds, clients: clients).run(
+                        progress: say)
+                }
                 say("PKI for the whole matrix")
                 pki = try PKIMatrixBenchmark(major: inst.major).run()
             }
@@ -93,12 +103,15 @@ struct BenchCommand: AsyncParsableCommand {
             }
             if !skipMatrix && !onlyGroups {
                 say("full matrix")
-                let report = try await MatrixRun.run(
-                    installation: inst, filter: nil, groupParallelism: 3, probeParallelism: 8)
+                let report = try await BenchCommand.measured("matrix", in: &loads) {
+                    try await MatrixRun.run(installation: inst, filter: nil, groupParallelism: 3, probeParallelism: 8)
+                }
                 results.matrixCases = report.results.count
                 results.matrixSeconds = report.elapsed
                 results.matrixCasesPerSecond = report.casesPerSecond
             }
+            results.sectionLoad = loads
+            results.targets = BenchTargets.rows(results)
             try SecureFiles.makeDirectory(resultsDirectory, mode: 0o755)
             let stamp = ISO8601DateFormatter().string(from: Date()).replacingOccurrences(of: ":", with: "")
             let path = "\(resultsDirectory)/bench-\(stamp).json"
@@ -187,6 +200,8 @@ enum BenchTable {
             }
         }
         lines.append("load average at start / end: \(r.loadAverage.joined(separator: " / "))")
+        lines.append("")
+        lines += BenchTargets.render(r.targets)
         return lines.joined(separator: "\n")
     }
 

@@ -45,11 +45,15 @@ enum BenchTLS {
         return material
     }
 
+    /// The benchmark's login roles, as SQL (run on a server, or baked into a template).
+    static var rolesSQL: String {
+        get throws {
+            "CREATE ROLE bench_scram LOGIN PASSWORD \(try SQLQuoting.literal(password)); CREATE ROLE bench_cert LOGIN; CREATE ROLE bench_trust LOGIN;"
+        }
+    }
+
     static func createRoles(_ cluster: Cluster) async throws {
-        try await cluster.query(
-            """
-            CREATE ROLE bench_scram LOGIN PASSWORD \(try SQLQuoting.literal(password)); CREATE ROLE bench_cert LOGIN; CREATE ROLE bench_trust LOGIN;
-            """)
+        try await cluster.query(try rolesSQL)
     }
 
     /// The client settings a benchmark measures, as libpq parameters.

@@ -2,21 +2,21 @@ import ClusterKit
 import Foundation
 import Scenarios
 
-/// Shares one cluster per server-side group among the parameterised test cases.
+/// Runs the whole matrix once, as `sslmatrix matrix` does, and hands each parameterised
+/// test case its result.
 ///
 /// Swift Testing runs each scenario as its own test case; starting a cluster per case would
-/// cost ~0.2 s x 11,000. The first case of a group runs the whole group (one cluster, its
-/// probes in parallel) and every other case of the group reads its result. At most
-/// `maxGroups` groups run at once so 2 cores are not drowned in servers.
+/// cost ~0.2 s x 11,000, and a cluster per group still starts hundreds of servers. The first
+/// case to ask starts one `ScenarioRunner` run over every group, with server reuse (a lane
+/// keeps its server while the next group differs only in what a reload switches, proved
+/// per switch), 3 lanes so 2 cores are not drowned in servers; every case then reads its
+/// result. Reuse on and off give identical results (`ServerReuseTests`).
 actor MatrixSession {
     static let shared = MatrixSession()
 
     let installation: Installation?
     let setupError: String?
-    private var groupRuns: [String: Task<[String: CaseResult], Never>] = [:]
-    private var running = 0
-    private var waiters: [CheckedContinuation<Void, Never>] = []
-    private let maxGroups = 3
+    private var wholeRun: Task<[String: CaseResult], Never>?
 
     init() {
         do {
@@ -29,46 +29,22 @@ actor MatrixSession {
     }
 
     static let groups: [MatrixGroup] = MatrixDefinition.groups
-    static let groupOfScenario: [String: Int] = {
-        var map: [String: Int] = [:]
-        for (i, g) in groups.enumerated() { for s in g.scenarios { map[s.id] = i } }
-        return map
-    }()
 
     func result(for scenario: Scenario) async -> CaseResult? {
-        guard let index = MatrixSession.groupOfScenario[scenario.id], let installation else { return nil }
-        let group = MatrixSession.groups[index]
-        let task: Task<[String: CaseResult], Never>
-        if let existing = groupRuns[group.id] {
-            task = existing
+        guard let installation else { return nil }
+        let run: Task<[String: CaseResult], Never>
+        if let wholeRun {
+            run = wholeRun
         } else {
-            task = Task { await self.runThrottled(group, installation) }
-            groupRuns[group.id] = task
+            run = Task { await MatrixSession.runAll(installation) }
+            wholeRun = run
         }
-        return await task.value[scenario.id]
+        return await run.value[scenario.id]
     }
 
-    private func runThrottled(_ group: MatrixGroup, _ installation: Installation) async -> [String: CaseResult] {
-        await acquire()
-        let runnable = MatrixRealizer.realize(group, versions: .inProcess(server: installation))
-        let results = await ScenarioRunner(installation: installation).runGroup(runnable)
-        release()
+    private static func runAll(_ installation: Installation) async -> [String: CaseResult] {
+        let runnable = groups.map { MatrixRealizer.realize($0, versions: .inProcess(server: installation)) }
+        let results = await ScenarioRunner(installation: installation, groupParallelism: 3, reuse: true).run(runnable)
         return Dictionary(results.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-    }
-
-    private func acquire() async {
-        if running < maxGroups {
-            running += 1
-            return
-        }
-        await withCheckedContinuation { waiters.append($0) }
-    }
-
-    private func release() {
-        if waiters.isEmpty {
-            running -= 1
-        } else {
-            waiters.removeFirst().resume()
-        }
     }
 }

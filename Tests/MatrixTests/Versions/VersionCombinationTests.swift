@@ -79,3 +79,50 @@ struct VersionCombinationTests {
         #expect(failed.count == 0)
     }
 }
+
+/// The client worker installs no key-password hook and runs without a terminal, so an
+/// encrypted client key without `sslpassword` gets what libpq says to any program without a
+/// terminal (OpenSSL's prompt fails: "processing error"), not the empty-passphrase answer a
+/// hook would give ("bad decrypt"); the right and wrong passwords still behave as libpq's own
+/// callback makes them. Checked on non-default clients (libpq 18 on OpenSSL 3.5, libpq 14).
+@Suite(
+    "Version combinations: encrypted keys through a client worker", .tags(.liveServer), .serialized,
+    .enabled(if: VersionBuilds.haveAll && VersionBuilds.workerBuilt, "\(VersionBuilds.skipReason)"))
+struct WorkerKeyPassphraseTests {
+    static func keyCases() -> [MatrixGroup] {
+        MatrixDefinition.groups.compactMap { group in
+            var group = group
+            group.scenarios = group.scenarios.filter { s in
+                s.id.hasPrefix("verify-full / hostssl trust / root-signed / trust root / cert encrypted-key/")
+            }
+            return group.scenarios.isEmpty ? nil : group
+        }
+    }
+
+    @Test(
+        "no sslpassword: libpq's terminal-free answer, predicted per libpq and OpenSSL",
+        arguments: [
+            "psycopg-binary-libpq", "postgresql-14",
+        ])
+    func encryptedKeys(client name: String) async throws {
+        let catalog = try InstallationCatalog.discover()
+        let server = try catalog.server("15")
+        let client = try await catalog.client(name).makeClient()
+        let versions = Versions.with(server: server, client: client.libraries)
+        let groups = Self.keyCases().map { MatrixRealizer.realize($0, versions: versions) }
+        let ids = groups.flatMap { $0.cases.map(\.id) }
+        #expect(ids.contains { $0.contains("encrypted-key/no-password") }, "\(ids)")
+        var runner = ScenarioRunner(installation: server)
+        runner.client = client
+        let results = await runner.run(groups)
+        await client.shutdown()
+        #expect(results.count == ids.count)
+        for result in results {
+            #expect(result.verdict == .agree, "\(name): \(result.id)\n\(result.differences.joined(separator: "\n"))")
+        }
+        let noPassword = try #require(results.first { $0.id.contains("encrypted-key/no-password") })
+        // Observed, not only agreed: the hook's empty passphrase would say "bad decrypt".
+        let message = try #require(noPassword.observed?.message)
+        #expect(message.hasSuffix(": " + MessageCatalogue.text(.osslProcessingError, versions)), "\(message)")
+    }
+}

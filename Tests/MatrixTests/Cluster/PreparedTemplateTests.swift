@@ -1,0 +1,42 @@
+import ClusterKit
+import Foundation
+import Testing
+
+/// A template prepared with SQL: clusters copied from it have what the SQL made the moment
+/// they start, and SQL that fails is an error naming the server's complaint, not a cluster
+/// without the roles.
+@Suite("Prepared templates", .tags(.liveServer))
+struct PreparedTemplateTests {
+    @Test("a role from the prepared template exists at start; the plain template stays plain")
+    func rolesAtStart() async throws {
+        let sql = "CREATE ROLE prepared_login LOGIN PASSWORD 'pw'; CREATE ROLE prepared_other LOGIN;"
+        try await Cluster.with { plain in
+            let prepared = try await Cluster.create(prepared: sql)
+            do {
+                try await prepared.start()
+                try await plain.start()
+                let query =
+                    "SELECT string_agg(rolname, ',' ORDER BY rolname) FROM pg_roles WHERE rolname LIKE 'prepared%'"
+                #expect(try await prepared.queryValue(query) == "prepared_login,prepared_other")
+                #expect(try await plain.queryValue(query) == nil)
+                let stored = try await prepared.queryValue(
+                    "SELECT left(rolpassword, 14) FROM pg_authid WHERE rolname = 'prepared_login'")
+                #expect(stored == "SCRAM-SHA-256$")
+            } catch {
+                await prepared.destroy()
+                throw error
+            }
+            await prepared.destroy()
+        }
+    }
+
+    @Test("SQL that fails in the template is an error with the server's message")
+    func failingSQL() async throws {
+        await #expect {
+            _ = try await Cluster.create(prepared: "CREATE ROLE;")
+        } throws: { error in
+            guard case .sqlFailed(_, let message)? = error as? ClusterKitError else { return false }
+            return message.contains("syntax error")
+        }
+    }
+}
