@@ -70,7 +70,7 @@ struct ClusterUpTests {
 
     @Test(
         "--format json: one line once ready; verify-full with the client certificate via the probe and psql; SIGTERM cleans up",
-        .enabled(if: canRun), .timeLimit(.minutes(2)))
+        .enabled(if: canRun), .timeLimit(.minutes(10)))
     func jsonLineProbeAndPsql() async throws {
         let run = try Running(["--format", "json"])
         let lines = try await run.lines { $0.hasPrefix("{") }
@@ -120,7 +120,7 @@ struct ClusterUpTests {
 
     @Test(
         "text: lines arrive as written, the printed psql line connects, SIGINT cleans up",
-        .enabled(if: canRun), .timeLimit(.minutes(2)))
+        .enabled(if: canRun), .timeLimit(.minutes(10)))
     func textLinesAndSigint() async throws {
         let run = try Running([])
         let lines = try await run.lines { $0 == "ready" }
@@ -149,7 +149,7 @@ struct ClusterUpTests {
         expectNothingLeft(dataDirectory: dataDirectory, postmaster: postmaster, files: files)
     }
 
-    @Test("--no-tls: ssl off, a plain connection string", .enabled(if: canRun), .timeLimit(.minutes(2)))
+    @Test("--no-tls: ssl off, a plain connection string", .enabled(if: canRun), .timeLimit(.minutes(10)))
     func noTLS() async throws {
         let run = try Running(["--no-tls", "--format", "json"])
         let lines = try await run.lines { $0.hasPrefix("{") }

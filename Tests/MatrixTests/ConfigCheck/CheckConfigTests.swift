@@ -35,7 +35,7 @@ struct CheckConfigTests {
 
     @Test(
         "weak config in a real data directory: exit 1 naming the plaintext password line and the missing hostnossl reject; nothing of it changed",
-        .enabled(if: canRun), .timeLimit(.minutes(3)))
+        .enabled(if: canRun), .timeLimit(.minutes(10)))
     func weakConfigInRealDataDirectory() async throws {
         // A real initdb'ed data directory (the run's template copy), never started.
         let cluster = try await Cluster.create()
@@ -98,7 +98,7 @@ struct CheckConfigTests {
 
     @Test(
         "the examples' hardening and chain-option configs as real files: the findings their lines call for",
-        .enabled(if: canRun), .timeLimit(.minutes(5)),
+        .enabled(if: canRun), .timeLimit(.minutes(10)),
         arguments: ["tls-hardening.yaml", "chain-option1-server-bundle.yaml", "chain-option2-client-bundle.yaml"])
     func seedConfigurations(example: String) async throws {
         let dir = NSTemporaryDirectory() + "/check-config-\(getpid())-\(example)"

@@ -5,7 +5,7 @@ import Testing
 
 /// The article's table, row by row, on a real cluster with the real psql. The expected texts
 /// are built from the message catalogue and the SSLMode properties, not copied from output.
-@Suite("Impostor: the article's sslmode table", .tags(.liveServer), .timeLimit(.minutes(2)))
+@Suite("Impostor: the article's sslmode table", .tags(.liveServer), .timeLimit(.minutes(10)))
 struct ImpostorArticleTableTests {
     @Test("every sslmode behaves as the article shows, in PostgreSQL 15's words")
     func articleTable() async throws {

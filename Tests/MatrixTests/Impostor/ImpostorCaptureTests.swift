@@ -4,7 +4,7 @@ import Scenarios
 import Testing
 
 /// The libssl impostor against real libpq: what each client configuration hands over.
-@Suite("Impostor: what a fake server at the database's address captures", .tags(.liveServer), .timeLimit(.minutes(2)))
+@Suite("Impostor: what a fake server at the database's address captures", .tags(.liveServer), .timeLimit(.minutes(10)))
 struct ImpostorCaptureTests {
     let experiment = ImpostorExperiment()
     var versions: Versions { (try? Installation.discover()).map { Versions.inProcess(server: $0) } ?? .standard }

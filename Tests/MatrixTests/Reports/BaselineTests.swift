@@ -40,7 +40,7 @@ struct BaselineTests {
     /// (a minor release that flips who gets in is exactly what this gate is for).
     @Test(
         "the committed PG 15 / OpenSSL 3.0 baseline shows no drift on a rerun (on another minor: no outcome flip)",
-        .enabled(if: canRun), .timeLimit(.minutes(5)))
+        .enabled(if: canRun), .timeLimit(.minutes(10)))
     func noDrift() async throws {
         let (same, versions) = try Self.sameVersions()
         if same {
@@ -57,7 +57,7 @@ struct BaselineTests {
 
     @Test(
         "ssl_min_protocol_version=TLSv1.3 on the server: the diff names exactly the cases whose client stops at TLS 1.2, and --fail-on outcome fails",
-        .enabled(if: canRun), .timeLimit(.minutes(5)))
+        .enabled(if: canRun), .timeLimit(.minutes(10)))
     func realChangeIsNamed() async throws {
         let r = try await CLI.run([
             "baseline", "diff", Self.baseline, "--filter", Self.filter,

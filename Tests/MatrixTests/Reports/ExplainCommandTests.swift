@@ -77,7 +77,7 @@ struct ExplainCommandTests {
 
     @Test(
         "explain --run: reality beside the prediction",
-        .enabled(if: canRun && (try? Installation.discover()) != nil), .timeLimit(.minutes(2)))
+        .enabled(if: canRun && (try? Installation.discover()) != nil), .timeLimit(.minutes(10)))
     func explainRun() async throws {
         let id = "require / hostnossl trust / root-signed / trust root / user u_hostnossl_trust"
         let r = try await CLI.run(["explain", id, "--run"])

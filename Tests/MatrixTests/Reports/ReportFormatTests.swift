@@ -37,7 +37,7 @@ struct ReportFormatTests {
 
     @Test(
         "two installations: one section each, markdown cells side by side", .enabled(if: canRun),
-        .timeLimit(.minutes(5)))
+        .timeLimit(.minutes(10)))
     func sideBySide() async throws {
         let json = try await Self.saved.value
         let object = try #require(
@@ -56,7 +56,7 @@ struct ReportFormatTests {
 
     @Test(
         "junit is well-formed XML with the JUnit shape and consistent counts", .enabled(if: canRun),
-        .timeLimit(.minutes(5)))
+        .timeLimit(.minutes(10)))
     func junitValidates() async throws {
         let xml = try await Self.render("junit", try await Self.saved.value)
         let doc = try XMLDocument(xmlString: xml)
@@ -84,7 +84,7 @@ struct ReportFormatTests {
 
     @Test(
         "html: one self-contained page, a heatmap per chain per installation, messages on hover",
-        .enabled(if: canRun), .timeLimit(.minutes(5)))
+        .enabled(if: canRun), .timeLimit(.minutes(10)))
     func htmlIsSelfContained() async throws {
         let html = try await Self.render("html", try await Self.saved.value)
         #expect(html.hasPrefix("<!doctype html>"))
@@ -97,7 +97,7 @@ struct ReportFormatTests {
 
     @Test(
         "html renders in headless chromium (scripts/screenshot-report)",
-        .enabled(if: canRun && hasChromium), .timeLimit(.minutes(5)))
+        .enabled(if: canRun && hasChromium), .timeLimit(.minutes(10)))
     func screenshot() async throws {
         let dir = NSTemporaryDirectory() + "/sslmatrix-shot-\(getpid())"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)

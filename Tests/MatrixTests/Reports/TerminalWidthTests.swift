@@ -52,7 +52,7 @@ struct TerminalWidthTests {
     }
     static var hasScript: Bool { FileManager.default.isExecutableFile(atPath: "/usr/bin/script") }
 
-    @Test("run and impostor: summary first, within 120 columns", .enabled(if: canRun), .timeLimit(.minutes(3)))
+    @Test("run and impostor: summary first, within 120 columns", .enabled(if: canRun), .timeLimit(.minutes(10)))
     func runAndImpostorFit() async throws {
         let examples = "\(PackagePaths.root)/Sources/Scenarios/examples"
         let files = try FileManager.default.contentsOfDirectory(atPath: examples).filter { $0.hasSuffix(".yaml") }

@@ -96,7 +96,7 @@ struct ServerLibraryTests {
 
     @Test(
         "--server 16 --server-library-path openssl-3.5: the server maps that OpenSSL 3.5, the client stays the system's",
-        .enabled(if: canRun), .timeLimit(.minutes(5)))
+        .enabled(if: canRun), .timeLimit(.minutes(10)))
     func serverOnOtherOpenSSL() async throws {
         let library = try #require(Self.openssl35)
         let (r, header, output) = try await Self.record(["--server", "16", "--server-library-path", "openssl-3.5"])
@@ -112,7 +112,7 @@ struct ServerLibraryTests {
 
     @Test(
         "a library path whose OpenSSL the server cannot use fails before any case: exit 2, server-library-not-mapped",
-        .enabled(if: canRun), .timeLimit(.minutes(5)))
+        .enabled(if: canRun), .timeLimit(.minutes(10)))
     func wrongLibraryFailsLoudly() async throws {
         // libssl 3.5 without its libcrypto: the server cannot map what the directory offers.
         let library = try #require(Self.openssl35)
@@ -126,7 +126,7 @@ struct ServerLibraryTests {
 
     @Test(
         "--client DIR with a libpq next to its own libssl/libcrypto: the worker loads that OpenSSL, not the system's",
-        .enabled(if: canRun), .timeLimit(.minutes(5)))
+        .enabled(if: canRun), .timeLimit(.minutes(10)))
     func clientWithOwnOpenSSL() async throws {
         // Debian's libpq 15 beside OpenSSL 3.5: what an unpacked libpq5 + libssl3 candidate looks like.
         let library = try #require(Self.openssl35)
