@@ -13,15 +13,8 @@ actor TemplateStore {
     /// The template data dir for `installation`, made on first use. Concurrent callers share
     /// the same initdb run.
     func template(for installation: Installation, in workspace: Workspace) async throws -> String {
-        let key = installation.bindir + "\u{0}" + (installation.libraryPath ?? "")
-        if let existing = templates[key] { return try await existing.value }
-        let task = Task { try await TemplateStore.initdb(installation, workspace) }
-        templates[key] = task
-        do {
-            return try await task.value
-        } catch {
-            templates[key] = nil
-            throw error
+        try await shared(installation.bindir + "\u{0}" + (installation.libraryPath ?? "")) {
+            try await TemplateStore.initdb(installation, workspace)
         }
     }
 
@@ -37,7 +30,14 @@ actor TemplateStore {
         let key = installation.bindir + "\u{0}" + (installation.libraryPath ?? "") + "\u{0}" + sql
         if let existing = templates[key] { return try await existing.value }
         let base = try await template(for: installation, in: workspace)
-        let task = Task { try await TemplateStore.prepare(base, sql, installation, workspace) }
+        return try await shared(key) { try await TemplateStore.prepare(base, sql, installation, workspace) }
+    }
+
+    /// The one run of `make` for `key`: concurrent callers await the same task, and a failed
+    /// run is forgotten so the next caller tries again.
+    private func shared(_ key: String, _ make: @escaping @Sendable () async throws -> String) async throws -> String {
+        if let existing = templates[key] { return try await existing.value }
+        let task = Task { try await make() }
         templates[key] = task
         do {
             return try await task.value
