@@ -88,7 +88,9 @@ struct FaultTests {
 
     @Test("kill -9 of the run during pg_ctl start: the next run reaps it and says so")
     func kill9DuringStartThenReap() async throws {
-        let run = try IsolatedRun(startMethod: "pg_ctl")
+        // As above: the postmaster waits 3 s before it really starts, so pg_ctl start is in
+        // flight long enough to be seen (a plain start is a ~100 ms window a loaded run misses).
+        let run = try IsolatedRun(startMethod: "pg_ctl", slowStart: 3)
         defer { run.remove() }
         let pid = try await run.launch(["cluster", "up"])
         #expect(await IsolatedRun.wait(180) { run.pgCtlStartRunning })
