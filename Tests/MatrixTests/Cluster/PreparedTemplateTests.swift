@@ -41,7 +41,8 @@ struct PreparedTemplateTests {
             try await prepared.start()
             #expect(
                 try await prepared.queryValue(
-                    "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = 'prepared_db'") == "prepared_owner")
+                    "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = 'prepared_db'") == "prepared_owner"
+            )
             #expect(
                 try await prepared.queryValue(
                     "SELECT shobj_description(oid, 'pg_authid') FROM pg_roles WHERE rolname = 'prepared_owner'")
