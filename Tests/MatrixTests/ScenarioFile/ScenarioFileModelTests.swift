@@ -71,6 +71,24 @@ struct ScenarioFileModelTests {
         #expect(Expectation.predict(certMode, versions: .standard).ruleIDs.contains("libpq.option.unknown-keyword"))
     }
 
+    @Test("the example files reach the rules no matrix case does")
+    func examplesReachUnmatrixedRules() throws {
+        var fired: Set<String> = []
+        for name in ScenarioFileExampleTests.exampleFiles + ScenarioFileExampleTests.suiteFiles {
+            for (_, _, scenario) in try Self.load(name).modelScenarios {
+                for versions in [Versions.same(15), .same(16)] {
+                    fired.formUnion(Expectation.predict(scenario, versions: versions).ruleIDs)
+                }
+            }
+        }
+        for id in [
+            "tls12.client-cert-rejected-in-handshake", "libpq.sslcertmode.require-not-sent",
+            "server.start.key-permissions", "libpq.option.invalid-value",
+        ] {
+            #expect(fired.contains(id), "\(id)")
+        }
+    }
+
     static let base = """
         pki:
           certificates:
