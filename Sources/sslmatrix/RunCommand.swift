@@ -27,6 +27,12 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Run only part K of N of the files' groups (e.g. 2/3), split as for `matrix --shard`.")
     var shard: Shard?
     @Flag(help: "Text: lines as long as they are instead of wrapped at 120 columns.") var wide = false
+    @Flag(
+        name: .customLong("expect-model"),
+        help:
+            "Predict every case by the rule model instead of its own expect (keeping its server_log, server_log_absent, client_stderr and query checks): checks the model against the files. A case the model cannot cover stops the run (exit 2)."
+    )
+    var expectModel = false
     @Argument(help: "Scenario files.") var files: [String]
 
     func validate() throws {
@@ -36,7 +42,7 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         let scenarioFiles: [ScenarioFile]
         do {
-            scenarioFiles = try files.map { try ScenarioFile.load(path: $0) }
+            scenarioFiles = try files.map { try ScenarioFile.load(path: $0, expectModel: expectModel) }
         } catch {
             throw failClearly(error, json: format == .json)
         }
@@ -46,8 +52,14 @@ struct RunCommand: AsyncParsableCommand {
             // --pg-bindir and --all-installed choose servers; default client: this program's libpq).
             for (inst, clientInstallation) in try installation.combinations() {
                 let client = try await clientInstallation.makeClient()
+                // `expect: model` cases are predicted for the versions really in play.
+                var predicted = scenarioFiles
+                if scenarioFiles.contains(where: \.needsPrediction) {
+                    let versions = await VersionInfo.collect(inst, client: client).modelVersions
+                    predicted = scenarioFiles.map { $0.predicted(versions: versions) }
+                }
                 let outcome = await ScenarioFileRun.run(
-                    scenarioFiles, installation: inst, client: client, groupParallelism: groups, reuse: !noReuse,
+                    predicted, installation: inst, client: client, groupParallelism: groups, reuse: !noReuse,
                     shard: shard)
                 await client.shutdown()
                 let text = format == .json ? try outcome.json() : outcome.text(style: .forStandardOutput(wide: wide))

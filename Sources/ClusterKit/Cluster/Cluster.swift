@@ -45,10 +45,10 @@ public final class Cluster: Sendable {
     public var hba: HBAFile { state.withLock { $0.hba } }
 
     /// Copies the template into a new private directory. Nothing runs yet. With `prepared`,
-    /// the copy comes from a template that already ran that SQL (e.g. the roles every server
-    /// of a run needs; see `TemplateStore`), made once per run.
+    /// the copy comes from a template that already ran those statements (e.g. the roles and
+    /// databases every server of a run needs; see `TemplateStore`), made once per run.
     public static func create(
-        installation: Installation? = nil, port: Int? = nil, workspace: Workspace? = nil, prepared: String? = nil
+        installation: Installation? = nil, port: Int? = nil, workspace: Workspace? = nil, prepared: [String]? = nil
     ) async throws -> Cluster {
         let installation = try installation ?? Installation.discover()
         let workspace = try workspace ?? Workspace.shared()

@@ -15,7 +15,7 @@ public enum DriverConformance {
     ) -> CaseResult {
         var withDetail = result
         withDetail.driver = outcome.driver
-        guard case .model(let expectation) = expectation else { return withDetail }
+        guard let expectation = expectation.prediction else { return withDetail }
         if result.verdict != .disagree && result.verdict != .agree { return withDetail }
         if case .notAttempted = outcome.result { return withDetail }
         if outcome.wrongServer != nil { return withDetail }

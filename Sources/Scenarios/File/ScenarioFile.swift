@@ -21,7 +21,9 @@ public struct ScenarioFile: Sendable {
     public var caseCount: Int { groups.reduce(0) { $0 + $1.cases.count } }
 
     /// Reads and checks a file (YAML, or JSON: JSON is YAML).
-    public static func load(path: String) throws -> ScenarioFile {
+    /// - expectModel: predict every case by the model (the file's log, stderr and query
+    ///   checks kept), to check the model against the file; a case it cannot cover fails the load.
+    public static func load(path: String, expectModel: Bool = false) throws -> ScenarioFile {
         let text: String
         do {
             let attributes = try FileManager.default.attributesOfItem(atPath: path)
@@ -38,11 +40,11 @@ public struct ScenarioFile: Sendable {
         } catch {
             throw ScenarioFileError.unreadable(file: path, reason: SystemErrorText.describe(error))
         }
-        return try parse(text, file: path)
+        return try parse(text, file: path, expectModel: expectModel)
     }
 
     /// Checks text as if it were the file `file` (which names groups and error messages).
-    public static func parse(_ text: String, file: String) throws -> ScenarioFile {
+    public static func parse(_ text: String, file: String, expectModel: Bool = false) throws -> ScenarioFile {
         try YAMLLimits.checkText(text, file: file)
         let root: Node?
         do {
@@ -57,7 +59,7 @@ public struct ScenarioFile: Sendable {
                 file: file, line: 1, key: "cases", context: "the top level (the file is empty)")
         }
         try YAMLLimits.checkTree(root, file: file)
-        let parser = ScenarioFileParser(file: file)
+        let parser = ScenarioFileParser(file: file, expectModel: expectModel)
         return try parser.parseFile(YAMLCursor(node: root, file: file, path: ""))
     }
 

@@ -34,6 +34,9 @@ public enum ScenarioFileError: CodedError, Sendable, Hashable {
     case outOfRange(file: String, line: Int, context: String, value: String, range: String)
     /// The file is larger, deeper or has more nodes than any scenario needs.
     case limitExceeded(file: String, line: Int, what: String, limit: String)
+    /// A case with `expect: model` uses something the rule model does not cover: `key` is
+    /// the file's own key that takes it out (e.g. `server.settings.ssl_ciphers`).
+    case outsideModel(file: String, line: Int, caseName: String, key: String, reason: String)
 
     /// Stable identifier of the kind of problem.
     public var code: String {
@@ -53,6 +56,7 @@ public enum ScenarioFileError: CodedError, Sendable, Hashable {
         case .reservedName: "reserved-name"
         case .outOfRange: "out-of-range"
         case .limitExceeded: "limit-exceeded"
+        case .outsideModel: "outside-model"
         }
     }
 
@@ -62,7 +66,8 @@ public enum ScenarioFileError: CodedError, Sendable, Hashable {
             .duplicateKey(let f, _, _, _), .missingKey(let f, _, _, _), .wrongType(let f, _, _, _, _),
             .invalidValue(let f, _, _, _, _), .undefinedName(let f, _, _, _, _), .duplicateName(let f, _, _, _),
             .badRegex(let f, _, _, _), .conflict(let f, _, _), .unsafeValue(let f, _, _, _),
-            .reservedName(let f, _, _, _, _), .outOfRange(let f, _, _, _, _), .limitExceeded(let f, _, _, _):
+            .reservedName(let f, _, _, _, _), .outOfRange(let f, _, _, _, _), .limitExceeded(let f, _, _, _),
+            .outsideModel(let f, _, _, _, _):
             f
         }
     }
@@ -75,7 +80,7 @@ public enum ScenarioFileError: CodedError, Sendable, Hashable {
             .missingKey(_, let l, _, _), .wrongType(_, let l, _, _, _), .invalidValue(_, let l, _, _, _),
             .undefinedName(_, let l, _, _, _), .duplicateName(_, let l, _, _), .badRegex(_, let l, _, _),
             .conflict(_, let l, _), .unsafeValue(_, let l, _, _), .reservedName(_, let l, _, _, _),
-            .outOfRange(_, let l, _, _, _), .limitExceeded(_, let l, _, _):
+            .outOfRange(_, let l, _, _, _), .limitExceeded(_, let l, _, _), .outsideModel(_, let l, _, _, _):
             l
         }
     }
@@ -120,6 +125,9 @@ public enum ScenarioFileError: CodedError, Sendable, Hashable {
         case .limitExceeded(_, _, let what, let limit):
             return
                 "\(at): \(what) exceeds the limit of \(limit); a scenario file never needs that much, split or simplify it."
+        case .outsideModel(_, _, let caseName, let key, let reason):
+            return
+                "\(at): case '\(caseName)' cannot use expect: model: '\(key)' \(reason), which the rule model does not cover; write an explicit expect (outcome: accepted, or outcome: rejected with a message) for this case."
         }
     }
 

@@ -5,6 +5,9 @@ import Foundation
 /// problem found is thrown with its line. Split by section: PKI, server, client.
 struct ScenarioFileParser {
     let file: String
+    /// Every case is predicted by the model, whatever its `expect` says (the file's own
+    /// log, stderr and query checks are kept): `sslmatrix run --expect-model`.
+    var expectModel = false
 
     static let topKeys = ["description", "pki", "client_defaults", "server", "cases", "groups"]
     static let groupKeys = ["name", "description", "pki", "client_defaults", "server", "cases"]
@@ -16,7 +19,10 @@ struct ScenarioFileParser {
     static let outcomes = ["accepted", "rejected", "server_fails_to_start"]
     static let protocols = ["TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"]
 
-    init(file: String) { self.file = file }
+    init(file: String, expectModel: Bool = false) {
+        self.file = file
+        self.expectModel = expectModel
+    }
 
     func parseFile(_ root: YAMLCursor) throws -> ScenarioFile {
         let top = try root.mapping(allowed: Self.topKeys)
@@ -77,11 +83,13 @@ struct ScenarioFileParser {
         var startExpectation: (DeclaredExpectation, YAMLCursor)? = nil
         var connectionCase: YAMLCursor? = nil
         for item in items {
-            let (spec, declared, expectCursor) = try parseCase(item, pki: pki, defaults: defaults)
+            let (spec, declared, expectCursor) = try parseCase(item, pki: pki, defaults: defaults, server: server)
             if cases.contains(where: { $0.id == spec.id }) {
                 throw ScenarioFileError.duplicateName(file: file, line: item.line, kind: "case", name: spec.id)
             }
-            if declared.kind == .serverFailsToStart {
+            if case .pendingModel = spec.expectation {
+                // The model decides at prediction time whether the server starts.
+            } else if declared.kind == .serverFailsToStart {
                 if startExpectation == nil { startExpectation = (declared, expectCursor) }
             } else if connectionCase == nil {
                 connectionCase = item
@@ -104,14 +112,29 @@ struct ScenarioFileParser {
     }
 
     func parseCase(
-        _ item: YAMLCursor, pki: ParsedPKI, defaults: ClientFields
+        _ item: YAMLCursor, pki: ParsedPKI, defaults: ClientFields, server: ParsedServer
     ) throws -> (CaseSpec, DeclaredExpectation, YAMLCursor) {
-        let m = try item.mapping(allowed: Self.caseKeys, required: ["name", "expect"])
+        let m = try item.mapping(allowed: Self.caseKeys, required: ["name"])
         let name = try m.required("name").nonEmptyString()
-        let expectCursor = try m.required("expect")
-        var expected = try parseExpect(expectCursor)
+        guard let expectCursor = m["expect"] else {
+            throw ScenarioFileError.missingKey(
+                file: file, line: item.line, key: "expect",
+                context:
+                    "case '\(name)' (say what it must do: expect: model for the rule model's prediction, or expect: accepted / {outcome: rejected, message: ...})"
+            )
+        }
+        var (expected, byModel) = try parseExpectOrModel(expectCursor)
+        if expectModel && !byModel {
+            // Keep only what the model cannot predict; it predicts outcome, message, ssl,
+            // protocol and user exactly.
+            var kept = DeclaredExpectation(kind: .accepted, serverLog: expected.serverLog, source: expected.source)
+            kept.serverLogAbsent = expected.serverLogAbsent
+            kept.clientStderrEmpty = expected.clientStderrEmpty
+            expected = kept
+            byModel = true
+        }
         if let q = m["query"] {
-            if expected.kind != .accepted {
+            if !byModel && expected.kind != .accepted {
                 throw ScenarioFileError.conflict(
                     file: file, line: m.keyLine("query"),
                     reason:
@@ -132,9 +155,43 @@ struct ScenarioFileParser {
         let skip = try m["skip"]?.nonEmptyString()
         var labels = ["sslmode": template.sslmode, "file": (file as NSString).lastPathComponent]
         if let caseDescription { labels["description"] = caseDescription }
-        let spec = CaseSpec(
-            id: name, client: template, expectation: .declared(expected), skipReason: skip, labels: labels)
+        var expectation = CaseExpectation.declared(expected)
+        if byModel {
+            labels["expect"] = "model"
+            let translator = FileModelTranslator(pki: pki.spec, server: server, now: Date())
+            do {
+                expectation = .pendingModel(try translator.translate(template), checks: expected)
+            } catch {
+                throw ScenarioFileError.outsideModel(
+                    file: file, line: item.line, caseName: name, key: error.key, reason: error.reason)
+            }
+        }
+        let spec = CaseSpec(id: name, client: template, expectation: expectation, skipReason: skip, labels: labels)
         return (spec, expected, expectCursor)
+    }
+
+    /// `expect: model` (or `{outcome: model, ...}` with the checks the model cannot make:
+    /// server_log, server_log_absent, client_stderr), else what `parseExpect` reads. The
+    /// Bool says the model predicts the case.
+    func parseExpectOrModel(_ c: YAMLCursor) throws -> (DeclaredExpectation, Bool) {
+        if case .scalar(let s) = c.node, s.string == "model" {
+            return (DeclaredExpectation(kind: .accepted, source: c.source), true)
+        }
+        guard c.node.mapping != nil else { return (try parseExpect(c), false) }
+        let m = try c.mapping(allowed: Self.expectKeys, required: ["outcome"])
+        guard try m.required("outcome").string() == "model" else { return (try parseExpect(c), false) }
+        for key in ["ssl", "protocol", "user", "message"] where m.has(key) {
+            throw ScenarioFileError.conflict(
+                file: file, line: m.keyLine(key),
+                reason:
+                    "'\(key)' is what the model predicts exactly for outcome: model; remove it, or write the outcome yourself."
+            )
+        }
+        var d = DeclaredExpectation(
+            kind: .accepted, serverLog: try m["server_log"]?.regex(), source: c.source)
+        d.serverLogAbsent = try m["server_log_absent"]?.regex()
+        d.clientStderrEmpty = try m["client_stderr"].map { try $0.word(["empty"]) == "empty" } ?? false
+        return (d, true)
     }
 
     /// `expect: accepted`, or a mapping with `outcome` and the checks that outcome allows.

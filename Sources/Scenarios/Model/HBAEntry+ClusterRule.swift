@@ -3,7 +3,8 @@ import ClusterKit
 extension HBAEntry {
     /// The same line as ClusterKit writes it (the model's rules use address `all`).
     var clusterRule: HBARule {
-        HBARule(
+        if let written { return written }
+        return HBARule(
             HBARule.ConnectionType(rawValue: type.rawValue)!, database: database, user: user,
             address: type == .local ? nil : "all", method: method.rawValue,
             options: [

@@ -1,3 +1,5 @@
+import ClusterKit
+
 /// The connection-type column of a pg_hba.conf line.
 public enum HBAConnectionType: String, Sendable, Hashable, Codable, CaseIterable, CustomStringConvertible {
     case local, host, hostssl, hostnossl
@@ -39,6 +41,12 @@ public struct HBAEntry: Sendable, Hashable, Codable, CustomStringConvertible {
     public var clientName: HBAClientName?
     /// `map=` option naming an entry set in pg_ident.conf.
     public var map: String?
+    /// The address column when it is not `all` (a scenario file's CIDR); the client
+    /// connects from 127.0.0.1.
+    public var address: String? = nil
+    /// The line exactly as a scenario file wrote it (what the server quotes in its DETAIL);
+    /// nil for the matrix, whose lines are built from the fields.
+    public var written: HBARule? = nil
 
     public init(
         _ type: HBAConnectionType, user: String = "all", database: String = "all", method: HBAMethod,
@@ -51,6 +59,21 @@ public struct HBAEntry: Sendable, Hashable, Codable, CustomStringConvertible {
         self.clientCert = clientCert
         self.clientName = clientName
         self.map = map
+    }
+
+    /// pg_hba.conf's user and database columns: `all`, or a comma-separated list of names
+    /// (hba.c check_role / check_db for plain names; the translator keeps other keywords out).
+    func matches(user u: String, database d: String) -> Bool {
+        func inList(_ column: String, _ name: String) -> Bool {
+            column == "all" || column.split(separator: ",").contains { $0 == name }
+        }
+        return inList(user, u) && inList(database, d)
+    }
+
+    /// check_hba's address test for a client at 127.0.0.1 (IPv4 loopback).
+    var matchesClientAddress: Bool {
+        guard let address, address != "all" else { return true }
+        return IPRange.parse(address)?.contains([127, 0, 0, 1]) ?? false
     }
 
     /// The line as written to pg_hba.conf.

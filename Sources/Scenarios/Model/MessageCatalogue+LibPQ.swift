@@ -91,6 +91,15 @@ extension MessageCatalogue {
             .startupPacketNotSent, 12, "could not send startup packet: {detail}\n",
             "\(feConnect) PQconnectPoll CONNECTION_MADE (pqPacketSend failed; %s is strerror)"),
         e(
+            .invalidOptionValue, 12, "invalid {option} value: \"{value}\"\n",
+            "\(feConnect) connectOptions2 (channel_binding, sslmode: a value libpq does not know)"),
+        e(
+            .invalidProtocolOptionValue, 12, "invalid {option} value: \"{value}\"\n",
+            "\(feConnect) connectOptions2 sslVerifyProtocolVersion"),
+        e(
+            .invalidProtocolOptionValue, 17, "invalid \"{option}\" value: \"{value}\"\n",
+            "\(feConnect) connectOptions2 sslVerifyProtocolVersion (17 quotes the keyword)", verified: false),
+        e(
             .invalidConnectionOption, 12, "invalid connection option \"{option}\"\n",
             "\(feConnect) conninfo_array_parse (a keyword this libpq does not know; no connection is tried)"),
         e(

@@ -21,6 +21,7 @@ public enum MessageKey: String, Sendable, Hashable, Codable, CaseIterable {
     case serverClosedUnexpectedly
     case startupPacketNotSent
     case invalidConnectionOption, weakSSLModeSystemRoots, weakSSLModeDirect
+    case invalidOptionValue, invalidProtocolOptionValue
     case certificateNotRequested, certificateNotSent, requireAuthFailed, serverDidNotCompleteAuthentication
     // server side (message text without severity)
     case hbaNoEntry, hbaRejects
@@ -146,7 +147,8 @@ public enum MessageCatalogue {
         .nameMismatchOthersPlural, .noHostNameInCertificate, .keyGroupWorldAccess, .keyLoadFailed,
         .certificateWithoutKey, .certificateKeyMismatch, .noPasswordSupplied, .channelBindingNoSSL,
         .channelBindingAuthRequestUnsupported, .channelBindingNotUsed, .channelBindingNoPlusOffered,
-        .serverClosedUnexpectedly, .startupPacketNotSent, .invalidConnectionOption, .weakSSLModeSystemRoots,
+        .serverClosedUnexpectedly, .startupPacketNotSent, .invalidConnectionOption, .invalidOptionValue,
+        .invalidProtocolOptionValue, .weakSSLModeSystemRoots,
         .weakSSLModeDirect, .certificateNotRequested, .certificateNotSent, .requireAuthFailed,
         .serverDidNotCompleteAuthentication,
     ]

@@ -8,6 +8,11 @@ extension ModelRule {
         summary:
             "libpq {libpq} does not know '{keyword}' (added in {since}): PQconnectdbParams refuses it before connecting"
     )
+    public static let libpqOptionInvalidValue = ModelRule(
+        id: "libpq.option.invalid-value", source: "fe-connect.c connectOptions2", message: .invalidOptionValue,
+        summary:
+            "{keyword}='{value}' is not a value libpq knows: connectOptions2 refuses it before connecting (checked in the order channel_binding, sslmode, ssl_min_protocol_version, ssl_max_protocol_version)"
+    )
     public static let libpqOptionDirectNeedsRequire = ModelRule(
         id: "libpq.option.direct-needs-require", source: "fe-connect.c connectOptions2", message: .weakSSLModeDirect,
         summary: "sslnegotiation=direct needs sslmode require or stronger (17+)")
@@ -37,6 +42,12 @@ extension ModelRule {
         id: "server.start.wrong-passphrase", source: "be-secure-openssl.c be_tls_init", message: .hbaLineContext,
         summary:
             "ssl_passphrase_command returning a wrong passphrase: the key cannot be decrypted, FATAL at server start")
+    public static let serverStartKeyPermissions = ModelRule(
+        id: "server.start.key-permissions", source: "be-secure-common.c check_ssl_key_file_permissions",
+        message: .serverKeyGroupWorldAccess,
+        summary:
+            "ssl_key_file with group or world access (more than 0600 owned by the server's account, 0640 owned by root): FATAL at server start"
+    )
     public static let serverHbaHostsslWithSslOff = ModelRule(
         id: "server.hba.hostssl-with-ssl-off", source: "hba.c parse_hba_line",
         summary: "hostssl line with ssl=off: logged, the line still loads but can never match (no 'return NULL')")
@@ -280,9 +291,11 @@ extension ModelRule {
 
     /// The whole catalogue, in the order the predictor's code applies them.
     public static let all: [ModelRule] = [
-        .libpqOptionUnknownKeyword, .libpqOptionDirectNeedsRequire, .libpqOptionSystemRootsNeedVerifyFull,
+        .libpqOptionUnknownKeyword, .libpqOptionInvalidValue, .libpqOptionDirectNeedsRequire,
+        .libpqOptionSystemRootsNeedVerifyFull,
         .libpqRequireAuthNoExchange, .libpqSslcertmodeRequireNotRequested, .libpqSslcertmodeRequireNotSent,
-        .serverStartProtocolRange, .serverStartWrongPassphrase, .serverHbaHostsslWithSslOff, .serverHbaInvalidLine,
+        .serverStartProtocolRange, .serverStartWrongPassphrase, .serverStartKeyPermissions, .serverHbaHostsslWithSslOff,
+        .serverHbaInvalidLine,
         .serverHbaNoMatch, .serverHbaFirstMatch, .serverAuthClientcertWithoutCa, .serverAuthClientcertMissing,
         .serverAuthMd5WithScramSecret, .libpqChannelBindingRefusesPasswordRequest, .libpqChannelBindingScramWithoutSsl,
         .serverAuthScramWithMd5Secret, .libpqScramPlus, .libpqScramNoChannelBinding, .serverAuthPasswordIdentity,

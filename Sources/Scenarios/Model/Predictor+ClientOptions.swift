@@ -11,6 +11,13 @@ extension Predictor {
                 ["libpq": String(libpq), "keyword": unknown.keyword, "since": String(unknown.since)])
             return optionError(msg(.invalidConnectionOption, ["option": unknown.keyword]))
         }
+        let invalid = s.facts?.invalidClientOptions ?? [:]
+        for keyword in ["channel_binding", "sslmode", "ssl_min_protocol_version", "ssl_max_protocol_version"] {
+            guard let value = invalid[keyword] else { continue }
+            rule(.libpqOptionInvalidValue, ["keyword": keyword, "value": value])
+            let key: MessageKey = keyword.hasPrefix("ssl_") ? .invalidProtocolOptionValue : .invalidOptionValue
+            return optionError(msg(key, ["option": keyword, "value": value]))
+        }
         let mode = s.client.sslMode
         if newer.negotiation == .direct, !mode.requiresSSL {
             rule(.libpqOptionDirectNeedsRequire)

@@ -9,6 +9,13 @@ extension Predictor {
             rule(.serverStartProtocolRange)
             return ["FATAL:  " + msg(.protocolRangeServer), "DETAIL:  " + msg(.protocolRangeServerDetail)]
         }
+        if tls.ssl, s.facts?.serverKeyAccessRefused == true {
+            rule(.serverStartKeyPermissions)
+            return [
+                "FATAL:  " + msg(.serverKeyGroupWorldAccess, printedBy: .server),
+                "DETAIL:  " + msg(.serverKeyPermissionDetail, printedBy: .server),
+            ]
+        }
         if tls.ssl, tls.passphrase == .commandWrong {
             rule(.serverStartWrongPassphrase)
             return [
@@ -58,7 +65,7 @@ extension Predictor {
         case (.hostssl, .tcp): typeOK = ssl
         case (.hostnossl, .tcp): typeOK = !ssl
         }
-        return typeOK && (r.user == "all" || r.user == s.user) && (r.database == "all" || r.database == s.database)
+        return typeOK && r.matches(user: s.user, database: s.database) && r.matchesClientAddress
     }
 
     /// Server side after the startup packet: hba.c check_hba (first match) and auth.c ClientAuthentication.
@@ -103,7 +110,7 @@ extension Predictor {
             break
         case .cert:
             if let fail = checkCertAuth(r, method: .cert) { return fail }
-            identity = s.client.certificate.distinguishedName(for: s.user)
+            identity = clientDN
             log.append(authenticatedLine(identity ?? "", r))
         case .password, .md5:
             if cb == .require {
@@ -193,12 +200,11 @@ extension Predictor {
     /// `logged`: lines the method already wrote (its "connection authenticated").
     mutating func checkCertAuth(_ r: HBAEntry, method: HBAMethod, logged: [MessageTemplate] = []) -> AttemptEnd? {
         let useDN = r.clientName == .dn
-        let authUser =
-            useDN ? s.client.certificate.distinguishedName(for: s.user) : s.client.certificate.commonName(for: s.user)
+        let authUser = useDN ? clientDN : clientCN
         var log: [MessageTemplate] = logged
         if method == .cert {
             rule(.serverAuthCertIdentity)
-            log.append(authenticatedLine(s.client.certificate.distinguishedName(for: s.user) ?? "", r))
+            log.append(authenticatedLine(clientDN ?? "", r))
         }
         let failedMessage: MessageTemplate
         switch method {
@@ -227,6 +233,14 @@ extension Predictor {
         }
         rule(.serverAuthFailedMessage)
         return authFailed(failedMessage, rule: r, method: method, extraLog: log)
+    }
+
+    /// The client certificate's CN and DN as the server reads them (port->peer_cn, peer_dn).
+    var clientCN: String? {
+        s.facts == nil ? s.client.certificate.commonName(for: s.user) : s.facts?.clientCommonName
+    }
+    var clientDN: String? {
+        s.facts == nil ? s.client.certificate.distinguishedName(for: s.user) : s.facts?.clientDistinguishedName
     }
 
     func identMapMatches(map: String, authUser: String) -> Bool {

@@ -1,5 +1,5 @@
 /// Why OpenSSL's X509_verify_cert fails, mapped to the alert the verifying side sends (ssl_verify_alarm_type).
-enum ChainFailure: Equatable {
+public enum ChainFailure: Sendable, Hashable, Codable {
     case unknownIssuer(String)
     case crlMissing
     case revoked
@@ -190,6 +190,7 @@ extension Predictor {
 
     /// X509_verify_cert of the server chain against sslrootcert (+ sslcrl/sslcrldir with CRL_CHECK_ALL).
     func serverChainFailure() -> ChainFailure? {
+        if let facts = s.facts { return facts.serverChainFailure }
         let trust = s.client.trust
         let rootTrusted = trust == .root || trust == .rootAndIntermediate
         let intermediateAvailable: Bool
@@ -221,6 +222,7 @@ extension Predictor {
 
     /// X509_verify_cert of the client chain against ssl_ca_file (+ ssl_crl_file/dir with CRL_CHECK_ALL).
     func clientChainFailure() -> ChainFailure? {
+        if let facts = s.facts { return facts.clientChainFailure }
         let cert = s.client.certificate
         let ca = s.server.tls.caFile
         if cert == .untrustedCA { return .unknownIssuer("client issuer not in ssl_ca_file") }
@@ -239,8 +241,13 @@ extension Predictor {
     /// fe-secure-common.c pq_verify_peer_name_matches_certificate + the OpenSSL guts; nil when the name matches.
     mutating func nameCheckFailure() -> MessageTemplate? {
         let names = s.server.names
-        let host = names.clientHost
-        let hostIsIP = host.split(separator: ".").count == 4 && host.allSatisfy { $0.isNumber || $0 == "." }
+        let host = s.facts?.host ?? names.clientHost
+        let commonName = s.facts == nil ? names.commonName : s.facts?.serverCommonName
+        let subjectAltNames = s.facts?.serverSubjectAltNames ?? names.subjectAltNames
+        // fe-secure-common.c is_ip_address: inet_aton (so 192.000.002.001 is an address) or
+        // inet_pton(AF_INET6).
+        let hostAddress = HostAddress.libpqAddress(host)
+        let hostIsIP = hostAddress != nil
         var examined = 0
         var first: String?
         var checkCN = true
@@ -249,7 +256,7 @@ extension Predictor {
         // host is compared to them as a name); iPAddress SANs arrived in 15 (fe-secure-openssl.c
         // pgtls_verify_peer_name_matches_certificate_guts, REL_14 vs REL_15).
         let ipSANs = libpq >= 15
-        for san in names.subjectAltNames {
+        for san in subjectAltNames {
             let value: String
             let isMatch: Bool
             switch san {
@@ -260,14 +267,17 @@ extension Predictor {
             case .ip(let a):
                 guard ipSANs else { continue }
                 if hostIsIP { checkCN = false }
-                value = a
-                isMatch = hostIsIP && a == host
+                // openssl_verify_peer_name_matches_certificate_ip: the SAN's bytes against
+                // inet_aton / inet_pton of the host, printed back with inet_net_ntop.
+                let bytes = HostAddress.bytes(a)
+                value = bytes.map(HostAddress.format) ?? a
+                isMatch = bytes.map { HostAddress.sameFamilyBytes(host, $0) } ?? false
             }
             examined += 1
             if first == nil { first = value }
             if isMatch { matched = true; checkCN = false; break }
         }
-        if checkCN, let cn = names.commonName {
+        if checkCN, let cn = commonName {
             examined += 1
             if first == nil { first = cn }
             matched = Self.hostNameMatches(cn, host)

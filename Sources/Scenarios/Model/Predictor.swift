@@ -60,6 +60,9 @@ struct Predictor {
 
     var prefix: MessageTemplate {
         if s.client.transport == .unixSocket { return msg(.prefixSocket) }
+        if let name = s.facts?.resolvedHostName {
+            return msg(.prefixTCPWithAddress, ["display_host": name, "host_addr": "127.0.0.1"])
+        }
         return msg(.prefixTCP, ["display_host": "127.0.0.1"])
     }
 
@@ -228,7 +231,7 @@ struct Predictor {
     func cipher(_ version: TLSVersion?) -> String? {
         switch version {
         case .tls13?: "TLS_AES_256_GCM_SHA384"
-        case .tls12?: "ECDHE-ECDSA-AES256-GCM-SHA384"
+        case .tls12?: s.facts?.serverKeyIsRSA == true ? "ECDHE-RSA-AES256-GCM-SHA384" : "ECDHE-ECDSA-AES256-GCM-SHA384"
         default: nil
         }
     }

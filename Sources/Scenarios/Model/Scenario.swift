@@ -92,6 +92,9 @@ public struct Scenario: Sendable, Hashable, Codable, CustomStringConvertible {
     public var user: String
     public var database: String
     public var storedPassword: StoredPassword
+    /// What a scenario file's real PKI decides (chains, names, subjects); nil for the matrix,
+    /// whose named shapes decide it.
+    public var facts: ScenarioFacts? = nil
 
     public init(
         server: ServerSide, client: ClientSide, user: String, database: String = "postgres",

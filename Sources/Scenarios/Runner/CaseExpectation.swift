@@ -7,11 +7,35 @@ public enum CaseExpectation: Sendable {
     /// From a scenario file: accepted (optionally with ssl/protocol/user) or rejected with
     /// regular expressions for the libpq message and the server log.
     case declared(DeclaredExpectation)
+    /// A scenario-file case with `expect: model`, translated but not yet predicted: the
+    /// prediction needs the run's versions (`ScenarioFile.predicted(versions:)` makes it
+    /// `.modelChecked`). `checks` holds the file's own assertions beside the model's.
+    case pendingModel(Scenario, checks: DeclaredExpectation)
+    /// The model's prediction for a scenario-file case, plus the file's own checks the model
+    /// cannot make (server_log, server_log_absent, client_stderr, query); `checks.kind` is unused.
+    case modelChecked(Expectation, checks: DeclaredExpectation)
 
     public var rules: [String] {
         switch self {
-        case .model(let e): e.rules
+        case .model(let e), .modelChecked(let e, _): e.rules
         case .declared(let d): d.source.map { ["declared in \($0)"] } ?? []
+        case .pendingModel: ["not predicted yet (ScenarioFile.predicted(versions:))"]
+        }
+    }
+
+    /// The model's prediction, when the case has one.
+    public var prediction: Expectation? {
+        switch self {
+        case .model(let e), .modelChecked(let e, _): e
+        default: nil
+        }
+    }
+
+    /// The file's own checks (all of a declared case; the extras of a model case).
+    public var checks: DeclaredExpectation? {
+        switch self {
+        case .declared(let d), .pendingModel(_, let d), .modelChecked(_, let d): d
+        case .model: nil
         }
     }
 }

@@ -13,6 +13,12 @@ enum OutcomeComparison {
         switch expectation {
         case .model(let e): return compareModel(e, outcome, run)
         case .declared(let d): return compareDeclared(d, outcome)
+        case .modelChecked(let e, let d):
+            let diffs = compareModel(e, outcome, run)
+            if case .notAttempted = outcome.result { return diffs }
+            return diffs + compareLogChecks(d, outcome)
+        case .pendingModel:
+            return ["not predicted: the case says expect: model and was run without the run's versions"]
         }
     }
 
@@ -50,6 +56,12 @@ enum OutcomeComparison {
         case .serverFailsToStart:
             diffs.append("expected the server not to start; it started")
         }
+        return diffs + compareLogChecks(d, outcome)
+    }
+
+    /// A file's server_log (a line must match) and server_log_absent (none may).
+    static func compareLogChecks(_ d: DeclaredExpectation, _ outcome: Outcome) -> [String] {
+        var diffs: [String] = []
         if let pattern = d.serverLog {
             let lines = outcome.serverLog.map(\.description)
             if !lines.contains(where: { search(pattern, in: $0) }) {

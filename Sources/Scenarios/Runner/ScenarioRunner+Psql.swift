@@ -9,7 +9,7 @@ extension ScenarioRunner {
     static func psqlDifferences(
         _ expectation: CaseExpectation, _ parameters: ConnectionParameters, _ cluster: Cluster
     ) async -> [String] {
-        guard case .declared(let d) = expectation, d.needsPsql else { return [] }
+        guard let d = expectation.checks, d.needsPsql else { return [] }
         let psql: PsqlProbe
         do {
             psql = try PsqlProbe(cluster: cluster)

@@ -260,8 +260,11 @@ public struct ScenarioRunner: Sendable {
                 serverLog: lines.map(norm))
             let expectedLines: [MessageTemplate]
             switch expectation {
-            case .model(let e):
+            case .model(let e), .modelChecked(let e, _):
                 if case .serverFailsToStart(let log) = e.outcome { expectedLines = log } else { expectedLines = [] }
+            case .pendingModel:
+                expectedLines = []
+                diffs.append("not predicted: the case says expect: model and was run without the run's versions")
             case .declared(let d):
                 expectedLines = []
                 if let p = d.message, !lines.contains(where: { OutcomeComparison.search(p, in: $0) }) {
@@ -394,7 +397,8 @@ public struct ScenarioRunner: Sendable {
 
     static func describe(_ e: CaseExpectation) -> String {
         switch e {
-        case .model(let m): return m.description
+        case .model(let m), .modelChecked(let m, _): return m.description
+        case .pendingModel: return "model (not predicted)"
         case .declared(let d):
             switch d.kind {
             case .accepted: return "accepted" + (d.ssl.map { $0 ? " (ssl)" : " (no ssl)" } ?? "")

@@ -50,6 +50,11 @@ struct BenchCommand: AsyncParsableCommand {
     func run() async throws {
         do {
             let inst = try installation.installations()[0]
+            // Said before minutes of measuring, not after them.
+            let worker = ClientWorkerPool.defaultExecutable
+            if !skipWorker && !onlyGroups && !FileManager.default.isExecutableFile(atPath: worker) {
+                throw InstallationError.workerMissing(path: worker)
+            }
             let say: (String) -> Void = { FileHandle.standardError.write(Data("bench: \($0)\n".utf8)) }
             let versions = await VersionInfo.collect(inst)
             let loadStart = BenchCommand.loadAverage()

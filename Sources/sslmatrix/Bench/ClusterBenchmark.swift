@@ -30,7 +30,7 @@ struct ClusterBenchmark {
         let ws = try Workspace.shared()
         // Warm the templates (that one initdb is measured separately below).
         try await Cluster.with(installation: installation) { _ in }
-        await (try Cluster.create(installation: installation, prepared: rolesSQL)).destroy()
+        await (try Cluster.create(installation: installation, prepared: [rolesSQL])).destroy()
         for i in 0..<runs {
             progress("cluster run \(i + 1)/\(runs)")
             // initdb alone, the cost the template saves per cluster.
@@ -50,7 +50,7 @@ struct ClusterBenchmark {
             // Ours: template copy + start + the first TLS connection accepted.
             var cluster: Cluster!
             let t0 = Stopwatch.now()
-            cluster = try await Cluster.create(installation: installation, prepared: rolesSQL)
+            cluster = try await Cluster.create(installation: installation, prepared: [rolesSQL])
             result.templateCopy.add(Stopwatch.ms(since: t0))
             try cluster.configure(try await tls(cluster))
             let s0 = Stopwatch.now()

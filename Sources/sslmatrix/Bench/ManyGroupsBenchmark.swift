@@ -53,6 +53,15 @@ struct ManyGroupsBenchmark {
             let groups = try names.flatMap { try ScenarioFile.load(path: "\(examplesDirectory)/\($0)").groups }
             workloads.append(try await measure("examples", groups, progress: progress))
         }
+        // PostgreSQL's own src/test/ssl suite as scenario files: the work the issue measured
+        // users writing (a group = one server configuration, as in that suite).
+        let suite = examplesDirectory + "/postgres-ssl-suite"
+        let suiteNames = ((try? FileManager.default.contentsOfDirectory(atPath: suite)) ?? [])
+            .filter { $0.hasSuffix(".yaml") }.sorted()
+        if !suiteNames.isEmpty {
+            let groups = try suiteNames.flatMap { try ScenarioFile.load(path: "\(suite)/\($0)").groups }
+            workloads.append(try await measure("postgres-ssl-suite", groups, progress: progress))
+        }
         return Result(workloads: workloads)
     }
 

@@ -11,7 +11,7 @@ struct PreparedTemplateTests {
     func rolesAtStart() async throws {
         let sql = "CREATE ROLE prepared_login LOGIN PASSWORD 'pw'; CREATE ROLE prepared_other LOGIN;"
         try await Cluster.with { plain in
-            let prepared = try await Cluster.create(prepared: sql)
+            let prepared = try await Cluster.create(prepared: [sql])
             do {
                 try await prepared.start()
                 try await plain.start()
@@ -30,10 +30,34 @@ struct PreparedTemplateTests {
         }
     }
 
+    @Test("databases and multi-statement entries: CREATE DATABASE gets an entry of its own, literals keep newlines")
+    func databasesAndEntries() async throws {
+        let statements = [
+            "CREATE ROLE prepared_owner LOGIN;\nCOMMENT ON ROLE prepared_owner IS 'line one\nline two';",
+            "CREATE DATABASE prepared_db OWNER prepared_owner TEMPLATE postgres",
+        ]
+        let prepared = try await Cluster.create(prepared: statements)
+        do {
+            try await prepared.start()
+            #expect(
+                try await prepared.queryValue(
+                    "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = 'prepared_db'") == "prepared_owner"
+            )
+            #expect(
+                try await prepared.queryValue(
+                    "SELECT shobj_description(oid, 'pg_authid') FROM pg_roles WHERE rolname = 'prepared_owner'")
+                    == "line one\nline two")
+        } catch {
+            await prepared.destroy()
+            throw error
+        }
+        await prepared.destroy()
+    }
+
     @Test("SQL that fails in the template is an error with the server's message")
     func failingSQL() async throws {
         await #expect {
-            _ = try await Cluster.create(prepared: "CREATE ROLE;")
+            _ = try await Cluster.create(prepared: ["CREATE ROLE;"])
         } throws: { error in
             guard case .sqlFailed(_, let message)? = error as? ClusterKitError else { return false }
             return message.contains("syntax error")

@@ -56,7 +56,8 @@ struct ServerReuseTests {
 
     @Test("every example file: identical results with reuse on and off")
     func examples() async throws {
-        let groups = try ScenarioFileExampleTests.exampleFiles.flatMap {
+        let files = ScenarioFileExampleTests.exampleFiles + ScenarioFileExampleTests.suiteFiles
+        let groups = try files.flatMap {
             try ScenarioFile.load(path: ScenarioFileExampleTests.examplesDirectory + "/" + $0).groups
         }
         let (on, off, statistics) = try await Self.runBoth(groups)
