@@ -18,6 +18,14 @@ extension Predictor {
     /// left as `{serial:NAME}` for the runner to fill from the certificate it generated.
     mutating func clientCertificateFailureDetail(_ f: ChainFailure) -> MessageTemplate? {
         guard server >= Self.clientCertificateDetailSince else { return nil }
+        if s.facts != nil {
+            // A scenario file's chain check (FileChainCheck) says why the chain fails, not at
+            // which depth nor which certificate: the line's wording is predicted, its values
+            // ({depth}, {verify_error}, {subject}, {serial}, {issuer}) stay open for such files.
+            rule(.serverClientCertificateFailureDetail, ["depth": "{depth}", "verify_error": "{verify_error}"])
+            return MessageTemplate(
+                "DETAIL:  " + msg(.clientCertVerifyFailedDetail).text + "\n\t" + msg(.clientCertFailedData).text)
+        }
         let cert = s.client.certificate
         let subject = Self.preparedCertName("/CN=" + (cert.commonName(for: s.user) ?? s.user))
         let issuer = Self.preparedCertName("/CN=" + cert.issuer.commonName)
