@@ -90,7 +90,7 @@ extension Cluster {
         }
         markRunning(true)
         do {
-            try verifyOwnership()
+            try verifyOwnership(spawned: process.pid)
         } catch {
             await stop()
             throw error
@@ -177,9 +177,24 @@ extension Cluster {
 
     /// The postmaster in our data dir must be the one holding our port, and a connection
     /// over our private socket must reach a server whose cluster_name is ours.
-    private func verifyOwnership() throws {
+    ///
+    /// A postmaster this process spawned itself (`spawned`) is proved without that
+    /// connection (~5 ms and a backend per start): postmaster.pid names its pid, our port and
+    /// `ready` (checked before this), and it made our private socket; no other program can
+    /// have written a pid we forked into a directory only the server account can write.
+    private func verifyOwnership(spawned: pid_t? = nil) throws {
         guard let pidFile = Postmaster.readPidFile(dataDirectory: dataDirectory), pidFile.port == port else {
             throw ClusterKitError.notOurServer(expected: "port \(port)", found: "postmaster.pid without it")
+        }
+        if let spawned {
+            guard pidFile.pid == spawned else {
+                throw ClusterKitError.notOurServer(expected: "postmaster pid \(spawned)", found: "pid \(pidFile.pid)")
+            }
+            let socket = "\(socketDirectory)/.s.PGSQL.\(port)"
+            guard FileManager.default.fileExists(atPath: socket) else {
+                throw ClusterKitError.notOurServer(expected: socket, found: "no socket")
+            }
+            return
         }
         let found = try adminConnection().execute("SHOW cluster_name").rows.first?.first ?? nil
         guard found == name else {

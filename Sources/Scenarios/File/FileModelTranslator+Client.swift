@@ -139,14 +139,14 @@ extension FileModelTranslator {
         let dirGiven: Bool
         switch c.sslcrldir {
         case .pki(let name):
-            out += try crls(in: name, key: "client.sslcrldir")
+            out += try crls(in: name, key: "client.sslcrldir", directory: true)
             dirGiven = true
         case .none, .nonexistent: dirGiven = true
         case .libpqDefault: dirGiven = false
         case .literal: throw Outside("client.sslcrldir", "is a literal path")
         }
         switch c.sslcrl {
-        case .pki(let name): out += try crls(in: name, key: "client.sslcrl")
+        case .pki(let name): out += try crls(in: name, key: "client.sslcrl", directory: false)
         // ClientTemplate leaves a "missing" sslcrl out when a directory is given (see
         // ConnectionParameters.keywordValues), so the directory alone decides.
         case .none: if !dirGiven { return nil }

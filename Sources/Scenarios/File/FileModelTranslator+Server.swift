@@ -39,8 +39,11 @@ extension FileModelTranslator {
     func serverCRLs() throws(Outside) -> [String]? {
         let file = try pkiFile("ssl_crl_file"), dir = try pkiFile("ssl_crl_dir")
         if file == nil && dir == nil { return nil }
-        return try (file.map { f throws(Outside) in try crls(in: f, key: "server.settings.ssl_crl_file") } ?? [])
-            + (dir.map { d throws(Outside) in try crls(in: d, key: "server.settings.ssl_crl_dir") } ?? [])
+        return try
+            (file.map { f throws(Outside) in try crls(in: f, key: "server.settings.ssl_crl_file", directory: false) }
+            ?? [])
+            + (dir.map { d throws(Outside) in try crls(in: d, key: "server.settings.ssl_crl_dir", directory: true) }
+                ?? [])
     }
 
     func protocolSetting(_ name: String) throws(Outside) -> TLSVersion? {

@@ -50,9 +50,14 @@ struct FileModelTranslator {
         return out
     }
 
-    /// The CRL names a file or hashed directory holds.
-    func crls(in name: String, key: String) throws(Outside) -> [String] {
+    /// The CRL names a file (PEM: X509_LOOKUP_load_file reads PEM) or a hashed directory
+    /// holds; `directory` says which the keyword takes.
+    func crls(in name: String, key: String, directory: Bool) throws(Outside) -> [String] {
         guard let f = file(name) else { throw Outside(key, "names no PKI file") }
+        if directory != (f.format == .hashedDirectory) || f.format == .der {
+            throw Outside(
+                key, "is a \(f.format.rawValue) where it takes \(directory ? "a hashed directory" : "a PEM file")")
+        }
         var out: [String] = []
         for object in f.contents {
             guard case .crl(let c) = object else { throw Outside(key, "holds certificates or keys beside CRLs") }

@@ -10,6 +10,9 @@ extension ScenarioRunner {
         _ expectation: CaseExpectation, _ parameters: ConnectionParameters, _ cluster: Cluster
     ) async -> [String] {
         guard let d = expectation.checks, d.needsPsql else { return [] }
+        // client_stderr and query are checks of an accepted session: beside a model that
+        // predicts (rightly) that this client is refused, they have nothing to run on.
+        if let e = expectation.prediction, !e.isAccepted { return [] }
         let psql: PsqlProbe
         do {
             psql = try PsqlProbe(cluster: cluster)

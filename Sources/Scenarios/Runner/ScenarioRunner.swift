@@ -46,7 +46,7 @@ public struct ScenarioRunner: Sendable {
             let now = done.add(n, ordering: .relaxed).newValue
             progress?(now, total)
         }
-        let groups = groups.map { OwnershipRealizability.adjust($0) }
+        let groups = groups.map { OwnershipRealizability.adjust(predictingFileCases($0)) }
         let (perGroup, statistics) = await runLanes(groups, tick: tick)
         return (perGroup.flatMap { $0 }, statistics)
     }
@@ -55,11 +55,22 @@ public struct ScenarioRunner: Sendable {
     public func runGroup(
         _ group: RunnableGroup, tick: @escaping @Sendable (Int) -> Void = { _ in }
     ) async -> [CaseResult] {
-        let group = OwnershipRealizability.adjust(group)
+        let group = OwnershipRealizability.adjust(predictingFileCases(group))
         let (skipped, runnable) = split(group)
         tick(skipped.count)
         let (results, _) = await runFresh(group, runnable, keep: false, tick: tick)
         return labelled(group, skipped + results)
+    }
+
+    /// A scenario file's `expect: model` cases not predicted yet (a caller that did not call
+    /// `ScenarioFile.predicted(versions:)`) are predicted here for this server and this
+    /// client's libpq and OpenSSL (the server's OpenSSL taken as the catalogue's assumed one);
+    /// `sslmatrix run` predicts before, with the OpenSSL the server really maps.
+    func predictingFileCases(_ group: RunnableGroup) -> RunnableGroup {
+        guard group.cases.contains(where: { if case .pendingModel = $0.expectation { true } else { false } }) else {
+            return group
+        }
+        return group.predicted(versions: Versions.with(server: installation, client: client.libraries))
     }
 
     /// The cases this machine skips (as results), and the ones to run.

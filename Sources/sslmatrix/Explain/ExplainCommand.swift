@@ -10,9 +10,10 @@ struct ExplainCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "explain",
         abstract:
-            "Show the model's prediction for built-in matrix cases with its rule trace, without starting anything.",
+            "Show the model's prediction for built-in matrix cases (or a scenario file's cases) with its rule trace, without starting anything.",
         discussion: """
-            Case ids are what `sslmatrix matrix --list` prints. Without --run nothing is started and no \
+            Case ids are what `sslmatrix matrix --list` prints; with --file FILE they are the file's case names \
+            (every case is explained as `expect: model` would predict it). Without --run nothing is started and no \
             installation is needed. Exit status: 0, or 1 when --run finds a disagreement, 2 when no case matches.
             """)
 
@@ -26,6 +27,7 @@ struct ExplainCommand: AsyncParsableCommand {
     var run = false
     @OptionGroup var installation: InstallationOptions
     @Flag(help: "Lines as long as they are instead of wrapped at 120 columns.") var wide = false
+    @Option(help: "Explain a scenario file's cases (by case name) as expect: model predicts them.") var file: String?
 
     func validate() throws {
         if (caseID == nil) == (filter == nil) { throw ValidationError("give a case id or --filter TEXT (one of them)") }
@@ -33,6 +35,7 @@ struct ExplainCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        if let file { return try await explainFile(file) }
         let selected = CaseSelection.groups(id: caseID, filter: filter)
         let sizes = Dictionary(MatrixDefinition.groups.map { ($0.id, $0.scenarios.count) }, uniquingKeysWith: +)
         let ids = selected.flatMap { $0.scenarios.map(\.id) }
@@ -82,6 +85,64 @@ struct ExplainCommand: AsyncParsableCommand {
             out += ids.dropFirst(limit).prefix(200).map { "  " + $0 }
             if ids.count > limit + 200 { out.append("  ... and \(ids.count - limit - 200) more") }
         }
+        let text = out.map { style.wrapAll($0, continuation: "       ") }.joined(separator: "\n") + "\n"
+        FileHandle.standardOutput.write(Data(text.utf8))
+        if results.values.contains(where: { $0.verdict == .disagree || $0.verdict == .error }) { throw ExitCode(1) }
+    }
+
+    /// `--file`: the file's cases through the translator and the model, one ExplainText each.
+    func explainFile(_ path: String) async throws {
+        let loaded: ScenarioFile
+        do {
+            loaded = try ScenarioFile.load(path: path, expectModel: true)
+        } catch {
+            throw failClearly(error)
+        }
+        let (versions, note) = try modelVersions()
+        let file = loaded.predicted(versions: versions)
+        let matching = file.groups.map { g in
+            (g, g.cases.filter { c in caseID.map { c.id == $0 } ?? c.id.localizedCaseInsensitiveContains(filter!) })
+        }.filter { !$0.1.isEmpty }
+        let count = matching.reduce(0) { $0 + $1.1.count }
+        guard count > 0 else {
+            let names = file.groups.flatMap { $0.cases.map(\.id) }.prefix(50).map { "  " + $0 }
+            FileHandle.standardError.write(
+                Data(
+                    "sslmatrix: no case of \(path) \(caseID.map { "is named '\($0)'" } ?? "matches '\(filter!)'"); its cases:\n\(names.joined(separator: "\n"))\n"
+                        .utf8))
+            throw ExitCode(2)
+        }
+        var results: [String: CaseResult] = [:]
+        if run {
+            let inst = try installation.installations()[0]
+            let groups = matching.map { g, cases in
+                var g = g
+                g.cases = cases
+                return g
+            }
+            for r in await ScenarioRunner(installation: inst, groupParallelism: 2).run(groups) {
+                results[r.group + "\u{1}" + r.id] = r
+            }
+        }
+        let scenarios = Dictionary(
+            loaded.modelScenarios.map { ($0.group + "\u{1}" + $0.id, $0.scenario) }, uniquingKeysWith: { a, _ in a })
+        let style = TerminalStyle.forStandardOutput(wide: wide)
+        var out = [note, ""]
+        var shown = 0
+        for (group, cases) in matching {
+            for spec in cases {
+                guard shown < limit, let expectation = spec.expectation.prediction,
+                    let scenario = scenarios[group.id + "\u{1}" + spec.id]
+                else { continue }
+                shown += 1
+                var text = ExplainText(
+                    scenario: scenario, group: group, spec: spec, expectation: expectation,
+                    result: results[group.id + "\u{1}" + spec.id], groupSize: group.cases.count)
+                text.title = "\(path): \(group.id) / \(spec.id)"
+                out += text.lines + [""]
+            }
+        }
+        if count > limit { out.append("\(count) cases match; explained the first \(limit) (--limit N for more).") }
         let text = out.map { style.wrapAll($0, continuation: "       ") }.joined(separator: "\n") + "\n"
         FileHandle.standardOutput.write(Data(text.utf8))
         if results.values.contains(where: { $0.verdict == .disagree || $0.verdict == .error }) { throw ExitCode(1) }

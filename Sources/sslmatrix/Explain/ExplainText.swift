@@ -13,14 +13,31 @@ struct ExplainText {
     var result: CaseResult?
     /// Cases of the whole matrix that share this cluster.
     var groupSize: Int
+    /// A scenario file's "file: group / case" (the model's own id otherwise).
+    var title: String? = nil
 
     var lines: [String] {
-        var out = ["case \(scenario.id)"]
+        var out = ["case \(title ?? scenario.id)"]
         if let section = MatrixSection.byCaseID[scenario.id] { out.append("  section: \(section.title)") }
         out.append("  server group: \(group.id) (\(groupSize) cases share this cluster)")
         out.append("")
-        out.append(
-            "server: chain \(scenario.server.chain), host names \(scenario.server.names), \(scenario.server.tls)")
+        if let facts = scenario.facts {
+            out.append("server: \(scenario.server.tls); from the file's own PKI:")
+            out.append(
+                "  the client's chain check: \(facts.serverChainFailure.map { "\($0)" } ?? "verifies (or no root file)")"
+            )
+            out.append(
+                "  leaf names: CN \(facts.serverCommonName ?? "(none)"), SANs \(facts.serverSubjectAltNames.map(\.description).joined(separator: ", ")); host \(facts.host)"
+            )
+            if let dn = facts.clientDistinguishedName {
+                out.append(
+                    "  client certificate \(dn): the server's chain check: \(facts.clientChainFailure.map { "\($0)" } ?? "verifies (or not requested)")"
+                )
+            }
+        } else {
+            out.append(
+                "server: chain \(scenario.server.chain), host names \(scenario.server.names), \(scenario.server.tls)")
+        }
         out.append("  postgresql.conf ({files} is the directory the certificates are written to):")
         out += group.settings.text.split(separator: "\n").map { "    " + $0 }
         out.append("  pg_hba.conf (first match wins; line 1 is the harness's own `local` line for its superuser;")

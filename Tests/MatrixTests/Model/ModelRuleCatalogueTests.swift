@@ -27,7 +27,8 @@ struct ModelRuleCatalogueTests {
     /// The whole matrix on 15, every 16th case on the other modelled majors (a full run of
     /// all five majors takes minutes in a debug build; it found two catalogue rules no
     /// matrix case reaches: libpq.sslcertmode.require-not-sent and
-    /// tls12.client-cert-rejected-in-handshake).
+    /// tls12.client-cert-rejected-in-handshake, which examples/model-predicted.yaml reaches,
+    /// see ScenarioFileModelTests).
     @Test("every rule the matrix applies is in the catalogue, with its placeholders filled")
     func everyAppliedRuleIsCatalogued() {
         let known = Dictionary(uniqueKeysWithValues: ModelRule.all.map { ($0.id, $0) })

@@ -71,6 +71,24 @@ struct ScenarioFileModelTests {
         #expect(Expectation.predict(certMode, versions: .standard).ruleIDs.contains("libpq.option.unknown-keyword"))
     }
 
+    @Test("the example files reach the rules no matrix case does")
+    func examplesReachUnmatrixedRules() throws {
+        var fired: Set<String> = []
+        for name in ScenarioFileExampleTests.exampleFiles + ScenarioFileExampleTests.suiteFiles {
+            for (_, _, scenario) in try Self.load(name).modelScenarios {
+                for versions in [Versions.same(15), .same(16)] {
+                    fired.formUnion(Expectation.predict(scenario, versions: versions).ruleIDs)
+                }
+            }
+        }
+        for id in [
+            "tls12.client-cert-rejected-in-handshake", "libpq.sslcertmode.require-not-sent",
+            "server.start.key-permissions", "libpq.option.invalid-value",
+        ] {
+            #expect(fired.contains(id), "\(id)")
+        }
+    }
+
     static let base = """
         pki:
           certificates:
@@ -109,6 +127,19 @@ struct ScenarioFileModelTests {
         }
     }
 
+    @Test("a case without expect is refused, naming expect: model as one fix")
+    func missingExpect() throws {
+        let text = Self.base.replacingOccurrences(of: "HBA", with: "\"hostssl all all all trust\"")
+            .replacingOccurrences(of: "\n    expect: model", with: "")
+        do {
+            _ = try ScenarioFile.parse(text, file: "f.yaml")
+            Issue.record("expected missing-key")
+        } catch let error as ScenarioFileError {
+            #expect(error.code == "missing-key")
+            #expect(error.description.contains("expect: model"))
+        }
+    }
+
     @Test("an unmodelled setting names its key; the same case with an explicit expect loads")
     func outsideModelSetting() throws {
         let text = Self.base.replacingOccurrences(of: "HBA", with: "\"hostssl all all all trust\"")
@@ -117,6 +148,35 @@ struct ScenarioFileModelTests {
         #expect(throws: ScenarioFileError.self) { _ = try ScenarioFile.parse(text, file: "f.yaml") }
         let explicit = text.replacingOccurrences(of: "expect: model", with: "expect: accepted")
         #expect(try ScenarioFile.parse(explicit, file: "f.yaml").caseCount == 1)
+    }
+}
+
+/// The file's own checks beside the model's prediction can fail on their own.
+@Suite("Scenario files: checks beside the model", .tags(.liveServer))
+struct ScenarioFileModelChecksTests {
+    @Test("server_log_absent and query fail a case the model gets right")
+    func extrasCanFail() async throws {
+        let text = ScenarioFileModelTests.base.replacingOccurrences(of: "HBA", with: "\"hostssl all all all trust\"")
+            .replacingOccurrences(of: "roles: [app]", with: "roles: [app]\n  extensions: [sslinfo]")
+            .replacingOccurrences(
+                of: "    expect: model",
+                with: [
+                    "    expect: {outcome: model, server_log_absent: 'connection received'}",
+                    "  - name: two", "    client: {user: app, sslmode: require}", "    expect: model",
+                    "    query: {sql: \"SELECT ssl_is_used();\", result: f}",
+                    "  - name: three", "    client: {user: app, sslmode: require}",
+                    "    expect: {outcome: model, client_stderr: empty}",
+                ].joined(separator: "\n"))
+        let installation = try Installation.discover()
+        let file = try ScenarioFile.parse(text, file: "extras.yaml")
+        let results = Dictionary(
+            uniqueKeysWithValues: await ScenarioRunner(installation: installation).run(file.groups).map { ($0.id, $0) })
+        #expect(results["one"]?.verdict == .disagree)
+        #expect(results["one"]?.differences.contains { $0.contains("expected no server log line matching") } == true)
+        #expect(results["two"]?.verdict == .disagree)
+        #expect(results["two"]?.differences.contains { $0.contains("SELECT ssl_is_used();") } == true)
+        #expect(results["three"]?.verdict == .agree, "\(results["three"]?.differences ?? [])")
+        #expect(results["three"]?.rules.isEmpty == false)
     }
 }
 
