@@ -84,29 +84,40 @@ extension Cluster {
     /// One query: settings waiting for a restart, postgresql.conf lines in error, the current
     /// value of every setting the scenario wrote as a string or boolean, and the next
     /// transaction id (returned).
+    ///
+    /// Each value is read with `current_setting(name, true)`, by the name the scenario wrote:
+    /// the server resolves it as it resolved the file, so a name that a newer major keeps only
+    /// as an alias (18 lists `ssl_ecdh_curve` in pg_settings as `ssl_groups`) reads back like
+    /// any other, with no list of renames here. NULL: the server knows no such setting.
     static func verifySwitch(on connection: PGConnection, expected: [(String, String)]) throws -> String? {
         var problems: [String] = []
         var next: String? = nil
         do {
+            let reads = try expected.enumerated().map { index, entry in
+                "UNION ALL SELECT 'value', '\(index)', current_setting(\(try SQLQuoting.literal(entry.0, what: "setting name")), true)"
+            }
             let rows = try connection.execute(
-                """
-                SELECT 'pending', name, NULL FROM pg_settings WHERE pending_restart
-                UNION ALL SELECT 'error', coalesce(name, ''), error FROM pg_file_settings WHERE error IS NOT NULL
-                UNION ALL SELECT 'value', name, setting FROM pg_settings
-                UNION ALL SELECT 'next', NULL, (\(nextTransactionSQL.dropFirst("SELECT ".count)))
-                """
+                ([
+                    """
+                    SELECT 'pending', name, NULL FROM pg_settings WHERE pending_restart
+                    UNION ALL SELECT 'error', coalesce(name, ''), error FROM pg_file_settings WHERE error IS NOT NULL
+                    """
+                ] + reads + [
+                    "UNION ALL SELECT 'next', NULL, (\(nextTransactionSQL.dropFirst("SELECT ".count)))"
+                ]).joined(separator: "\n")
             ).rows
-            var values: [String: String] = [:]
+            var values: [Int: String?] = [:]
             for row in rows {
                 switch row[0] {
                 case "pending": problems.append("\(row[1] ?? "") is waiting for a restart")
                 case "error": problems.append("\(row[1] ?? ""): \(row[2] ?? "")")
                 case "next": next = row[2]
-                default: if let name = row[1] { values[name.lowercased()] = row[2] ?? "" }
+                default: if let index = row[1].flatMap({ Int($0) }) { values[index] = row[2] }
                 }
             }
-            for (name, value) in expected where values[name.lowercased()] != value {
-                problems.append("\(name) is '\(values[name.lowercased()] ?? "(unknown)")', not '\(value)'")
+            for (index, (name, value)) in expected.enumerated() {
+                let read = values[index] ?? nil
+                if read != value { problems.append("\(name) is '\(read ?? "(unknown)")', not '\(value)'") }
             }
         } catch let error as PGConnection.ServerError {
             throw ClusterKitError.sqlFailed(sql: "(verifying a reload)", message: error.message)

@@ -53,4 +53,21 @@ public enum ClientCertificate: String, Sendable, Hashable, Codable, CaseIterable
     }
 
     public var issuedByIntermediate: Bool { self == .leafPlusIntermediate || self == .intermediateLeafOnly }
+
+    /// The CA that issues this certificate in the matrix PKI.
+    public var issuer: MatrixCA {
+        if self == .untrustedCA { return .unrelated }
+        return issuedByIntermediate ? .intermediate : .root
+    }
+
+    /// The name the matrix PKI gives this certificate for `user` (what its serial is known
+    /// by in a run's `PKIMaterial`).
+    public func pkiName(for user: String) -> String {
+        "client-\(user)-\(Self.fileSafe(rawValue))"
+    }
+
+    /// Letters, digits and '-' kept; anything else becomes '_' (file and PKI names).
+    static func fileSafe(_ s: String) -> String {
+        String(s.map { $0.isLetter || $0.isNumber || $0 == "-" ? $0 : "_" })
+    }
 }

@@ -131,6 +131,33 @@ extension MessageCatalogue {
         e(
             .noValidSCRAMSecretDetail, 12, "User \"{user}\" does not have a valid SCRAM secret.",
             "src/backend/libpq/auth-scram.c scram_init (doomed exchange)"),
+        // 16 added verify_cb's errdetail (commit "Log details for client certificate
+        // failures"): the first verification failure OpenSSL reports (the callback keeps
+        // OpenSSL's verdict, so verification stops there) with its depth and
+        // X509_verify_cert_error_string, then the failing certificate's subject, serial and
+        // issuer. Both lines are one errdetail_internal joined by "\n" (elog.c writes a tab
+        // after each embedded newline). Texts checked in the 16.15/17.11/18.6 binaries and in
+        // REL_16_STABLE / REL_18_STABLE be-secure-openssl.c, which are identical here.
+        e(
+            .clientCertVerifyFailedDetail, 16,
+            "Client certificate verification failed at depth {depth}: {verify_error}.",
+            "\(beOpenSSL) verify_cb (16+: appendStringInfo \"Client certificate verification failed at depth %d: %s.\", X509_STORE_CTX_get_error_depth, X509_verify_cert_error_string)"
+        ),
+        e(
+            .clientCertFailedData, 16,
+            "Failed certificate data (unverified): subject \"{subject}\", serial number {serial}, issuer \"{issuer}\".",
+            "\(beOpenSSL) verify_cb (16+: X509_NAME_to_cstring + prepare_cert_name of subject and issuer, BN_bn2dec of the serial; only when X509_STORE_CTX_get_current_cert is set)"
+        ),
+        // The methods parse_hba_auth_opt names when map= is given to a method without maps
+        // (INVALID_AUTH_OPTION's second argument). 18 added the oauth method, which takes
+        // map=, and the list with it; 16.15 and 17.11 binaries carry the old string, 18.6 the new.
+        e(
+            .mapOptionMethods, 12, "ident, peer, gssapi, sspi, and cert",
+            "\(hba) parse_hba_auth_opt INVALID_AUTH_OPTION(\"map\", ...)"),
+        e(
+            .mapOptionMethods, 18, "ident, peer, gssapi, sspi, cert, and oauth",
+            "\(hba) parse_hba_auth_opt INVALID_AUTH_OPTION(\"map\", gettext_noop(\"ident, peer, gssapi, sspi, cert, and oauth\")) (18: uaOAuth takes map=)"
+        ),
         e(
             .acceptSSLEOF, 12, "could not accept SSL connection: EOF detected",
             "\(beOpenSSL) be_tls_open_server SSL_ERROR_SYSCALL with r == 0 (08P01)"),

@@ -47,11 +47,17 @@ public enum MessageKey: String, Sendable, Hashable, Codable, CaseIterable {
     case connectionAuthorized, connectionAuthorizedSSL
     case hbaMatchedLineDetail, passwordMismatchDetail, noValidSCRAMSecretDetail
     case acceptSSLEOF
+    case clientCertVerifyFailedDetail, clientCertFailedData
+    case mapOptionMethods
     // OpenSSL reason strings (ERR_reason_error_string), as libpq/server print them
     case osslCertificateVerifyFailed, osslAlertUnknownCA, osslAlertCertificateExpired, osslAlertBadCertificate
     case osslAlertCertificateRevoked, osslAlertProtocolVersion, osslUnsupportedProtocol
     case osslAlertDecryptError, osslAlertUnsupportedCertificate, osslEVPLib
     case osslBadDecrypt, osslKeyValuesMismatch, osslProcessingError, osslUnsupported
+    // OpenSSL certificate verification errors (X509_verify_cert_error_string)
+    case osslVerifyUnableToGetIssuerLocally, osslVerifyUnableToGetCRL, osslVerifyCertRevoked
+    case osslVerifyCertHasExpired, osslVerifyCertNotYetValid, osslVerifyInvalidPurpose
+    case osslVerifyCertSignatureFailure
 
     /// The program that prints this text, whose version chooses the wording.
     public var side: MessageSide {
@@ -161,5 +167,5 @@ public enum MessageCatalogue {
         CatalogueEntry(key: key, since: since, text: text, source: source, verifiedAgainstBinary: verified)
     }
 
-    public static let entries: [CatalogueEntry] = libpqEntries + serverEntries + opensslEntries
+    public static let entries: [CatalogueEntry] = libpqEntries + serverEntries + opensslEntries + x509VerifyEntries
 }

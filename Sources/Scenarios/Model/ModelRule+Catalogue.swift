@@ -278,6 +278,12 @@ extension ModelRule {
     public static let libpqSslmodeSslOnly = ModelRule(
         id: "libpq.sslmode.ssl-only", source: "libpq docs 34.19.1",
         summary: "libpq sslmode={sslmode}: SSL only, never falls back")
+    public static let serverClientCertificateFailureDetail = ModelRule(
+        id: "server16.client-cert.failure-detail", source: "be-secure-openssl.c verify_cb, be_tls_open_server (16+)",
+        message: .clientCertVerifyFailedDetail,
+        summary:
+            "16+: the refused client certificate's first verification failure (depth {depth}: {verify_error}) and its subject, serial and issuer are logged as a DETAIL"
+    )
     public static let serverSslOffRefusesSsl = ModelRule(
         id: "server.ssl-off.refuses-ssl", source: "fe-connect.c CONNECTION_SSL_STARTUP",
         message: .sslRequiredButRefused,
@@ -299,7 +305,8 @@ extension ModelRule {
         .libpq16SystemRoots, .libpqSystemRootsAsFile, .libpqTlsRootCertMissing, .libpqTlsNoRootCertNoVerify,
         .libpqTlsRootCertVerifies, .tlsProtocolNoOverlap, .tlsProtocolNegotiated, .libpqTlsChainFailed,
         .libpqTlsChainVerified, .libpqSslcertmodeDisable, .serverTlsNoCaFile, .tls13ClientCertRejectedAfterHandshake,
-        .libpq14StartupPacketResetRace, .tls12ClientCertRejectedInHandshake, .libpqKeyGroupWorldAccess,
+        .serverClientCertificateFailureDetail, .libpq14StartupPacketResetRace, .tls12ClientCertRejectedInHandshake,
+        .libpqKeyGroupWorldAccess,
         .libpqKeyRootOwned0640, .libpqKeyWrongPassword, .libpqKeyNoPasswordNoTerminal, .libpqKeyPasswordCallback,
         .libpqKeyMismatch, .libpq15VerifyFullNames, .libpq14VerifyFullNames, .libpqOptionProtocolRange,
         .libpqSslmodeUnixSocket, .libpqSslmodeDisable, .libpqSslmodeAllow, .libpqSslmodeAllowNoRetryAfterClientFailure,

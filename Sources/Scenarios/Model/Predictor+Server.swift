@@ -51,7 +51,7 @@ extension Predictor {
         }
         if r.clientName != nil, r.type != .hostssl, server >= 14 { return msg(.clientnameOnlyHostssl) }
         if r.map != nil, r.method != .cert {
-            return msg(.authOptionOnlyFor, ["option": "map", "methods": "ident, peer, gssapi, sspi, and cert"])
+            return msg(.authOptionOnlyFor, ["option": "map", "methods": msg(.mapOptionMethods).text])
         }
         return nil
     }

@@ -11,6 +11,23 @@ public enum ChainFailure: Sendable, Hashable, Codable {
     /// (libssl verifies a server against "ssl_server", a client against "ssl_client").
     case invalidPurpose
 
+    /// The X509_V_ERR OpenSSL reports for the failure (X509_verify_cert_error_string), as a
+    /// 16+ server logs it for a refused client certificate. `unknownIssuer` is
+    /// UNABLE_TO_GET_ISSUER_CERT_LOCALLY: build_chain found no issuer for the top of a chain
+    /// made only of sent certificates (a self-signed leaf would be DEPTH_ZERO_SELF_SIGNED_CERT,
+    /// which no client certificate here is).
+    var verifyError: MessageKey {
+        switch self {
+        case .unknownIssuer: return .osslVerifyUnableToGetIssuerLocally
+        case .crlMissing: return .osslVerifyUnableToGetCRL
+        case .revoked: return .osslVerifyCertRevoked
+        case .expired: return .osslVerifyCertHasExpired
+        case .notYetValid: return .osslVerifyCertNotYetValid
+        case .signatureFailure: return .osslVerifyCertSignatureFailure
+        case .invalidPurpose: return .osslVerifyInvalidPurpose
+        }
+    }
+
     var alert: MessageKey {
         switch self {
         case .unknownIssuer, .crlMissing: return .osslAlertUnknownCA
@@ -103,9 +120,10 @@ extension Predictor {
         var postHandshakeFailure: AttemptEnd?
         if sendsCert, let f = clientChainFailure() {
             var body = msg(.sslError, ["detail": msg(f.alert).text])
-            let log: [MessageTemplate] = [
+            var log: [MessageTemplate] = [
                 "LOG:  " + msg(.acceptSSLFailed, ["detail": msg(.osslCertificateVerifyFailed, printedBy: .server).text])
             ]
+            if let detail = clientCertificateFailureDetail(f) { log.append(detail) }
             if version == .tls13 {
                 rule(.tls13ClientCertRejectedAfterHandshake, ["failure": "\(f)"])
                 if libpq < 15 {

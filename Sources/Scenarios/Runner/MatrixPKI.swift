@@ -43,9 +43,7 @@ enum MatrixPKI {
     static func clientKeyFile(_ user: String, _ variant: ClientCertificate) -> String {
         "client-\(user)-\(fileSafe(variant.rawValue)).key"
     }
-    static func fileSafe(_ s: String) -> String {
-        String(s.map { $0.isLetter || $0.isNumber || $0 == "-" ? $0 : "_" })
-    }
+    static func fileSafe(_ s: String) -> String { ClientCertificate.fileSafe(s) }
 
     static func leafName(_ chain: ServerChain, _ names: ServerNames) -> String {
         "server-\(chain.rawValue)-\(names.rawValue)"
@@ -60,15 +58,16 @@ enum MatrixPKI {
         spec.addKey(KeySpec(name: "server-key"))
         spec.addKey(KeySpec(name: "client-key"))
         spec.addKey(KeySpec(name: "other-client-key"))
-        spec.addCertificate(.rootCA(name: root, key: "root-key", subject: .commonName("pg-ssl-matrix root CA")))
+        spec.addCertificate(.rootCA(name: root, key: "root-key", subject: .commonName(MatrixCA.root.commonName)))
         spec.addCertificate(
             .intermediateCA(
                 name: intermediate, key: "intermediate-key", issuer: root,
-                subject: .commonName("pg-ssl-matrix intermediate CA")))
-        spec.addCertificate(.rootCA(name: unrelated, key: "unrelated-key", subject: .commonName("unrelated CA")))
+                subject: .commonName(MatrixCA.intermediate.commonName)))
+        spec.addCertificate(
+            .rootCA(name: unrelated, key: "unrelated-key", subject: .commonName(MatrixCA.unrelated.commonName)))
         spec.addCertificate(.rootCA(name: trustOnly, key: "trust-only-key", subject: .commonName("trust-only CA")))
         // A forger's "root": the real root's subject name with another key.
-        spec.addCertificate(.rootCA(name: forged, key: "forged-key", subject: .commonName("pg-ssl-matrix root CA")))
+        spec.addCertificate(.rootCA(name: forged, key: "forged-key", subject: .commonName(MatrixCA.root.commonName)))
 
         // The server leaf: issuer and validity from the chain, names from ServerNames.
         let leaf = leafName(server.chain, server.names)
@@ -106,10 +105,15 @@ enum MatrixPKI {
         for identity in clientCertificates.sorted(by: {
             ($0.user, $0.variant.rawValue) < ($1.user, $1.variant.rawValue)
         }) {
-            let name = "client-\(identity.user)-\(fileSafe(identity.variant.rawValue))"
             let v = identity.variant
+            let name = v.pkiName(for: identity.user)
             let cn = v.commonName(for: identity.user) ?? identity.user
-            let clientIssuer = v == .untrustedCA ? unrelated : (v.issuedByIntermediate ? intermediate : root)
+            let clientIssuer: String =
+                switch v.issuer {
+                case .root: root
+                case .intermediate: intermediate
+                case .unrelated: unrelated
+                }
             var clientSpec = CertificateSpec.client(
                 name: name, key: "client-key", issuer: clientIssuer, subject: .commonName(cn),
                 validity: v == .expired ? .expired : .current())

@@ -345,7 +345,15 @@ public struct ScenarioRunner: Sendable {
                 "home": ConnectionParameters.libpqHomeDirectory ?? "~",
                 // libpq names the socket file itself (emitHostIdentityInfo uses the peer address).
                 "socket": "\(cluster.socketDirectory)/.s.PGSQL.\(cluster.port)",
-            ].merging(Self.serverValues(cluster)) { a, _ in a })
+            ].merging(Self.serverValues(cluster)) { a, _ in a }
+                .merging(Self.serialValues(material)) { a, _ in a })
+    }
+
+    /// `serial:NAME` -> the decimal serial of the group's certificate NAME: what a 16+ server
+    /// logs for a refused client certificate (`Predictor.serialPlaceholder`). The model names
+    /// the certificate; only its serial, drawn from the run's clock, comes from the run.
+    static func serialValues(_ material: PKIMaterial) -> [String: String] {
+        Dictionary(uniqueKeysWithValues: material.certificates.values.map { ("serial:\($0.name)", $0.serialDecimal) })
     }
 
     /// Replaces what differs per run (ports, temp paths, pids, this group's certificate

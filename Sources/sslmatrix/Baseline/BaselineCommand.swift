@@ -19,7 +19,7 @@ struct BaselineCommand: AsyncParsableCommand {
     /// in-process, another build in client workers) and returns the observed cases.
     static func observe(
         _ installation: Installation, client clientInstallation: ClientInstallation = .system,
-        options: MatrixRunOptions
+        options: MatrixRunOptions, inspect: ((String, [CaseResult]) -> Void)? = nil
     ) async throws -> Baseline {
         let sources = sources()
         let client = try await clientInstallation.makeClient()
@@ -31,7 +31,9 @@ struct BaselineCommand: AsyncParsableCommand {
             versions = await VersionInfo.collect(installation, client: client)
             try versions.verifyServerLibrary(of: installation)
             for source in sources {
-                results += try await source.results(installation: installation, client: client, options: options)
+                let found = try await source.results(installation: installation, client: client, options: options)
+                inspect?(source.name, found)
+                results += found
             }
             await client.shutdown()
         } catch {
@@ -42,6 +44,19 @@ struct BaselineCommand: AsyncParsableCommand {
             versions: versions, filter: options.filter, sources: sources.map(\.name), results: results)
         baseline.header.shard = options.shard?.description
         return baseline
+    }
+
+    /// "model: N cases, A agree, D disagree, E errors, S skipped", then the first
+    /// disagreements' ids: what the recorded cases said when compared with the model.
+    static func modelTally(_ results: [CaseResult]) -> String {
+        var counts: [CaseResult.Verdict: Int] = [:]
+        for r in results { counts[r.verdict, default: 0] += 1 }
+        var text =
+            "model: \(results.count) cases, \(counts[.agree] ?? 0) agree, \(counts[.disagree] ?? 0) disagree, \(counts[.error] ?? 0) errors, \(counts[.skipped] ?? 0) skipped"
+        for r in results.filter({ $0.verdict == .disagree || $0.verdict == .error }).prefix(5) {
+            text += "\n  \(r.verdict.rawValue): \(r.id): \(r.differences.first ?? "")"
+        }
+        return text
     }
 
     /// The one server and client a baseline is recorded on: `--server`/`--pg-bindir`,
@@ -68,7 +83,11 @@ struct BaselineCommand: AsyncParsableCommand {
         func run() async throws {
             do {
                 let (inst, client) = try BaselineCommand.single(installation)
-                let baseline = try await BaselineCommand.observe(inst, client: client, options: run)
+                // A recording runs the whole matrix against the model anyway: say how it
+                // compared, so a recording is also a version proof of its installation.
+                let baseline = try await BaselineCommand.observe(inst, client: client, options: run) {
+                    FileHandle.standardError.write(Data(("\($0): " + BaselineCommand.modelTally($1) + "\n").utf8))
+                }
                 // A server that died recorded a crash, not behaviour: nothing is written.
                 let died = baseline.cases.values.filter {
                     $0.outcome == "error" && ($0.message ?? "").hasPrefix(ServerDeath.prefix)

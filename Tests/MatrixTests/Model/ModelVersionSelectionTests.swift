@@ -49,10 +49,12 @@ struct ModelVersionSelectionTests {
     func entriesAreFiledBySide() {
         #expect(MessageCatalogue.libpqEntries.allSatisfy { $0.side == .libpq })
         #expect(MessageCatalogue.serverEntries.allSatisfy { $0.side == .server })
-        #expect(MessageCatalogue.opensslEntries.allSatisfy { $0.side == .openssl })
+        #expect(
+            (MessageCatalogue.opensslEntries + MessageCatalogue.x509VerifyEntries).allSatisfy { $0.side == .openssl })
         for key in MessageKey.allCases { #expect(!MessageCatalogue.history(key).isEmpty, "\(key)") }
         // OpenSSL entries are keyed by OpenSSL releases, PostgreSQL ones by majors.
-        #expect(MessageCatalogue.opensslEntries.allSatisfy { $0.since.major == 3 })
+        #expect(
+            (MessageCatalogue.opensslEntries + MessageCatalogue.x509VerifyEntries).allSatisfy { $0.since.major == 3 })
         #expect((MessageCatalogue.libpqEntries + MessageCatalogue.serverEntries).allSatisfy { $0.since.major >= 12 })
     }
 

@@ -80,6 +80,51 @@ struct VersionCombinationTests {
     }
 }
 
+/// A 16+ server refusing client certificates, with the system's libpq 15: the server's log
+/// carries verify_cb's DETAIL (depth, X509 error, the leaf's subject, serial and issuer),
+/// predicted by the server's major with the serial of the certificate the run generated,
+/// while libpq's text stays libpq 15's.
+@Suite(
+    "Version combinations: 16+ client-certificate DETAIL", .tags(.liveServer), .serialized,
+    .enabled(if: VersionBuilds.haveAll, "\(VersionBuilds.skipReason)"))
+struct ClientCertificateDetailLiveTests {
+    static let refused = ["untrusted-ca", "expired", "revoked", "no-client-auth", "intermediate-leaf-only"]
+
+    static func slice() -> [MatrixGroup] {
+        MatrixDefinition.groups.compactMap { group in
+            var group = group
+            group.scenarios = group.scenarios.filter { s in
+                s.id.hasPrefix("verify-full / hostssl trust /") && refused.contains { s.id.contains("/ cert \($0) /") }
+            }
+            return group.scenarios.isEmpty ? nil : group
+        }
+    }
+
+    @Test("refused client certificates agree with the model on server 17, libpq 15")
+    func refusedCertificates() async throws {
+        let catalog = try InstallationCatalog.discover()
+        let server = try catalog.server("17")
+        let client = try await catalog.client("system").makeClient()
+        let versions = Versions.with(server: server, client: client.libraries)
+        #expect(versions.server == 17 && versions.libpq == 15)
+        let groups = Self.slice().map { MatrixRealizer.realize($0, versions: versions) }
+        let details = groups.flatMap(\.cases).filter {
+            guard case .model(let e) = $0.expectation else { return false }
+            return e.attempts.contains { $0.serverLog.contains { $0.text.contains("Failed certificate data") } }
+        }
+        // Not vacuous: every refused variant is predicted with the DETAIL.
+        #expect(Set(details.compactMap { c in Self.refused.first { c.id.contains("/ cert \($0) /") } }).count == 5)
+        var runner = ScenarioRunner(installation: server)
+        runner.client = client
+        let results = await runner.run(groups)
+        await client.shutdown()
+        #expect(results.count == groups.flatMap(\.cases).count)
+        for result in results {
+            #expect(result.verdict == .agree, "\(result.id)\n\(result.differences.joined(separator: "\n"))")
+        }
+    }
+}
+
 /// The client worker installs no key-password hook and runs without a terminal, so an
 /// encrypted client key without `sslpassword` gets what libpq says to any program without a
 /// terminal (OpenSSL's prompt fails: "processing error"), not the empty-passphrase answer a
