@@ -88,6 +88,14 @@ public struct Probe: Sendable {
                 // A driver's TLS facts come from the server's pg_stat_ssl row, not its own claim.
                 if pool.driver != nil, let view = report.serverView { report.tls = .init(serverView: view) }
                 attempt = Attempt(report: report)
+            } catch InstallationError.workerDied(let how, let stderr) where pool.driver != nil {
+                // The driver took its process down with this case: a finding per case
+                // (DriverConformance classes it), not a harness failure.
+                let died = InstallationError.workerDied(how: how, stderr: stderr)
+                attempt = Attempt(ports: [], tlsSockets: [], result: .notAttempted(reason: "\(died)"))
+                driverDetail = DriverCaseDetail(
+                    errorClass: DriverCaseDetail.processDied,
+                    notes: ["the probe process \(how)"] + (stderr.isEmpty ? [] : [stderr]))
             } catch {
                 attempt = Attempt(ports: [], tlsSockets: [], result: .notAttempted(reason: "\(error)"))
             }

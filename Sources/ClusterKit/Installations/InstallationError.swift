@@ -9,6 +9,9 @@ public enum InstallationError: Error, CustomStringConvertible, Equatable, Sendab
     case mixedOpenSSL(details: String)
     case workerMissing(path: String)
     case workerFailed(reason: String)
+    /// The worker process ended while it handled a request (a crash, an exit): how it ended
+    /// ("was killed by signal 4 (SIGILL)") and what it wrote to stderr meanwhile.
+    case workerDied(how: String, stderr: String)
     case unknownSelection(text: String)
     case serverLibraryNotMapped(directory: String, details: String)
     case unknownServerLibrary(name: String, known: [String])
@@ -21,6 +24,7 @@ public enum InstallationError: Error, CustomStringConvertible, Equatable, Sendab
         case .mixedOpenSSL: "mixed-openssl"
         case .workerMissing: "client-worker-missing"
         case .workerFailed: "client-worker-failed"
+        case .workerDied: "client-worker-died"
         case .unknownSelection: "unknown-installation"
         case .serverLibraryNotMapped: "server-library-not-mapped"
         case .unknownServerLibrary: "unknown-server-library"
@@ -52,6 +56,10 @@ public enum InstallationError: Error, CustomStringConvertible, Equatable, Sendab
                 + "(product pgssl-client-worker) or set PGSSLMATRIX_CLIENT_WORKER to its path"
         case .workerFailed(let reason):
             text = "the client worker failed: \(reason)"
+        case .workerDied(let how, let stderr):
+            text =
+                "the client worker \(how) while it handled the request"
+                + (stderr.isEmpty ? " (it wrote nothing to stderr)" : "; its stderr: \(stderr)")
         case .unknownSelection(let text_):
             text =
                 "'\(text_)' is neither an installed major, an installation name (see `sslmatrix installations`) "

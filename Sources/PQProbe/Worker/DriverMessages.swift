@@ -54,6 +54,10 @@ public struct DriverCaseDetail: Codable, Sendable, Hashable {
         self.notes = notes
     }
 
+    /// `errorClass` of a case whose probe process died while it handled the case (the
+    /// harness sets it; `notes` say how and hold the process's stderr).
+    public static let processDied = "process died"
+
     enum CodingKeys: String, CodingKey { case errorClass, sqlstate, passed, unsupported, notes }
 
     /// Missing fields are empty: a probe that leaves out `notes` is not a broken probe.

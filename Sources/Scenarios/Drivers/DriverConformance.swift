@@ -17,7 +17,16 @@ public enum DriverConformance {
         withDetail.driver = outcome.driver
         guard let expectation = expectation.prediction else { return withDetail }
         if result.verdict != .disagree && result.verdict != .agree { return withDetail }
-        if case .notAttempted = outcome.result { return withDetail }
+        if case .notAttempted(let reason) = outcome.result {
+            guard outcome.driver?.errorClass == DriverCaseDetail.processDied else { return withDetail }
+            var died = CaseResult(
+                id: result.id, group: result.group, verdict: .disagree, differences: [reason],
+                expected: result.expected, rules: result.rules, observed: result.observed)
+            died.labels = result.labels
+            died.driver = outcome.driver
+            died.deviation = crash(expectation, outcome)
+            return died
+        }
         if outcome.wrongServer != nil { return withDetail }
         if let session = outcome.session, let error = session.queryError {
             // Connected, but the server's view is missing: nothing to judge encryption or user by.
@@ -128,6 +137,19 @@ public enum DriverConformance {
         return DriverDeviation(
             class: .messageOnly,
             kind: has(.sqlstate) ? "other SQLSTATE" : "other server log: " + logDifference(diffs, o))
+    }
+
+    /// A probe process that died in this case: what libpq does instead, and how it died
+    /// ("was killed by signal 4 (SIGILL)"); the crash site stays in the case's notes.
+    static func crash(_ e: Expectation, _ o: Outcome) -> DriverDeviation {
+        let how = o.driver?.notes.first.map { $0.replacingOccurrences(of: "the probe process ", with: "") } ?? "died"
+        let libpq: String
+        switch e.outcome {
+        case .rejected(let attempts): libpq = "libpq refuses: " + libpqReason(attempts)
+        case .accepted(let encrypted, _): libpq = "libpq connects " + (encrypted ? "over TLS" : "in plaintext")
+        case .serverFailsToStart: libpq = "the server does not start"
+        }
+        return DriverDeviation(class: .crash, kind: "the driver's process \(how) where \(libpq)")
     }
 
     /// The first line of libpq's text for its last attempt, placeholders left as they are.

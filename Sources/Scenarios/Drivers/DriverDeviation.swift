@@ -8,6 +8,9 @@ public struct DriverDeviation: Codable, Sendable, Hashable {
         /// plaintext where libpq uses TLS, a plaintext attempt libpq never makes, channel
         /// binding not used where libpq binds.
         case securityRelevant = "security-relevant"
+        /// The driver's process died where libpq returns (a trap or a signal inside the
+        /// driver or its TLS library): an application using it would die the same way.
+        case crash
         /// Refuses where libpq connects, or encrypts where libpq does not.
         case stricter
         /// Same outcome, encryption, user and TLS session; only the server's log lines or the
@@ -24,6 +27,7 @@ public struct DriverDeviation: Codable, Sendable, Hashable {
         public var title: String {
             switch self {
             case .securityRelevant: "security-relevant (connects where libpq refuses, or weaker)"
+            case .crash: "crash (the driver's process died where libpq returns)"
             case .stricter: "stricter (refuses where libpq connects)"
             case .messageOnly: "message only (same outcome, other server log or SQLSTATE)"
             case .sessionDetail: "session detail (same outcome, other TLS session or attempts)"

@@ -1,4 +1,5 @@
 import Foundation
+import Scenarios
 import Synchronization
 import Testing
 
@@ -66,8 +67,10 @@ struct DriverProbeRestartTests {
             Issue.record("\(name): a killed probe must make the case a probe failure, got \(outcome.result)")
             return
         }
-        #expect(reason.contains("client-worker-failed"), "\(reason)")
-        #expect(reason.contains("killed by signal 9 (SIGKILL) before answering"), "\(reason)")
+        #expect(reason.contains("client-worker-died"), "\(reason)")
+        #expect(reason.contains("was killed by signal 9 (SIGKILL) while it handled the request"), "\(reason)")
+        // Marked as the driver's process dying, so the conformance report classes it a crash.
+        #expect(outcome.driver?.errorClass == DriverCaseDetail.processDied, "\(String(describing: outcome.driver))")
         #expect(await pool.restarts == 1)
         held = nil  // closes the connection
 
@@ -96,8 +99,8 @@ struct DriverProbeRestartTests {
             _ = try await pool.connect(huge, deadline: 300)
             Issue.record("the pgx probe answered a 17 MiB request line")
         } catch let error as InstallationError {
-            #expect(error.code == "client-worker-failed", "\(error)")
-            #expect("\(error)".contains("exited with status 0 before answering"), "\(error)")
+            #expect(error.code == "client-worker-died", "\(error)")
+            #expect("\(error)".contains("exited with status 0 while it handled the request"), "\(error)")
         }
         #expect(clock.now - started < .seconds(120), "the exit was seen only after \(clock.now - started)")
         #expect(await pool.restarts == 1)
@@ -135,6 +138,56 @@ struct DriverProbeRestartTests {
         return Set(
             names.compactMap { try? FileManager.default.destinationOfSymbolicLink(atPath: "\(directory)/\($0)") }
                 .filter { $0.hasPrefix("pipe:") || $0.hasPrefix("socket:") })
+    }
+
+    @Test(
+        "PostgresNIO 1.33.2 traps on a TLS handshake that fails as its handler is added: each case is a crash finding",
+        .timeLimit(.minutes(10)))
+    func postgresNIOTrap() async throws {
+        // ssl_min_protocol_version above ssl_max: libpq refuses before connecting; NIOSSL's
+        // handshake fails inside PostgresNIO's establishSSLConnection, whose state machine then
+        // hits preconditionFailure("Can only add a ssl handler after negotiation") (1.33.2,
+        // ConnectionStateMachine.sslHandlerAdded): a trap no caller can catch.
+        let (client, _) = try await Self.start("postgresnio")
+        let identity = try #require(client.driver)
+        let groups = MatrixDefinition.groups.compactMap { group -> MatrixGroup? in
+            var group = group
+            group.scenarios = group.scenarios.filter { scenario in
+                // Two server TLS variants that start (the model refuses each on the client side).
+                let servers = ["min=TLSv1.3", "max=TLSv1.2"].map {
+                    "hostssl trust / root-signed / trust root / \($0) / client-min=TLSv1.3 / client-max=TLSv1.2 /"
+                }
+                return servers.contains { scenario.id.contains($0) }
+                    && ["require /", "verify-full /"].contains { scenario.id.hasPrefix($0) }
+            }
+            return group.scenarios.isEmpty ? nil : group
+        }
+        let installation = try Installation.discover()
+        var runner = ScenarioRunner(installation: installation, groupParallelism: 1)
+        runner.client = client
+        let results = await runner.run(
+            groups.map { MatrixRealizer.realize($0, versions: .inProcess(server: installation)) })
+        await client.shutdown()
+        try #require(!results.isEmpty)
+        for r in results {
+            // Whatever the driver does, the model's answer is a refusal, and a dead probe is a crash.
+            #expect(r.expected.hasPrefix("rejected"), "\(r.id): \(r.expected)")
+            if r.driver?.errorClass == DriverCaseDetail.processDied {
+                #expect(r.deviation?.class == .crash, "\(r.id): \(String(describing: r.deviation))")
+                #expect(r.deviation?.kind.contains("where libpq refuses: invalid SSL protocol version range") == true)
+            }
+        }
+        // The pinned release has the bug: every case of the slice took the probe down with a
+        // signal (SIGILL: Swift's trap instruction). A release that fixes it fails here, on purpose.
+        if identity.version == "1.33.2" {
+            for r in results {
+                #expect(
+                    r.deviation?.class == .crash,
+                    "\(r.id): \(r.verdict) \(r.differences) \(String(describing: r.observed)) \(String(describing: r.driver))"
+                )
+                #expect(r.deviation?.kind.contains("was killed by signal 4 (SIGILL)") == true, "\(r.id)")
+            }
+        }
     }
 
     /// A pool of `name`'s probes, as `sslmatrix drivers` starts them.

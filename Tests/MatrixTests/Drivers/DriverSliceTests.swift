@@ -72,6 +72,10 @@ struct DriverSliceTests {
                 #expect(
                     o.kind == .rejected && !modelRejects || o.encrypted == true,
                     "\(name) \(r.id): \(d.kind) but observed \(o.shortDescription)")
+            case .crash:
+                #expect(
+                    r.driver?.errorClass == DriverCaseDetail.processDied,
+                    "\(name) \(r.id): \(d.kind) but the probe did not die: \(o.shortDescription)")
             case .messageOnly, .sessionDetail:
                 #expect(
                     (o.kind == .rejected) == modelRejects || d.kind.contains("option this libpq rejects"),

@@ -115,6 +115,9 @@ public actor ClientWorkerPool {
         case .failure(let error):
             restarts += 1
             await BlockingWork.runDetached { worker.kill() }
+            if case ClientWorker.Failure.exited(let how, let stderr) = error {
+                throw InstallationError.workerDied(how: how, stderr: stderr)
+            }
             throw InstallationError.workerFailed(reason: "\(error)")
         }
     }
