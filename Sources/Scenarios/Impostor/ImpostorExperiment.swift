@@ -27,15 +27,21 @@ public struct ImpostorExperiment: Sendable {
         ]
     }
 
-    /// Runs one case against a fresh impostor endpoint (so captures belong to this client only).
-    public func run(
-        _ c: ImpostorCase, pki: PKIMaterial, scratch: String, versions: Versions
-    ) async throws -> ImpostorRow {
-        let impostor = try ImpostorServer.start(
+    /// A fresh impostor endpoint for one case (its certificate variant and what it asks for),
+    /// so the captures belong to that case's client only; the libpq and the driver runs share it.
+    func startImpostor(for c: ImpostorCase, pki: PKIMaterial) throws -> ImpostorServer {
+        try ImpostorServer.start(
             .init(
                 certificateChainFile: try pki.path(ImpostorPKI.certificateFile(c.variant.certificate)),
                 privateKeyFile: try pki.path(ImpostorPKI.keyFile(c.variant.certificate)),
                 request: c.request, ioTimeout: .seconds(5), lifetime: .seconds(30)))
+    }
+
+    /// Runs one case against a fresh impostor endpoint (so captures belong to this client only).
+    public func run(
+        _ c: ImpostorCase, pki: PKIMaterial, scratch: String, versions: Versions
+    ) async throws -> ImpostorRow {
+        let impostor = try startImpostor(for: c, pki: pki)
         let params = try parameters(c, port: impostor.port, pki: pki, scratch: scratch)
         let start = ContinuousClock.now
         let outcome: (connected: Bool, message: String)
@@ -86,11 +92,7 @@ public struct ImpostorExperiment: Sendable {
             throw DriverError.probeFailed(
                 name: client.label, reason: "not a driver probe", setup: "scripts/setup --drivers all")
         }
-        let impostor = try ImpostorServer.start(
-            .init(
-                certificateChainFile: try pki.path(ImpostorPKI.certificateFile(c.variant.certificate)),
-                privateKeyFile: try pki.path(ImpostorPKI.keyFile(c.variant.certificate)),
-                request: c.request, ioTimeout: .seconds(5), lifetime: .seconds(30)))
+        let impostor = try startImpostor(for: c, pki: pki)
         let params = try parameters(c, port: impostor.port, pki: pki, scratch: scratch)
         let request = WorkerRequest(
             id: "impostor-\(c.sslMode.rawValue)", parameters: params, environment: ["HOME": scratch],
