@@ -213,7 +213,11 @@ def asyncpg_request(request, resolver):
     user = urllib.parse.quote(values.get("user", ""), safe="")
     if host.startswith("/"):
         # A socket directory: asyncpg takes it as host= (a DSN query host is not honoured next to a port).
+        # With host= given, asyncpg ignores the DSN's whole host part, its port included
+        # (connect_utils._parse_connect_dsn_and_args parses the hostspec only `if not host`), and
+        # looks for .s.PGSQL.5432: the port must be passed beside it.
         kwargs["host"] = host
+        kwargs["port"] = int(values.get("port", "5432"))
     dsn = "postgresql://{}@{}:{}/{}?{}".format(
         user,
         netloc_host,
@@ -222,7 +226,7 @@ def asyncpg_request(request, resolver):
         urllib.parse.urlencode(query),
     )
     passed = {"dsn": dsn}
-    for k in ("host", "passfile", "timeout"):
+    for k in ("host", "port", "passfile", "timeout"):
         if k in kwargs:
             passed[k] = str(kwargs[k])
     if "server_settings" in kwargs:

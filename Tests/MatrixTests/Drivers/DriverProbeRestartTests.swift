@@ -212,3 +212,38 @@ struct DriverProbeRestartTests {
             host: "127.0.0.1", port: port, user: "alice", sslmode: "disable", applicationName: "refused-\(name)")
     }
 }
+
+/// Unix-socket cases reach the server through every driver that takes a socket directory:
+/// asyncpg once answered FileNotFoundError for all of them because the probe passed the
+/// directory as host= and the port only inside the DSN, which asyncpg then ignores.
+@Suite("Driver probes: Unix sockets", .tags(.liveServer))
+struct DriverProbeUnixSocketTests {
+    @Test("asyncpg over a Unix socket: the server's own rejection, not FileNotFoundError")
+    func asyncpgSocket() async throws {
+        let (client, _) = try await DriverProbeRestartTests.start("asyncpg")
+        defer { Task { await client.shutdown() } }
+        try await Cluster.with { cluster in
+            // A root file that exists: asyncpg loads it even for a socket it will not encrypt.
+            let tls = try await TLSFixture.install(on: cluster)
+            try cluster.setHBA([HBARule(.local, user: "alice", method: "trust")])
+            try await cluster.start()
+            try await cluster.query("create role alice login")
+            var probe = Probe(cluster: cluster)
+            probe.client = client
+            for (user, mode) in [("alice", "disable"), ("alice", "verify-ca"), ("bob", "disable")] {
+                let outcome = await probe.connect(
+                    ConnectionParameters(
+                        host: cluster.socketDirectory, port: cluster.port, user: user, sslmode: mode,
+                        sslrootcert: .path(tls.rootCert)))
+                if user == "alice" {
+                    // libpq uses no TLS on a Unix socket, whatever sslmode says; asyncpg does the same.
+                    let session = try #require(outcome.session, "\(mode): \(outcome.result)")
+                    #expect(session.sessionUser == "alice" && !session.server.ssl)
+                } else {
+                    let rejection = try #require(outcome.rejection, "\(outcome.result)")
+                    #expect(rejection.errorMessage.contains("no pg_hba.conf entry"), "\(rejection.errorMessage)")
+                }
+            }
+        }
+    }
+}
