@@ -114,7 +114,9 @@ public actor ClientWorkerPool {
             return response
         case .failure(let error):
             restarts += 1
-            await BlockingWork.runDetached { worker.kill() }
+            // Its own thread, like the request: under load GCD grows its pool for blocked work
+            // only slowly, and the reap must not wait behind other cases' connects.
+            _ = try? await DedicatedThread.run { worker.kill() }
             if case ClientWorker.Failure.exited(let how, let stderr) = error {
                 throw InstallationError.workerDied(how: how, stderr: stderr)
             }
