@@ -43,6 +43,9 @@ struct PostmasterProcess: Sendable {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, logPath, O_WRONLY | O_APPEND | O_CREAT, 0o600)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        // Nothing else of the harness's: a client worker's pipe or Foundation's child-watch
+        // socket inherited by a long-lived postmaster would never reach EOF (WorkerProcess).
+        if let closeFrom = SpawnExtensions.addCloseFrom { _ = closeFrom(&actions, 3) }
 
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)

@@ -112,6 +112,12 @@ struct FileModelTranslator {
         probe.facts = facts
         if case .serverFailsToStart = Expectation.predict(probe, versions: .standard).outcome { return probe }
         let role = try role(c.user)
+        if c.user == Self.bootstrapRole, c.transport == .unixSocket {
+            throw Outside(
+                "client.user",
+                "is the harness's superuser, whom the harness's own first pg_hba.conf line (local trust) admits over the socket"
+            )
+        }
         if !c.dbname.isEmpty, !(server.databases + Self.builtinDatabases).contains(c.dbname) {
             throw Outside("client.dbname", "names database '\(c.dbname)', which the server does not have")
         }

@@ -50,6 +50,28 @@ struct ExplainCommandTests {
         #expect(out.contains("hostssl all u_hostssl_scram_cc0 all scram-sha-256"))
     }
 
+    @Test(
+        "explain --file: a scenario file's case as expect: model predicts it, with its rule trace", .enabled(if: canRun)
+    )
+    func explainFileCase() async throws {
+        let path = "Sources/Scenarios/examples/model-predicted.yaml"
+        let name = "TLS 1.2 client certificate from an unknown CA is refused in the handshake"
+        let (r, left) = try await Self.runWithoutInstallation([
+            "explain", "--file", path, name, "--major", "15", "--wide",
+        ])
+        #expect(r.exitCode == 0, "\(r.combinedOutput)")
+        #expect(left.isEmpty, "explain created \(left)")
+        let out = r.standardOutput
+        #expect(out.contains("case \(path): model-predicted / \(name)"), "\(out)")
+        #expect(out.contains("[tls12.client-cert-rejected-in-handshake]"))
+        #expect(out.contains("SSL error: tlsv1 alert unknown ca"))
+        #expect(out.contains("client certificate CN=alice: the server's chain check: unknownIssuer"))
+        let (missing, _) = try await Self.runWithoutInstallation([
+            "explain", "--file", path, "no such case", "--major", "15",
+        ])
+        #expect(missing.exitCode == 2)
+    }
+
     @Test("matrix --list --filter: the ids a run would include and their count; nothing started", .enabled(if: canRun))
     func listStartsNothing() async throws {
         let filter = "verify-full / hostssl scram / root-signed"

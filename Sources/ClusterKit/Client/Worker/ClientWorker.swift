@@ -12,25 +12,23 @@ import PQProbe
 /// misses it, dies, or answers garbage is killed with SIGKILL and reaped; the pool starts a
 /// new one for the next request.
 final class ClientWorker: @unchecked Sendable {
-    let process: Process
-    let input: Int32
-    let output: Int32
+    let process: WorkerProcess
     /// The worker's first line (set once, in init).
     private(set) var hello = WorkerHello(protocolVersion: 0, client: "", libraries: nil, error: nil)
     private var buffer = Data()
-    private let inputPipe: Pipe
-    private let outputPipe: Pipe
 
     enum Failure: Error, CustomStringConvertible {
         case timedOut(seconds: Double)
-        case exited(status: Int32)
+        /// The worker ended before answering: how (`WorkerProcess.describe`) and its stderr (`stderrText`).
+        case exited(how: String, stderr: String)
         case garbled(line: String)
         case deadBeforeRequest
 
         var description: String {
             switch self {
             case .timedOut(let seconds): "no answer within \(seconds) s (worker killed)"
-            case .exited(let status): "the worker exited (status \(status)) before answering"
+            case .exited(let how, let stderr):
+                "the worker \(how) before answering" + (stderr.isEmpty ? "" : "; its stderr: \(stderr)")
             case .garbled(let line): "the worker answered something that is not a response: \(line.prefix(200))"
             case .deadBeforeRequest: ClientWorker.deadBeforeRequest
             }
@@ -54,22 +52,10 @@ final class ClientWorker: @unchecked Sendable {
         guard FileManager.default.isExecutableFile(atPath: executable) else {
             throw InstallationError.workerMissing(path: executable)
         }
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = command.arguments
-        process.environment = command.environment
-        if let directory = command.directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-        inputPipe = Pipe()
-        outputPipe = Pipe()
-        process.standardInput = inputPipe
-        process.standardOutput = outputPipe
-        process.standardError = FileHandle.nullDevice
-        input = inputPipe.fileHandleForWriting.fileDescriptor
-        output = outputPipe.fileHandleForReading.fileDescriptor
         do {
-            try process.run()
+            process = try WorkerProcess(command: command)
         } catch {
-            throw InstallationError.workerFailed(reason: "cannot start \(executable): \(error)")
+            throw InstallationError.workerFailed(reason: "\(error)")
         }
         do {
             let line = try readLine(timeout: helloTimeout)
@@ -92,23 +78,24 @@ final class ClientWorker: @unchecked Sendable {
         }
     }
 
-    var pid: Int32 { process.processIdentifier }
+    var pid: Int32 { process.pid }
 
     static let deadBeforeRequest = "the worker had exited before the request was sent"
 
     /// Sends one request and waits for its response. Blocking: run inside `BlockingWork.run`.
     func send(_ request: WorkerRequest, timeout: Double) throws -> WorkerResponse {
         guard process.isRunning else { throw Failure.deadBeforeRequest }
+        process.clearStderr()
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes]
         let data = try encoder.encode(request) + Data("\n".utf8)
         try data.withUnsafeBytes { raw in
             var offset = 0
             while offset < raw.count {
-                let written = Glibc.write(input, raw.baseAddress! + offset, raw.count - offset)
+                let written = Glibc.write(process.input, raw.baseAddress! + offset, raw.count - offset)
                 if written < 0 {
                     if errno == EINTR { continue }
-                    throw Failure.exited(status: process.isRunning ? -1 : process.terminationStatus)
+                    throw ended()
                 }
                 offset += written
             }
@@ -118,6 +105,14 @@ final class ClientWorker: @unchecked Sendable {
             response.id == request.id
         else { throw Failure.garbled(line: line) }
         return response
+    }
+
+    /// The worker closed its stdout or its stdin: it is ending. Waits a moment for it (a
+    /// process that closed them and goes on is killed), and says how it ended.
+    private func ended() -> Failure {
+        if process.reap(within: 2) == nil { process.kill() }
+        let how = process.exitStatus.map(WorkerProcess.describe(status:)) ?? "closed its output"
+        return .exited(how: how, stderr: process.stderrText())
     }
 
     private func readLine(timeout: Double) throws -> String {
@@ -130,33 +125,27 @@ final class ClientWorker: @unchecked Sendable {
             }
             let remaining = deadline.timeIntervalSinceNow
             if remaining <= 0 { throw Failure.timedOut(seconds: timeout) }
-            var pfd = pollfd(fd: output, events: Int16(POLLIN), revents: 0)
+            var pfd = pollfd(fd: process.output, events: Int16(POLLIN), revents: 0)
             let ready = poll(&pfd, 1, Int32(min(remaining, 3600) * 1000) + 1)
             if ready < 0 && errno == EINTR { continue }
             if ready <= 0 { continue }
             var chunk = [UInt8](repeating: 0, count: 65536)
-            let count = Glibc.read(output, &chunk, chunk.count)
+            let count = Glibc.read(process.output, &chunk, chunk.count)
             if count < 0 && errno == EINTR { continue }
-            if count <= 0 {
-                process.waitUntilExit()
-                throw Failure.exited(status: process.terminationStatus)
-            }
+            if count <= 0 { throw ended() }
             buffer.append(contentsOf: chunk[0..<count])
         }
     }
 
-    /// Closes stdin (the worker exits at EOF); SIGKILL if it is still there shortly after.
+    /// Closes stdin (the worker exits at EOF); SIGKILL if it is still there 1 s later.
     func stop() {
-        try? inputPipe.fileHandleForWriting.close()
-        for _ in 0..<100 where process.isRunning { usleep(10_000) }
+        process.closeInput()
+        process.reap(within: 1)
         kill()
     }
 
-    /// SIGKILL and reap.
+    /// SIGKILL and reap (bounded: never waits for a process that cannot end).
     func kill() {
-        if process.isRunning { Glibc.kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
-        try? inputPipe.fileHandleForWriting.close()
-        try? outputPipe.fileHandleForReading.close()
+        process.kill()
     }
 }
