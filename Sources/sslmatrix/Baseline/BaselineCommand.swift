@@ -13,7 +13,9 @@ struct BaselineCommand: AsyncParsableCommand {
     )
 
     /// Every source a baseline is made of; scenario files join here (see `BaselineSource`).
-    static func sources() -> [any BaselineSource] { [MatrixSource(), ScenarioFileSource()] }
+    static func sources(_ versions: Versions? = nil) -> [any BaselineSource] {
+        [MatrixSource(), ScenarioFileSource(modelVersions: versions)]
+    }
 
     /// Runs every source on `installation` through `clientInstallation` (the system libpq
     /// in-process, another build in client workers) and returns the observed cases.
@@ -21,7 +23,7 @@ struct BaselineCommand: AsyncParsableCommand {
         _ installation: Installation, client clientInstallation: ClientInstallation = .system,
         options: MatrixRunOptions, inspect: ((String, [CaseResult]) -> Void)? = nil
     ) async throws -> Baseline {
-        let sources = sources()
+        var sources = sources()
         let client = try await clientInstallation.makeClient()
         var results: [CaseResult] = []
         let versions: VersionInfo
@@ -30,6 +32,7 @@ struct BaselineCommand: AsyncParsableCommand {
             // asked fails here, not after the whole matrix.
             versions = await VersionInfo.collect(installation, client: client)
             try versions.verifyServerLibrary(of: installation)
+            sources = Self.sources(versions.modelVersions)
             for source in sources {
                 let found = try await source.results(installation: installation, client: client, options: options)
                 inspect?(source.name, found)

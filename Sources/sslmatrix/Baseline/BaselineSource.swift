@@ -33,6 +33,10 @@ struct MatrixSource: BaselineSource {
 /// package root, where `make` runs); absent files mean no cases, said in the header.
 struct ScenarioFileSource: BaselineSource {
     var directory = "Sources/Scenarios/examples"
+    /// The versions the recording really runs (the OpenSSL each side maps included): a file's
+    /// `expect: model` cases are predicted for them, as `sslmatrix run` does. nil: the runner
+    /// predicts them for the server's major and the client (server OpenSSL assumed).
+    var modelVersions: Versions? = nil
     var name: String { "scenario-files:\(directory)" }
 
     var paths: [String] {
@@ -50,7 +54,8 @@ struct ScenarioFileSource: BaselineSource {
         // Filter before running: a filtered record must not start every example's cluster.
         var perFile: [(prefix: String, groups: [RunnableGroup])] = []
         for path in paths {
-            let file = try ScenarioFile.load(path: path)
+            let loaded = try ScenarioFile.load(path: path)
+            let file = modelVersions.map { loaded.predicted(versions: $0) } ?? loaded
             let prefix = "file:\((path as NSString).lastPathComponent)/"
             let groups = file.groups.compactMap { group -> RunnableGroup? in
                 guard let filter = options.filter, !(prefix + group.id).contains(filter) else { return group }
