@@ -16,6 +16,11 @@ public struct Driver: Codable, Sendable, Hashable {
     public var setup: String
     /// Extra environment for the probe (expanded like `command`): JAVA_HOME, GOCACHE, ...
     public var environment: [String: String]?
+    /// True for a probe whose first build is too slow for `make test` on a fresh machine
+    /// (PostgresNIO: ~36 min of BoringSSL and SwiftNIO in release on 2 cores, more than CI's
+    /// whole budget). `make test` installs every other probe; this one is built by `make
+    /// driver-probes` (once, then cached) and tested wherever it is installed.
+    public var optIn: Bool?
 
     public init(
         name: String, runtime: String, language: String, command: [String], installed: String, setup: String,

@@ -19,7 +19,7 @@ import Testing
 struct DriverProbeRestartTests {
     static let registry = try? DriverRegistry(
         path: PackagePaths.root + "/" + DriverRegistry.relativePath, repository: PackagePaths.root)
-    static let names = registry?.drivers.map(\.name) ?? []
+    static let names = DriverProbeTests.names
 
     @Test(
         "SIGKILL to a probe mid-request: the case is a probe failure with the reason; a new probe serves the next",

@@ -13,7 +13,17 @@ import Testing
 struct DriverProbeTests {
     static let registry = try? DriverRegistry(
         path: PackagePaths.root + "/" + DriverRegistry.relativePath, repository: PackagePaths.root)
-    static let names = registry?.drivers.map(\.name) ?? []
+    /// Every driver `make test` installs, and an opt-in one (`optIn` in probes/drivers.json:
+    /// a first build longer than CI's budget) wherever it is installed; a missing opt-in probe
+    /// is said, with its install command, instead of failing every test.
+    static let names: [String] = {
+        guard let registry else { return [] }
+        return registry.drivers.filter { driver in
+            guard driver.optIn == true, !driver.isInstalled(in: registry) else { return true }
+            print("driver tests: \(driver.name) is opt-in and not installed here; run `\(driver.setup)` to test it")
+            return false
+        }.map(\.name)
+    }()
 
     @Test("the registry loads and names each driver once")
     func registryLoads() throws {
