@@ -47,29 +47,12 @@ struct PostmasterProcess: Sendable {
         // socket inherited by a long-lived postmaster would never reach EOF (WorkerProcess).
         if let closeFrom = SpawnExtensions.addCloseFrom { _ = closeFrom(&actions, 3) }
 
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        for sig in [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE, SIGCHLD, SIGUSR1, SIGUSR2] { sigaddset(&defaults, sig) }
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        var empty = sigset_t()
-        sigemptyset(&empty)
-        posix_spawnattr_setsigmask(&attributes, &empty)
-        let flags = Int32(POSIX_SPAWN_SETSIGDEF) | Int32(POSIX_SPAWN_SETSIGMASK) | spawnSetSID
-        posix_spawnattr_setflags(&attributes, Int16(flags))
-
-        let argv = arguments.map { strdup($0) } + [nil]
-        let envp = environment.sorted { $0.key < $1.key }.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer {
-            argv.forEach { free($0) }
-            envp.forEach { free($0) }
+        switch ChildSpawn.spawn(
+            executable, argv: arguments, environment: environment, actions: &actions, flags: spawnSetSID)
+        {
+        case .success(let pid): return PostmasterProcess(pid: pid)
+        case .failure(let error): throw SpawnFailure(reason: error.text)
         }
-        var pid: pid_t = 0
-        let rc = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
-        guard rc == 0 else { throw SpawnFailure(reason: String(cString: strerror(rc))) }
-        return PostmasterProcess(pid: pid)
     }
 
     /// Waits until postmaster.pid says `ready` (line 8, PM_STATUS_READY) for this pid.

@@ -68,33 +68,18 @@ final class WorkerProcess: Sendable {
             }
             _ = chdir(&actions, directory)
         }
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        for sig in [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE, SIGCHLD, SIGUSR1, SIGUSR2] { sigaddset(&defaults, sig) }
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        var empty = sigset_t()
-        sigemptyset(&empty)
-        posix_spawnattr_setsigmask(&attributes, &empty)
-        posix_spawnattr_setpgroup(&attributes, 0)
-        let flags = Int32(POSIX_SPAWN_SETSIGDEF) | Int32(POSIX_SPAWN_SETSIGMASK) | Int32(POSIX_SPAWN_SETPGROUP)
-        posix_spawnattr_setflags(&attributes, Int16(flags))
-
-        let argv = ([command.executable] + command.arguments).map { strdup($0) } + [nil]
-        let envp = command.environment.sorted { $0.key < $1.key }.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer {
-            argv.forEach { free($0) }
-            envp.forEach { free($0) }
-        }
-        var pid: pid_t = 0
-        let rc = posix_spawn(&pid, command.executable, &actions, &attributes, argv, envp)
+        let spawned = ChildSpawn.spawn(
+            command.executable, argv: [command.executable] + command.arguments, environment: command.environment,
+            actions: &actions, flags: Int32(POSIX_SPAWN_SETPGROUP)
+        ) { posix_spawnattr_setpgroup(&$0, 0) }
         close(toChild[0])
         close(fromChild[1])
-        guard rc == 0 else {
+        let pid: pid_t
+        switch spawned {
+        case .success(let child): pid = child
+        case .failure(let error):
             [toChild[1], fromChild[0], errorFile].forEach { close($0) }
-            throw SpawnFailure(description: "cannot start \(command.executable): \(String(cString: strerror(rc)))")
+            throw SpawnFailure(description: "cannot start \(command.executable): \(error.text)")
         }
         self.pid = pid
         input = toChild[1]
