@@ -124,6 +124,14 @@ public struct MessageNormalizer: Sendable {
                 'bad decrypt' when the padding check fails and 'unsupported' when it happens to pass (about 1 in \
                 256) and the decoder then fails; which one is chance, per run. Both reasons stay in the text.
                 """),
+        Rule(
+            #"(SSL error: [^\n]*)\ncould not send startup packet: Connection reset by peer"#, "$1",
+            why: """
+                libpq 14 only (model rule libpq14.startup-packet-reset-race): when the server refuses the client's \
+                certificate, libpq's write of the startup packet can meet the server's reset before it reads \
+                the alert, and then this line follows the SSL error; in about a third of such cases, by chance \
+                per run. The SSL error before it, which says why, stays; 15+ never print the line.
+                """),
     ]
 
     public func normalize(_ text: String) -> Normalized {

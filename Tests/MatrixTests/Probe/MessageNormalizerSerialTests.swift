@@ -41,6 +41,19 @@ struct MessageNormalizerSerialTests {
         #expect(normalizer.normalize("line 42 of 1234").substitutions.isEmpty)
     }
 
+    @Test("libpq 14's startup-packet race: the line after an SSL error goes, the SSL error and other uses stay")
+    func startupPacketRace() {
+        let normalizer = MessageNormalizer()
+        let alert = "connection to server at \"127.0.0.1\", port 5432 failed: SSL error: tlsv1 alert unknown ca"
+        let raced = normalizer.normalize(alert + "\ncould not send startup packet: Connection reset by peer").text
+        #expect(raced == normalizer.normalize(alert).text)
+        #expect(raced.hasSuffix("SSL error: tlsv1 alert unknown ca"))
+        // Without an SSL error before it the line is a real outcome of its own, and stays.
+        let plain =
+            "connection to server at \"127.0.0.1\", port 5432 failed: could not send startup packet: Connection reset by peer"
+        #expect(normalizer.normalize(plain).text.contains("could not send startup packet"))
+    }
+
     @Test("every rule says why its value varies between runs")
     func reasons() {
         #expect(MessageNormalizer.rules.allSatisfy { !$0.why.isEmpty })
