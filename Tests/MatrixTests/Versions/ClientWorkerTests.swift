@@ -92,7 +92,9 @@ struct ClientWorkerTests {
         let clock = ContinuousClock()
         let started = clock.now
         await #expect(throws: InstallationError.self) { try await pool.connect(request, deadline: 1) }
-        #expect(clock.now - started < .seconds(20))
+        // The 1 s deadline, not the worker's own 60 s timeout, ended it (45 s leaves a loaded
+        // machine room to kill and reap the worker; a clean-clone run under load took 20.5 s).
+        #expect(clock.now - started < .seconds(45))
         #expect(await pool.restarts == 1)
         let response = try await pool.connect(refusedRequest(), deadline: 20)
         #expect(response.report?.status == .rejected)
