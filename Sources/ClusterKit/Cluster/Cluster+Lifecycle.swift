@@ -142,12 +142,13 @@ extension Cluster {
         SecureFiles.remove(directory)
     }
 
-    /// Creates a cluster, hands it to `body`, and always destroys it, also when `body` throws.
+    /// Creates a cluster (from a template prepared with `prepared`, see `create`), hands it to
+    /// `body`, and always destroys it, also when `body` throws.
     public static func with<T: Sendable>(
-        installation: Installation? = nil,
+        installation: Installation? = nil, prepared: [String]? = nil,
         _ body: (Cluster) async throws -> T
     ) async throws -> T {
-        let cluster = try await Cluster.create(installation: installation)
+        let cluster = try await Cluster.create(installation: installation, prepared: prepared)
         do {
             let value = try await body(cluster)
             await cluster.destroy()

@@ -11,8 +11,7 @@ struct PreparedTemplateTests {
     func rolesAtStart() async throws {
         let sql = "CREATE ROLE prepared_login LOGIN PASSWORD 'pw'; CREATE ROLE prepared_other LOGIN;"
         try await Cluster.with { plain in
-            let prepared = try await Cluster.create(prepared: [sql])
-            do {
+            try await Cluster.with(prepared: [sql]) { prepared in
                 try await prepared.start()
                 try await plain.start()
                 let query =
@@ -22,11 +21,7 @@ struct PreparedTemplateTests {
                 let stored = try await prepared.queryValue(
                     "SELECT left(rolpassword, 14) FROM pg_authid WHERE rolname = 'prepared_login'")
                 #expect(stored == "SCRAM-SHA-256$")
-            } catch {
-                await prepared.destroy()
-                throw error
             }
-            await prepared.destroy()
         }
     }
 
@@ -36,8 +31,7 @@ struct PreparedTemplateTests {
             "CREATE ROLE prepared_owner LOGIN;\nCOMMENT ON ROLE prepared_owner IS 'line one\nline two';",
             "CREATE DATABASE prepared_db OWNER prepared_owner TEMPLATE postgres",
         ]
-        let prepared = try await Cluster.create(prepared: statements)
-        do {
+        try await Cluster.with(prepared: statements) { prepared in
             try await prepared.start()
             #expect(
                 try await prepared.queryValue(
@@ -47,11 +41,7 @@ struct PreparedTemplateTests {
                 try await prepared.queryValue(
                     "SELECT shobj_description(oid, 'pg_authid') FROM pg_roles WHERE rolname = 'prepared_owner'")
                     == "line one\nline two")
-        } catch {
-            await prepared.destroy()
-            throw error
         }
-        await prepared.destroy()
     }
 
     @Test("SQL that fails in the template is an error with the server's message")

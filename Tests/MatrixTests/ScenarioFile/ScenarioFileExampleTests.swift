@@ -39,6 +39,11 @@ struct ScenarioFileExampleTests {
         let installation = try Installation.discover()
         // Cases that say expect: model are predicted for the versions in play.
         file = file.predicted(versions: Versions.with(server: installation, client: ProbeClient.inProcess.libraries))
+        await Self.expectEveryCaseAgrees(file, name, on: installation)
+    }
+
+    /// Runs `file` on real servers of `installation` and records every case that did not agree.
+    static func expectEveryCaseAgrees(_ file: ScenarioFile, _ name: String, on installation: Installation) async {
         let results = await ScenarioRunner(installation: installation).run(file.groups)
         #expect(results.count == file.caseCount)
         for r in results where r.verdict != .agree {

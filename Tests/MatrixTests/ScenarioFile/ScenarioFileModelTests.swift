@@ -191,12 +191,6 @@ struct ScenarioFileModelAgreementTests {
         let installation = try Installation.discover()
         let versions = Versions.with(server: installation, client: ProbeClient.inProcess.libraries)
         let file = try ScenarioFileModelTests.load(name).predicted(versions: versions)
-        let results = await ScenarioRunner(installation: installation).run(file.groups)
-        #expect(results.count == file.caseCount)
-        for r in results where r.verdict != .agree {
-            Issue.record(
-                Comment(
-                    rawValue: "\(name): \(r.group) / \(r.id): \(r.verdict)\n\(r.differences.joined(separator: "\n"))"))
-        }
+        await ScenarioFileExampleTests.expectEveryCaseAgrees(file, name, on: installation)
     }
 }
