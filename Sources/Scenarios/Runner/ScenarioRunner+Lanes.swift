@@ -38,8 +38,8 @@ extension ScenarioRunner {
     ) async -> ([(Int, [CaseResult])], ReuseStatistics) {
         var out: [(Int, [CaseResult])] = []
         var statistics = ReuseStatistics()
-        var server: (kept: KeptServer, key: String)? = nil
-        while let index = await queue.next(preferring: server?.key) {
+        var server: (kept: KeptServer, key: String, group: Int)? = nil
+        while let index = await queue.next(preferring: server?.key, after: server?.group) {
             let clock = GroupClock()
             let started = ContinuousClock.now
             defer {
@@ -53,11 +53,13 @@ extension ScenarioRunner {
             var results: [CaseResult]? = nil
             if let current = server, let key, key == current.key {
                 do {
-                    let (switched, state) = try await GroupClock.$current.withValue(clock) {
+                    let (switched, state, files) = try await GroupClock.$current.withValue(clock) {
                         try await runSwitched(group, runnable, on: current.kept, tick: tick)
                     }
                     results = switched
                     server?.kept.state = state
+                    server?.kept.files = files
+                    server?.group = index
                     statistics.switches += 1
                 } catch {
                     let reason = "group \(group.id): switching a running server failed, using a fresh one: \(error)"
@@ -80,7 +82,7 @@ extension ScenarioRunner {
                     await runFresh(group, runnable, keep: key != nil, tick: tick)
                 }
                 results = fresh
-                if let kept, let key { server = (kept, key) }
+                if let kept, let key { server = (kept, key, index) }
             }
             out.append((index, labelled(group, skipped + (results ?? []))))
         }

@@ -109,6 +109,8 @@ public struct ScenarioRunner: Sendable {
         }
         do {
             let material = try GroupClock.phase("files") { try Self.writeServerFiles(group, to: cluster) }
+            // Stamped before the server or any case could touch them.
+            let kept = keep ? KeptFiles(pki: group.pki, material: material) : nil
             let started: Result<Void, any Error>
             do {
                 try await GroupClock.phase("start") { try await cluster.start() }
@@ -136,7 +138,7 @@ public struct ScenarioRunner: Sendable {
             results += marked
             // A server that died is never handed to the next group.
             if keep, let state, !marked.contains(where: ServerDeath.isServerDeath) {
-                return (results, KeptServer(cluster: cluster, state: state))
+                return (results, KeptServer(cluster: cluster, state: state, files: kept))
             }
         } catch {
             let finished = Set(results.map(\.id))
@@ -150,15 +152,27 @@ public struct ScenarioRunner: Sendable {
 
     /// Switches a running server to `group` (files, settings, hba, ident, roles, extensions)
     /// and probes. Throws, before any case ran, when the switch could not be made or proved.
-    /// Returns the results and the database state the group left.
+    /// Returns the results, the database state the group left and the files it used.
     func runSwitched(
         _ group: RunnableGroup, _ runnable: [CaseSpec], on server: KeptServer, tick: @escaping @Sendable (Int) -> Void
-    ) async throws -> ([CaseResult], DatabaseState) {
+    ) async throws -> ([CaseResult], DatabaseState, KeptFiles?) {
         let cluster = server.cluster
-        try GroupClock.phase("clear") { try cluster.clearServerFiles() }
+        var files = server.files
+        let same = try GroupClock.phase("clear") { () throws -> PKIMaterial? in
+            if let same = files?.reusable(for: group.pki) { return same }
+            files = nil
+            try cluster.clearServerFiles()
+            return nil
+        }
         let material = try GroupClock.phase("files") {
-            let material = try PKI.materialize(
-                group.pki, into: cluster.filesDirectory, serverAccount: cluster.workspace.account)
+            let material: PKIMaterial
+            if let same {
+                material = same
+            } else {
+                material = try PKI.materialize(
+                    group.pki, into: cluster.filesDirectory, serverAccount: cluster.workspace.account)
+                files = KeptFiles(pki: group.pki, material: material)
+            }
             try cluster.configure(Self.resolve(group.settings, files: material.directory))
             try cluster.setHBA(group.hba)
             try cluster.setIdent(group.ident)
@@ -166,11 +180,13 @@ public struct ScenarioRunner: Sendable {
         }
         let current = server.state
         let state = try await GroupClock.phase("switch") {
-            try await cluster.switchConfiguration(then: { try ServerReset.reset(on: $0, for: group, current: current) })
+            try await cluster.switchConfiguration(then: {
+                try ServerReset.reset(on: $0, for: group, major: cluster.installation.major, current: current)
+            })
         }
         let mark = cluster.log.mark()
         let probed = await GroupClock.probing { await probeAll(runnable, group, cluster, material, tick: tick) }
-        return (ServerDeath.mark(probed, cluster, since: mark), state)
+        return (ServerDeath.mark(probed, cluster, since: mark), state, files)
     }
 
     func probeAll(
@@ -424,6 +440,8 @@ public struct ScenarioRunner: Sendable {
 struct KeptServer: Sendable {
     let cluster: Cluster
     var state: DatabaseState
+    /// The files its last group wrote, kept for a next group with the same PKI.
+    var files: KeptFiles?
 }
 
 /// Runs async bodies one at a time.

@@ -34,16 +34,24 @@ enum ServerReset {
     /// Every statement a group's set-up runs, in order. Two groups with equal statements need
     /// the same database state; whatever set-up runs must be listed here, or a reused server
     /// could keep a state another group made.
-    static func statements(_ group: RunnableGroup) throws -> [String] {
+    static func statements(_ group: RunnableGroup, major: Int) throws -> [String] {
         let setup = try setupSQL(group)
-        return (setup.isEmpty ? [] : [setup]) + (try databaseSQL(group))
+        return (setup.isEmpty ? [] : [setup]) + (try databaseSQL(group, major: major))
     }
 
     /// One `CREATE DATABASE` per database: it cannot run inside the implicit transaction of
     /// a multi-statement query. `TEMPLATE postgres` copies the extensions just created there.
-    static func databaseSQL(_ group: RunnableGroup) throws -> [String] {
-        try group.databases.map {
-            "CREATE DATABASE \(try SQLQuoting.identifier($0, what: "database name")) TEMPLATE postgres"
+    ///
+    /// `STRATEGY = FILE_COPY` on 15+ (the only strategy before 15): 15's default, WAL_LOG,
+    /// reads every block of the template through shared buffers and writes it to WAL, which
+    /// measured 26-41 ms per database here against 9-15 ms for a file copy. The file copy's
+    /// price is two checkpoints, and the harness's servers run with fsync off, so they cost
+    /// next to nothing. The database made is the same either way; a group that sets up six
+    /// databases (PostgreSQL's own SSL suite does) saves ~0.1 s per fresh server or reset.
+    static func databaseSQL(_ group: RunnableGroup, major: Int) throws -> [String] {
+        let strategy = major >= 15 ? " STRATEGY = FILE_COPY" : ""
+        return try group.databases.map {
+            "CREATE DATABASE \(try SQLQuoting.identifier($0, what: "database name")) TEMPLATE postgres" + strategy
         }
     }
 
@@ -52,7 +60,7 @@ enum ServerReset {
     @discardableResult
     static func setUp(_ group: RunnableGroup, on cluster: Cluster, record: Bool = false) async throws -> DatabaseState?
     {
-        let statements = try statements(group)
+        let statements = try statements(group, major: cluster.installation.major)
         if statements.isEmpty && !record { return nil }
         let parameters = cluster.adminParameters()
         return try await BlockingWork.run {
@@ -74,7 +82,8 @@ enum ServerReset {
             return DatabaseState(statements: statements, nextTransaction: next ?? "")
         } catch let error as PGConnection.ServerError {
             throw ClusterKitError.sqlFailed(
-                sql: ([redactedSetupSQL(group)] + ((try? databaseSQL(group)) ?? [])).joined(separator: "\n"),
+                sql: ([redactedSetupSQL(group)] + statements.filter { $0.hasPrefix("CREATE DATABASE") })
+                    .joined(separator: "\n"),
                 message: error.message)
         }
     }
@@ -86,9 +95,9 @@ enum ServerReset {
     /// the previous group created is dropped first. (Autovacuum takes transaction ids too;
     /// that only makes a reset run when it was not needed.)
     static func reset(
-        on server: SwitchedServer, for group: RunnableGroup, current: DatabaseState?
+        on server: SwitchedServer, for group: RunnableGroup, major: Int, current: DatabaseState?
     ) throws -> DatabaseState {
-        let statements = try statements(group)
+        let statements = try statements(group, major: major)
         if let current, current.statements == statements, let next = server.nextTransaction,
             next == current.nextTransaction
         {

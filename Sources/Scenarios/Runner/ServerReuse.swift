@@ -57,19 +57,36 @@ public struct ReuseStatistics: Sendable, Codable, Equatable {
 }
 
 /// The groups not yet run. A lane asks for the next group, preferring one its server can
-/// switch to; otherwise it gets the largest group left (largest first keeps the lanes'
-/// finishing times close).
+/// switch to, and among those one that needs the same roles, extensions and databases as the
+/// group it just ran (then the switch keeps them instead of dropping and re-creating them);
+/// otherwise it gets the largest group left (largest first keeps the lanes' finishing times
+/// close).
 actor GroupQueue {
     private var remaining: [Int]
     private let keys: [String?]
+    private let setups: [String]
 
     init(groups: [RunnableGroup], keys: [String?]) {
         self.keys = keys
+        setups = groups.map(GroupQueue.setup)
         remaining = groups.indices.sorted { groups[$0].cases.count > groups[$1].cases.count }
     }
 
-    func next(preferring key: String?) -> Int? {
-        if let key, let i = remaining.firstIndex(where: { keys[$0] == key }) { return remaining.remove(at: i) }
+    /// What a group's set-up makes, as one comparable string (the statements without the
+    /// major-dependent CREATE DATABASE options).
+    static func setup(_ group: RunnableGroup) -> String {
+        ((try? ServerReset.setupSQL(group)) ?? "") + "\u{0}" + group.databases.joined(separator: "\u{0}")
+    }
+
+    /// The next group for a lane whose server has `key` and last ran group `after`.
+    func next(preferring key: String?, after previous: Int? = nil) -> Int? {
+        if let key {
+            let setup = previous.map { setups[$0] }
+            if let setup, let i = remaining.firstIndex(where: { keys[$0] == key && setups[$0] == setup }) {
+                return remaining.remove(at: i)
+            }
+            if let i = remaining.firstIndex(where: { keys[$0] == key }) { return remaining.remove(at: i) }
+        }
         return remaining.isEmpty ? nil : remaining.removeFirst()
     }
 }

@@ -24,7 +24,9 @@ struct ServerResetTests {
     ) async throws
         -> DatabaseState
     {
-        try await cluster.switchConfiguration(then: { try ServerReset.reset(on: $0, for: group, current: state) })
+        try await cluster.switchConfiguration(then: {
+            try ServerReset.reset(on: $0, for: group, major: cluster.installation.major, current: state)
+        })
     }
 
     @Test("the same set-up and no write in between: the roles are kept as they are")
