@@ -109,7 +109,8 @@ public struct ConnectionParameters: Sendable, Hashable, Codable, CustomStringCon
     /// The home directory libpq 15.18 uses for `~/.postgresql` in this process
     /// (pqGetHomeDirectory: `$HOME` if non-empty, else getpwuid(geteuid())).
     public static var libpqHomeDirectory: String? {
-        if let home = ProcessInfo.processInfo.environment["HOME"], !home.isEmpty { return home }
+        // getenv, not ProcessInfo's environment dictionary (rebuilt per call, on every case's path).
+        if let raw = getenv("HOME"), raw.pointee != 0 { return String(cString: raw) }
         guard let pw = getpwuid(geteuid()), let dir = pw.pointee.pw_dir else { return nil }
         return String(cString: dir)
     }

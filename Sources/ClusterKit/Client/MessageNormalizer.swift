@@ -97,7 +97,7 @@ public struct MessageNormalizer: Sendable {
             guard let bytes = PKIText.bytes(fromHex: c.serialHex), !bytes.isEmpty else { return [] }
             let placeholder = "<SERIAL:\(c.name)>"
             return [
-                Literal(PKIText.decimal(bytes), placeholder, why: why),
+                Literal(PKIText.decimalSerial(hex: c.serialHex), placeholder, why: why),
                 Literal(c.serialHex.uppercased(), placeholder, why: why),
                 Literal(c.serialHex.lowercased(), placeholder, why: why),
             ]
@@ -137,8 +137,8 @@ public struct MessageNormalizer: Sendable {
     public func normalize(_ text: String) -> Normalized {
         var result = text
         var substitutions: [Substitution] = []
-        for literal in literals where !literal.value.isEmpty && result.contains(literal.value) {
-            result = result.replacingOccurrences(of: literal.value, with: literal.placeholder)
+        for literal in literals where !literal.value.isEmpty && TextSearch.contains(result, literal.value) {
+            result = TextSearch.replacingAll(result, literal.value, with: literal.placeholder)
             substitutions.append(Substitution(original: literal.value, replacement: literal.placeholder))
         }
         for rule in MessageNormalizer.rules {

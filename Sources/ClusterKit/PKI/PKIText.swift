@@ -1,5 +1,18 @@
+import Synchronization
+
 /// Hex formatting and parsing for serials and fingerprints, in OpenSSL's spelling.
 enum PKIText {
+    private static let decimalSerials = Mutex<[String: String]>([:])
+
+    /// `decimal` of a hex serial, computed once per process: every case's run values and
+    /// normaliser name all of its group's serials, and the long division is not free.
+    static func decimalSerial(hex: String) -> String {
+        if let known = decimalSerials.withLock({ $0[hex] }) { return known }
+        let value = bytes(fromHex: hex).map(decimal) ?? hex
+        decimalSerials.withLock { $0[hex] = value }
+        return value
+    }
+
     static func hex(_ bytes: [UInt8], separator: String = "") -> String {
         bytes.map { byte in
             let digits = String(byte, radix: 16, uppercase: true)

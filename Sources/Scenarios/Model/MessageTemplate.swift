@@ -1,3 +1,4 @@
+import ClusterKit
 import Foundation
 
 /// Exact message text with `{name}` placeholders for values that vary per run
@@ -11,10 +12,27 @@ public struct MessageTemplate: Sendable, Hashable, Codable, CustomStringConverti
 
     public var description: String { text }
 
-    /// Replace the placeholders found in `values`; others stay as `{name}`.
+    /// Replace the placeholders found in `values`; others stay as `{name}`. One pass over the
+    /// text: a value is inserted as it is, never searched for placeholders itself, and a
+    /// placeholder inside `{one_of:...}` alternatives is filled like any other.
     public func filling(_ values: [String: String]) -> MessageTemplate {
-        var out = text
-        for (k, v) in values { out = out.replacingOccurrences(of: "{\(k)}", with: v) }
+        guard !values.isEmpty, text.utf8.contains(UInt8(ascii: "{")) else { return self }
+        var out = ""
+        var rest = Substring(text)
+        while let open = rest.firstIndex(of: "{") {
+            out += rest[..<open]
+            let after = rest.index(after: open)
+            if let close = rest[after...].firstIndex(where: { $0 == "}" || $0 == "{" }), rest[close] == "}",
+                let value = values[String(rest[after..<close])]
+            {
+                out += value
+                rest = rest[rest.index(after: close)...]
+            } else {
+                out += "{"
+                rest = rest[after...]
+            }
+        }
+        out += rest
         return MessageTemplate(out)
     }
 
@@ -72,10 +90,7 @@ public struct MessageTemplate: Sendable, Hashable, Codable, CustomStringConverti
 
     /// Whether `actual` matches this template.
     public func matches(_ actual: String) -> Bool {
-        guard let re = try? NSRegularExpression(pattern: regex, options: [.dotMatchesLineSeparators]) else {
-            return false
-        }
-        return re.firstMatch(in: actual, range: NSRange(actual.startIndex..., in: actual)) != nil
+        TextSearch.search(regex, in: actual)
     }
 
     public static func + (a: MessageTemplate, b: MessageTemplate) -> MessageTemplate {

@@ -82,10 +82,7 @@ enum OutcomeComparison {
     }
 
     static func search(_ pattern: String, in text: String) -> Bool {
-        guard let re = try? NSRegularExpression(pattern: pattern, options: [.dotMatchesLineSeparators]) else {
-            return false
-        }
-        return re.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
+        TextSearch.search(pattern, in: text)
     }
 
     static func indent(_ text: String) -> String {

@@ -196,6 +196,8 @@ public struct ScenarioRunner: Sendable {
         var configured = Probe(cluster: cluster)
         configured.client = client
         let probe = configured
+        // Once per group: the normaliser's literals (this cluster, this group's serials).
+        let norm = normalizer(cluster, material)
         let socketLock = SerialLock()
         var results: [CaseResult] = []
         await withTaskGroup(of: CaseResult.self) { taskGroup in
@@ -210,8 +212,10 @@ public struct ScenarioRunner: Sendable {
                     // time, so their log lines pair unambiguously.
                     let r =
                         c.client.transport == .unixSocket
-                        ? await socketLock.run { await runCase(c, serial: serial, group, cluster, material, probe) }
-                        : await runCase(c, serial: serial, group, cluster, material, probe)
+                        ? await socketLock.run {
+                            await runCase(c, serial: serial, group, cluster, material, probe, norm)
+                        }
+                        : await runCase(c, serial: serial, group, cluster, material, probe, norm)
                     tick(1)
                     return r
                 }
@@ -230,7 +234,7 @@ public struct ScenarioRunner: Sendable {
 
     private func runCase(
         _ c: CaseSpec, serial: Int, _ group: RunnableGroup, _ cluster: Cluster,
-        _ material: PKIMaterial, _ probe: Probe
+        _ material: PKIMaterial, _ probe: Probe, _ norm: @escaping @Sendable (String) -> String
     ) async -> CaseResult {
         let parameters: ConnectionParameters
         do {
@@ -257,7 +261,7 @@ public struct ScenarioRunner: Sendable {
         let result = CaseResult(
             id: c.id, group: group.id, verdict: diffs.isEmpty ? .agree : .disagree, differences: diffs,
             expected: Self.describe(c.expectation), rules: c.expectation.rules,
-            observed: Self.summary(outcome, normalizer: normalizer(cluster, material)))
+            observed: Self.summary(outcome, normalizer: norm))
         // A driver probe is judged against libpq's model: its own wording is no deviation.
         if client.driver != nil {
             return DriverConformance.judge(result, expectation: c.expectation, outcome: outcome)
