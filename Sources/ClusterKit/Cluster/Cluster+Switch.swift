@@ -81,7 +81,9 @@ extension Cluster {
     /// value later proves nothing was written in between.
     public static let nextTransactionSQL = "SELECT txid_snapshot_xmax(txid_current_snapshot())::text"
 
-    /// One query: settings waiting for a restart, postgresql.conf lines in error, the current
+    /// One query (the functions behind pg_settings and pg_file_settings, called directly: a
+    /// switch's backend is new, and loading and rewriting the views' definitions would be most
+    /// of its work): settings waiting for a restart, postgresql.conf lines in error, the current
     /// value of every setting the scenario wrote as a string or boolean, and the next
     /// transaction id (returned).
     ///
@@ -99,8 +101,9 @@ extension Cluster {
             let rows = try connection.execute(
                 ([
                     """
-                    SELECT 'pending', name, NULL FROM pg_settings WHERE pending_restart
-                    UNION ALL SELECT 'error', coalesce(name, ''), error FROM pg_file_settings WHERE error IS NOT NULL
+                    SELECT 'pending', name, NULL FROM pg_show_all_settings() WHERE pending_restart
+                    UNION ALL SELECT 'error', coalesce(name, ''), error FROM pg_show_all_file_settings()
+                    WHERE error IS NOT NULL
                     """
                 ] + reads + [
                     "UNION ALL SELECT 'next', NULL, (\(nextTransactionSQL.dropFirst("SELECT ".count)))"
