@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Replaces in a message only what differs from run to run, and says what it replaced.
 ///
@@ -91,18 +92,30 @@ public struct MessageNormalizer: Sendable {
     /// differ per run. PostgreSQL 16+ logs them in decimal (`BN_bn2dec`, "Failed certificate
     /// data (unverified): ... serial number N"); OpenSSL tools print hex.
     static func serialLiterals(_ certificates: [PKIMaterial.Certificate]) -> [Literal] {
+        // A group's normaliser is built for every case with the same certificates: the list
+        // is made once per set (per process), not once per case.
+        // Keyed in the order given (a group passes the same dictionary's values every time);
+        // sorting first cost as much as the lookup saves.
+        var key = ""
+        for c in certificates { key += c.name + "\u{0}" + c.serialHex + "\u{1}" }
+        if let known = knownSerialLiterals.withLock({ $0[key] }) { return known }
+        let sorted = certificates.sorted { $0.name < $1.name }
         let why = "certificate serials are derived from the run's clock"
         // Longest first: a short serial must not cut into a longer one.
-        return certificates.sorted { $0.name < $1.name }.flatMap { c -> [Literal] in
-            guard let bytes = PKIText.bytes(fromHex: c.serialHex), !bytes.isEmpty else { return [] }
+        let literals = sorted.flatMap { c -> [Literal] in
+            guard let decimal = PKIText.decimal(hex: c.serialHex) else { return [] }
             let placeholder = "<SERIAL:\(c.name)>"
             return [
-                Literal(PKIText.decimal(bytes), placeholder, why: why),
+                Literal(decimal, placeholder, why: why),
                 Literal(c.serialHex.uppercased(), placeholder, why: why),
                 Literal(c.serialHex.lowercased(), placeholder, why: why),
             ]
         }.filter { $0.value.count >= 6 }.sorted { $0.value.count > $1.value.count }
+        knownSerialLiterals.withLock { $0[key] = literals }
+        return literals
     }
+
+    private static let knownSerialLiterals = Mutex<[String: [Literal]]>([:])
 
     /// Generic patterns for values no caller knows in advance, in the order they apply.
     public static let rules: [Rule] = [
@@ -134,10 +147,37 @@ public struct MessageNormalizer: Sendable {
                 """),
     ]
 
+    /// `needle` occurs in `haystack`, as Foundation's `contains` decides; the runner
+    /// normalises every message of every case against dozens of serials, and Foundation's
+    /// bridged search for each was a tenth of a matrix run's CPU. So the bytes are searched
+    /// first (memchr, memcmp): an ASCII needle (ports, serials, paths) whose bytes do not occur
+    /// does not occur; anything else is left to Foundation.
+    static func occurs(_ needle: String, in haystack: String) -> Bool {
+        var needle = needle
+        var haystack = haystack
+        let (found, ascii) = haystack.withUTF8 { h in
+            needle.withUTF8 { n -> (Bool, Bool) in
+                var ascii = true
+                for byte in n where byte >= 0x80 { ascii = false }
+                guard let hb = h.baseAddress, let nb = n.baseAddress, n.count <= h.count else { return (false, ascii) }
+                var start = 0
+                let last = h.count - n.count
+                while start <= last {
+                    guard let hit = memchr(hb + start, Int32(nb.pointee), last - start + 1) else { break }
+                    let at = hb.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+                    if memcmp(hb + at, nb, n.count) == 0 { return (true, ascii) }
+                    start = at + 1
+                }
+                return (false, ascii)
+            }
+        }
+        return found || !ascii ? haystack.contains(needle) : false
+    }
+
     public func normalize(_ text: String) -> Normalized {
         var result = text
         var substitutions: [Substitution] = []
-        for literal in literals where !literal.value.isEmpty && result.contains(literal.value) {
+        for literal in literals where !literal.value.isEmpty && Self.occurs(literal.value, in: result) {
             result = result.replacingOccurrences(of: literal.value, with: literal.placeholder)
             substitutions.append(Substitution(original: literal.value, replacement: literal.placeholder))
         }

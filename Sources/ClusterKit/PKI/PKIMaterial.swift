@@ -21,7 +21,7 @@ public struct PKIMaterial: Hashable, Sendable {
         /// when it refuses a client certificate ("Failed certificate data (unverified): ...
         /// serial number N").
         public var serialDecimal: String {
-            PKIText.bytes(fromHex: serialHex).map(PKIText.decimal) ?? serialHex
+            PKIText.decimal(hex: serialHex) ?? serialHex
         }
     }
 

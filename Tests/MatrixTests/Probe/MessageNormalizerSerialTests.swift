@@ -18,6 +18,34 @@ struct MessageNormalizerSerialTests {
         #expect(PKIText.decimal(try #require(PKIText.bytes(fromHex: hex))) == decimal)
     }
 
+    @Test("the remembered conversion gives the same decimal, and nil for text that is not hex")
+    func decimalFromHex() throws {
+        for hex in ["0A", "FFFFFFFFFFFFFFFF", "80000000000000000000000000000001", "6a:1f:0c"] {
+            let once = PKIText.decimal(hex: hex)
+            #expect(once == PKIText.decimal(try #require(PKIText.bytes(fromHex: hex))))
+            #expect(PKIText.decimal(hex: hex) == once)
+        }
+        #expect(PKIText.decimal(hex: "not hex") == nil)
+        #expect(PKIText.decimal(hex: "") == nil)
+    }
+
+    @Test("the byte search finds what Foundation's contains finds, and nothing else")
+    func occursAsContains() {
+        let haystacks = [
+            "", "a", "port 5432 and port=5433", "serial number 170141183460469231731687303715884105729",
+            "aaab", "/dev/shm/pg-ssl-matrix-0/run-1-2/c3/data", "caf\u{E9} cafe\u{301}", "x\u{1F600}y",
+        ]
+        let needles = [
+            "a", "ab", "aab", "5433", "port=5433", "1729", "17014118346046923173168730371588410572",
+            "/run-1-2/", "caf\u{E9}", "cafe", "\u{1F600}", "zz", "port 5432 and port=5433!",
+        ]
+        for h in haystacks {
+            for n in needles {
+                #expect(MessageNormalizer.occurs(n, in: h) == h.contains(n), "\(n) in \(h)")
+            }
+        }
+    }
+
     static func certificate(_ name: String, _ serial: String) -> PKIMaterial.Certificate {
         PKIMaterial.Certificate(
             name: name, serialHex: serial, subject: "CN=\(name)", issuer: "CN=root", sha256Fingerprint: "",
