@@ -20,7 +20,7 @@ public struct PKIMaterial: Hashable, Sendable {
         /// The serial in decimal, as `BN_bn2dec` prints it: PostgreSQL 16+ logs it this way
         /// when it refuses a client certificate ("Failed certificate data (unverified): ...
         /// serial number N").
-        public var serialDecimal: String { PKIText.decimalSerial(hex: serialHex) }
+        public var serialDecimal: String { PKIText.decimal(hex: serialHex) ?? serialHex }
     }
 
     public var directory: String

@@ -2,17 +2,6 @@ import Synchronization
 
 /// Hex formatting and parsing for serials and fingerprints, in OpenSSL's spelling.
 enum PKIText {
-    private static let decimalSerials = Mutex<[String: String]>([:])
-
-    /// `decimal` of a hex serial, computed once per process: every case's run values and
-    /// normaliser name all of its group's serials, and the long division is not free.
-    static func decimalSerial(hex: String) -> String {
-        if let known = decimalSerials.withLock({ $0[hex] }) { return known }
-        let value = bytes(fromHex: hex).map(decimal) ?? hex
-        decimalSerials.withLock { $0[hex] = value }
-        return value
-    }
-
     static func hex(_ bytes: [UInt8], separator: String = "") -> String {
         bytes.map { byte in
             let digits = String(byte, radix: 16, uppercase: true)
@@ -37,6 +26,19 @@ enum PKIText {
 }
 
 extension PKIText {
+    private static let decimalSerials = Mutex<[String: String]>([:])
+
+    /// The serial `hex` in decimal (`decimal(_:)`), nil for text that is not hex; remembered
+    /// per process: the runner needs every certificate's serial for every case it judges (run
+    /// values, the normaliser), and the division loop cost a third of a matrix run's CPU.
+    static func decimal(hex: String) -> String? {
+        if let known = decimalSerials.withLock({ $0[hex] }) { return known }
+        guard let bytes = bytes(fromHex: hex), !bytes.isEmpty else { return nil }
+        let value = decimal(bytes)
+        decimalSerials.withLock { $0[hex] = value }
+        return value
+    }
+
     /// A big-endian unsigned integer in decimal, as OpenSSL's `BN_bn2dec` prints it
     /// (PostgreSQL 16+ logs certificate serials this way).
     static func decimal(_ bytes: [UInt8]) -> String {

@@ -28,8 +28,17 @@ struct ClusterConcurrencyTests {
 
     @Test("after kill -9 of a run, the next run stops its server and removes its directory")
     func reapAfterKill9() async throws {
+        // A temp dir of its own: any other run starting in the shared one (the suite starts
+        // many) reaps the orphan first, before this test can see that it outlived its run.
+        let tmp = "/dev/shm/sslm-reap-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: tmp, withIntermediateDirectories: false)
+        chmod(tmp, 0o755)
+        defer {
+            ProcessTable.stopProcesses(under: tmp)
+            try? FileManager.default.removeItem(atPath: tmp)
+        }
         let ws = try Workspace.shared()
-        let (pid, dataDir) = try await startSeparateRun(ws)
+        let (pid, dataDir) = try await startSeparateRun(ws, tmpdir: tmp)
         let postmaster = try #require(Postmaster.readPidFile(dataDirectory: dataDir)).pid
         #expect(ProcessIdentity.isRunning(postmaster))
 
@@ -39,7 +48,7 @@ struct ClusterConcurrencyTests {
             ProcessIdentity.isRunning(postmaster),
             "the server outlives a kill -9 of its run; that is what reaping is for")
 
-        let reaped = Workspace.reapOrphans(in: ws.base)
+        let reaped = Workspace.reapOrphans(in: "\(tmp)/pg-ssl-matrix-\(geteuid())")
         let runDir = ((dataDir as NSString).deletingLastPathComponent as NSString).deletingLastPathComponent
         #expect(reaped.contains(runDir))
         #expect(!ProcessIdentity.isRunning(postmaster))
@@ -58,13 +67,14 @@ struct ClusterConcurrencyTests {
     }
 
     /// Starts `sslmatrix cluster up` as its own process (one the test can kill) and returns
-    /// its pid and the data directory it printed once ready.
-    func startSeparateRun(_ ws: Workspace) async throws -> (Int32, String) {
+    /// its pid and the data directory it printed once ready; its workspace is under `tmpdir`,
+    /// by default the shared one's.
+    func startSeparateRun(_ ws: Workspace, tmpdir: String? = nil) async throws -> (Int32, String) {
         let out = "\(ws.clientDirectory)/separate-run-\(UUID()).out"
         let launch = try await Command.check(
             "/bin/sh", ["-c", "\(PackagePaths.sslmatrix) cluster up > \(out) 2>&1 & echo $!"],
             environment: Command.cleanEnvironment(adding: [
-                "PGSSLMATRIX_TMPDIR": (ws.base as NSString).deletingLastPathComponent
+                "PGSSLMATRIX_TMPDIR": tmpdir ?? (ws.base as NSString).deletingLastPathComponent
             ]))
         let pid = try #require(Int32(launch.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)))
         var text = ""

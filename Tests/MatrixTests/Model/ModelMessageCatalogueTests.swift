@@ -87,4 +87,13 @@ struct MessageTemplateAlternativesTests {
         #expect(!t.matches("could not load private key file \"k\": processing error"))
         #expect(t.placeholders == ["one_of"])
     }
+
+    @Test("filling replaces every known placeholder, also inside one_of, and keeps unknown ones")
+    func filling() {
+        let t = MessageTemplate("port {port}, again {port}; {one_of:at {socket}|none}; {unknown}; {serial:client}")
+        let values = ["port": "5432", "socket": "/s/.s.PGSQL.5432", "serial:client": "42", "unused": "x"]
+        #expect(t.filling(values).text == "port 5432, again 5432; {one_of:at /s/.s.PGSQL.5432|none}; {unknown}; 42")
+        #expect(MessageTemplate("no placeholders").filling(values).text == "no placeholders")
+        #expect(t.filling([:]) == t)
+    }
 }

@@ -18,6 +18,17 @@ struct MessageNormalizerSerialTests {
         #expect(PKIText.decimal(try #require(PKIText.bytes(fromHex: hex))) == decimal)
     }
 
+    @Test("the remembered conversion gives the same decimal, and nil for text that is not hex")
+    func decimalFromHex() throws {
+        for hex in ["0A", "FFFFFFFFFFFFFFFF", "80000000000000000000000000000001", "6a:1f:0c"] {
+            let once = PKIText.decimal(hex: hex)
+            #expect(once == PKIText.decimal(try #require(PKIText.bytes(fromHex: hex))))
+            #expect(PKIText.decimal(hex: hex) == once)
+        }
+        #expect(PKIText.decimal(hex: "not hex") == nil)
+        #expect(PKIText.decimal(hex: "") == nil)
+    }
+
     static func certificate(_ name: String, _ serial: String) -> PKIMaterial.Certificate {
         PKIMaterial.Certificate(
             name: name, serialHex: serial, subject: "CN=\(name)", issuer: "CN=root", sha256Fingerprint: "",

@@ -15,30 +15,41 @@ struct IsolatedRun {
     /// PGSSLMATRIX_START for the run: "pg_ctl" exercises `pg_ctl start`, nil the direct spawn.
     let startMethod: String?
 
-    /// A bindir whose postmaster takes `slowStart` seconds before it really starts, or nil.
+    /// A bindir whose postmaster is held at the gate until the test opens it, or nil.
     let bindir: String?
 
-    /// `slowStart`: the run uses a bindir whose `postgres` waits that long before exec'ing
-    /// the real one, so a start-up window (pg_ctl start in flight) is seconds wide on any
-    /// machine instead of the ~100 ms a quiet machine gives, and a test never misses it.
-    init(startMethod: String? = nil, slowStart: Int? = nil) throws {
+    /// Where a held start waits: `started` appears when pg_ctl's postmaster reached the gate,
+    /// `go` (made by `releaseStart()`) lets it exec the real postgres.
+    var gate: String { "\(tmp)/gate" }
+
+    /// `holdStart`: the run uses a bindir whose `postgres` announces itself at the gate and
+    /// waits there until the test calls `releaseStart()` (at most `holdLimit` seconds), so
+    /// "pg_ctl start is in flight" is a state the test holds, not a window it must catch: the
+    /// test's polling task can be starved for seconds when the whole suite runs on 2 cores.
+    init(startMethod: String? = nil, holdStart: Bool = false) throws {
         self.startMethod = startMethod
         tmp = "/dev/shm/sslm-fault-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: tmp, withIntermediateDirectories: false)
         chmod(tmp, 0o755)
         output = "\(tmp).out"
-        if let slowStart {
+        if holdStart {
             let real = try Installation.discover().bindir
             let dir = "\(tmp)/slow-bin"
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: false)
+            // The server account writes `started` here.
+            try FileManager.default.createDirectory(atPath: "\(tmp)/gate", withIntermediateDirectories: false)
+            chmod("\(tmp)/gate", 0o777)
             // initdb resolves its own symlink and bootstraps with the real postgres; pg_ctl is a
             // copy, so it looks for postgres beside itself and starts the wrapper.
             try FileManager.default.createSymbolicLink(atPath: "\(dir)/initdb", withDestinationPath: "\(real)/initdb")
             try FileManager.default.copyItem(atPath: "\(real)/pg_ctl", toPath: "\(dir)/pg_ctl")
+            let steps = Int(Self.holdLimit * 20)
             let script = """
                 #!/bin/sh
                 case "$1" in -V|--version|-C|--describe-config) exec \(real)/postgres "$@" ;; esac
-                sleep \(slowStart)
+                : > \(tmp)/gate/started
+                i=0
+                while [ ! -e \(tmp)/gate/go ] && [ $i -lt \(steps) ]; do sleep 0.05; i=$((i + 1)); done
                 exec \(real)/postgres "$@"
 
                 """
@@ -49,6 +60,18 @@ struct IsolatedRun {
         } else {
             bindir = nil
         }
+    }
+
+    /// How long a held start waits for `releaseStart()` before it goes on by itself (below
+    /// pg_ctl's own 60 s `-t`, so a test that never releases still ends).
+    static let holdLimit = 45.0
+
+    /// pg_ctl's postmaster is waiting at the gate (pg_ctl start is in flight until released).
+    var startIsHeld: Bool { FileManager.default.fileExists(atPath: "\(gate)/started") }
+
+    /// Lets a held start exec the real postgres.
+    func releaseStart() {
+        FileManager.default.createFile(atPath: "\(gate)/go", contents: nil)
     }
 
     var environment: [String: String] {
