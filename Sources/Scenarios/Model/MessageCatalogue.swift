@@ -137,8 +137,13 @@ public enum MessageCatalogue {
 
     /// All versions of a key, oldest first.
     public static func history(_ key: MessageKey) -> [CatalogueEntry] {
-        entries.filter { $0.key == key }.sorted { $0.since < $1.since }
+        histories[key] ?? []
     }
+
+    /// Every key's history, made once: a prediction looks up several texts, and filtering
+    /// (copying) the whole catalogue per lookup was a visible share of predicting the matrix.
+    private static let histories: [MessageKey: [CatalogueEntry]] = Dictionary(grouping: entries, by: \.key)
+        .mapValues { $0.sorted { $0.since < $1.since } }
 
     /// The keys whose text libpq prints (the rest are the server's or OpenSSL's).
     static let libpqKeys: Set<MessageKey> = [

@@ -27,8 +27,10 @@ extension Predictor {
         }
         var log: [MessageTemplate] = []
         for (i, r) in s.server.hba.enumerated() {
-            let context = "CONTEXT:  " + msg(.hbaLineContext, ["line": String(i + HBAFile.firstRuleLine)])
+            // The CONTEXT line only for a line that fails to parse: a group's file has one hba
+            // line per role, and filling it for every line of every case was most of a prediction.
             if let err = parseError(r) {
+                let context = "CONTEXT:  " + msg(.hbaLineContext, ["line": String(i + HBAFile.firstRuleLine)])
                 log += ["LOG:  " + err, context]
             } else if r.type == .hostssl, !tls.ssl {
                 rule(.serverHbaHostsslWithSslOff)
