@@ -103,6 +103,70 @@ struct IsolatedRun {
         return try #require(Int32(r.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)))
     }
 
+    /// What `launchHeldAndSignal` saw before it signalled the run.
+    struct HeldSignal: Sendable {
+        /// The run's pid (nil: the shell did not start it).
+        var pid: Int32?
+        /// pg_ctl's postmaster reached the gate.
+        var held = false
+        /// A `pg_ctl start` of this workspace was running while the postmaster was held.
+        var inFlight = false
+        var pidFiles: [Postmaster.PidFile] = []
+    }
+
+    /// Starts `sslmatrix ARGS` (with `holdStart`), waits until pg_ctl's postmaster is held at
+    /// the gate, notes whether pg_ctl start is in flight, sends `signal` to the run and then
+    /// releases the start, which goes on while the run handles the signal.
+    ///
+    /// All of it runs on a thread of its own, not on the cooperative pool: in the full suite
+    /// on 2 cores every await can wait behind the in-process matrix's queued jobs, once for
+    /// more than the 45 s a start is held (the postmaster then started, the run was ready, and
+    /// the test saw no pg_ctl at all). A kernel-scheduled thread sees the held start at once.
+    func launchHeldAndSignal(_ arguments: [String], signal: Int32) async -> HeldSignal {
+        await withCheckedContinuation { (done: CheckedContinuation<HeldSignal, Never>) in
+            Thread {
+                var seen = HeldSignal()
+                guard let pid = launchBlocking(arguments) else { return done.resume(returning: seen) }
+                seen.pid = pid
+                let deadline = Date().addingTimeInterval(180)
+                while !startIsHeld && ProcessIdentity.isRunning(pid) && Date() < deadline { usleep(5_000) }
+                seen.held = startIsHeld
+                seen.inFlight = seen.held && pgCtlStartRunning
+                seen.pidFiles = pidFiles
+                kill(pid, signal)
+                releaseStart()
+                done.resume(returning: seen)
+            }.start()
+        }
+    }
+
+    /// `launch` without the cooperative pool: posix_spawn of the shell, reaped by pid on this
+    /// thread, the run's pid read from a file. (Not Foundation's Process: the harness reaps
+    /// children it does not know, and Process then never sees its shell end.)
+    private func launchBlocking(_ arguments: [String]) -> Int32? {
+        let words = ([PackagePaths.sslmatrix] + arguments).map(Command.shellQuote).joined(separator: " ")
+        let pidFile = "\(tmp).pid"
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        let script = "\(words) > \(output) 2>&1 & echo $! > \(pidFile)"
+        guard
+            case .success(let shell) = ChildSpawn.spawn(
+                "/bin/sh", argv: ["/bin/sh", "-c", script], environment: environment, actions: &actions, flags: 0)
+        else { return nil }
+        // The shell exits at once; another reaper may have taken it first (ECHILD).
+        var status: Int32 = 0
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline {
+            let r = waitpid(shell, &status, WNOHANG)
+            if r == shell || (r == -1 && errno == ECHILD) { break }
+            usleep(2_000)
+        }
+        guard let text = try? String(contentsOfFile: pidFile, encoding: .utf8) else { return nil }
+        return Int32(text.trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+
     /// Runs `sslmatrix ARGS` to the end.
     func run(_ arguments: [String]) async throws -> CommandResult {
         try await Command.run(PackagePaths.sslmatrix, arguments, environment: environment, timeout: 300)
@@ -160,6 +224,7 @@ struct IsolatedRun {
         ProcessTable.stopProcesses(under: tmp)
         try? FileManager.default.removeItem(atPath: tmp)
         try? FileManager.default.removeItem(atPath: output)
+        try? FileManager.default.removeItem(atPath: "\(tmp).pid")
     }
 }
 

@@ -11,22 +11,18 @@ struct FaultTests {
     @Test("SIGTERM or SIGINT while pg_ctl start is in flight leaks no server", arguments: [SIGTERM, SIGINT])
     func signalDuringPgCtlStart(_ signal: Int32) async throws {
         // pg_ctl's postmaster waits at the gate until released, so pg_ctl start is in flight
-        // for as long as the test needs to see it, however loaded the machine.
+        // for as long as the test needs to see it, however loaded the machine; the watching
+        // and the signal happen on a thread of their own (see launchHeldAndSignal).
         let run = try IsolatedRun(startMethod: "pg_ctl", holdStart: true)
         defer { run.remove() }
-        let pid = try await run.launch(["cluster", "up"])
-        let held = await IsolatedRun.wait(180) { run.startIsHeld || !ProcessIdentity.isRunning(pid) }
-        #expect(held && run.startIsHeld, "pg_ctl never started the postmaster; output: \(run.printed)")
-        let inFlight = run.pgCtlStartRunning
-        #expect(inFlight, "no pg_ctl start while its postmaster is held; output: \(run.printed)")
-        let pidFiles = run.pidFiles
-        kill(pid, signal)
-        // The start goes on while the run handles the signal, as a real one would: a run that
-        // neither stops pg_ctl's postmaster nor waits for it leaves a server behind.
-        run.releaseStart()
-        let left = await run.settle(pid, sharedMemoryOf: pidFiles)
+        let seen = await run.launchHeldAndSignal(["cluster", "up"], signal: signal)
+        let pid = try #require(seen.pid, "the run did not start")
+        #expect(seen.held, "pg_ctl never started the postmaster; output: \(run.printed)")
+        #expect(seen.inFlight, "no pg_ctl start while its postmaster was held; output: \(run.printed)")
+        // A run that neither stops pg_ctl's postmaster nor waits for it leaves a server behind.
+        let left = await run.settle(pid, sharedMemoryOf: seen.pidFiles)
         #expect(left.isEmpty, "left behind: \(left)")
-        FaultTally.record(left.isEmpty && held && inFlight)
+        FaultTally.record(left.isEmpty && seen.held && seen.inFlight)
     }
 
     @Test("SIGTERM while a directly spawned postgres is starting leaks no server")
@@ -93,12 +89,10 @@ struct FaultTests {
         // when the run is killed (a plain start is a ~100 ms window a loaded run misses).
         let run = try IsolatedRun(startMethod: "pg_ctl", holdStart: true)
         defer { run.remove() }
-        let pid = try await run.launch(["cluster", "up"])
-        #expect(await IsolatedRun.wait(180) { run.startIsHeld }, "\(run.printed)")
-        #expect(run.pgCtlStartRunning)
-        kill(pid, SIGKILL)
+        let seen = await run.launchHeldAndSignal(["cluster", "up"], signal: SIGKILL)
+        let pid = try #require(seen.pid, "the run did not start")
+        #expect(seen.held && seen.inFlight, "\(run.printed)")
         _ = await IsolatedRun.wait(10) { !ProcessIdentity.isRunning(pid) }
-        run.releaseStart()
         // pg_ctl goes on to start the server in the dead run's directory; wait for it.
         _ = await IsolatedRun.wait(120) { !run.pidFiles.isEmpty && !run.pgCtlStartRunning }
         let pidFiles = run.pidFiles
