@@ -107,9 +107,10 @@ enum ServerReset {
     /// Puts the server in the state a fresh server has after `group`'s set-up (blocking: runs
     /// on the switch's own admin connection). When the server already is in it (`current`:
     /// the same statements ran last, and no transaction was assigned since: every write,
-    /// whoever made it, takes one), nothing is dropped or re-created; otherwise everything
-    /// the previous group created is dropped first. (Autovacuum takes transaction ids too;
-    /// that only makes a reset run when it was not needed.)
+    /// whoever made it, takes one), nothing is dropped or re-created; when only the roles
+    /// differ (and nothing was written), only those roles are (`switchRoles`); otherwise
+    /// everything the previous group created is dropped first. (Autovacuum takes transaction
+    /// ids too; that only makes a reset run when it was not needed.)
     static func reset(
         on server: SwitchedServer, for group: RunnableGroup, major: Int, current: DatabaseState?
     ) throws -> DatabaseState {
