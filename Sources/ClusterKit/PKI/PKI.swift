@@ -12,15 +12,22 @@ public enum PKI {
     /// Builds (or takes from the cache) every object of `spec` and writes its files into
     /// `directory`, which is created 0755 if missing (the server account must be able to
     /// enter it). Files owned by `.server` go to `serverAccount`.
+    ///
+    /// `skipping` names files already in `directory` exactly as this spec would write them (a
+    /// reused server's previous group wrote them from equal objects; see the runner's
+    /// `KeptFiles`): they are left alone and listed in the material like the others.
     public static func materialize(
-        _ spec: PKISpec, into directory: String, serverAccount: ServerAccount, now: Date = PKI.runStart
+        _ spec: PKISpec, into directory: String, serverAccount: ServerAccount, now: Date = PKI.runStart,
+        skipping: Set<String> = []
     ) throws -> PKIMaterial {
-        try materialize(spec, into: directory, serverAccount: serverAccount, now: now, cache: .shared)
+        try materialize(
+            spec, into: directory, serverAccount: serverAccount, now: now, cache: .shared, skipping: skipping)
     }
 
     /// The same with a private cache (benchmarks and tests that count generations).
     static func materialize(
-        _ spec: PKISpec, into directory: String, serverAccount: ServerAccount, now: Date, cache: PKICache
+        _ spec: PKISpec, into directory: String, serverAccount: ServerAccount, now: Date, cache: PKICache,
+        skipping: Set<String> = []
     ) throws -> PKIMaterial {
         let built = try cache.objects(for: spec, now: now)
         if !FileManager.default.fileExists(atPath: directory) {
@@ -29,6 +36,10 @@ public enum PKI {
         var paths: [String: String] = [:]
         for file in spec.files {
             let path = (directory as NSString).appendingPathComponent(file.name)
+            if skipping.contains(file.name) {
+                paths[file.name] = path
+                continue
+            }
             let parent = (path as NSString).deletingLastPathComponent
             if !FileManager.default.fileExists(atPath: parent) { try SecureFiles.makeDirectory(parent, mode: 0o755) }
             let owner = owner(file.owner, serverAccount: serverAccount)

@@ -2,17 +2,22 @@ import ClusterKit
 import Foundation
 
 /// The certificates, keys and CRLs a kept server's last group wrote, with a stamp of every
-/// entry in its files directory, so that the next group on the server, when it declares the
-/// same PKI, keeps them instead of removing and writing them again.
+/// entry in its files directory, so that the next group on the server keeps the files it
+/// would write identically instead of removing and writing them again.
 ///
-/// Same PKI, same bytes: the per-process PKI cache returns the same objects for the same
-/// declaration, and every validity window is computed from the run's start. What could make
-/// the directory differ is something else writing there between groups (a passphrase command,
-/// a hand in the directory): every entry's inode, ctime (which any write, chmod or chown
-/// moves), size, mode and owner must equal what was stamped right after the writing, and no
-/// entry may be missing or added. Anything else: the directory is cleared and written afresh.
-/// (PostgreSQL's SSL suite declares one PKI per file for all its server configurations; its
-/// groups write ~40 files each.)
+/// Identical means: the same keys, certificates and CRLs declared (the per-process PKI cache
+/// returns the same objects for them, and every validity window is computed from the run's
+/// start), and the same output file entry (name, contents, format, mode, owner). PostgreSQL's
+/// SSL suite declares one PKI per file, but each server configuration names different files in
+/// its settings, which makes those the server's (owner) and the rest the client's: most
+/// entries are equal from one group to the next, a few are not. (An encrypted key file gets a
+/// new random salt and IV on every write; a kept one is one of those equally valid
+/// encryptions of the same key under the same passphrase.)
+///
+/// The directory must also be exactly as the harness left it: every entry's inode, ctime
+/// (which any write, chmod or chown moves), size, mode and owner equal to what was stamped right
+/// after the writing, nothing added or missing (a passphrase command or a hand could have
+/// written there). Otherwise the directory is cleared and written afresh.
 struct KeptFiles: Sendable {
     let pki: PKISpec
     let material: PKIMaterial
@@ -28,6 +33,14 @@ struct KeptFiles: Sendable {
         var ctimeNanoseconds: Int
     }
 
+    /// What a group declaring another PKI keeps and removes.
+    struct Plan: Equatable, Sendable {
+        /// Output files already there exactly as the new spec would write them.
+        var keep: Set<String>
+        /// Output files of the previous spec to remove before writing (changed or not wanted).
+        var remove: [String]
+    }
+
     /// Stamps `material.directory` as it is now; nil when it cannot be read (then nothing is kept).
     init?(pki: PKISpec, material: PKIMaterial) {
         guard let stamps = KeptFiles.stamps(of: material.directory) else { return nil }
@@ -36,10 +49,15 @@ struct KeptFiles: Sendable {
         self.stamps = stamps
     }
 
-    /// The material to use for a group declaring `pki`, or nil when the files must be written.
-    func reusable(for pki: PKISpec) -> PKIMaterial? {
-        guard pki == self.pki, let now = KeptFiles.stamps(of: material.directory), now == stamps else { return nil }
-        return material
+    /// The plan for a next group declaring `pki`, or nil when the directory must be cleared.
+    func plan(for next: PKISpec) -> Plan? {
+        guard next.keys == pki.keys, next.certificates == pki.certificates, next.crls == pki.crls,
+            let now = KeptFiles.stamps(of: material.directory), now == stamps
+        else { return nil }
+        let previous = Dictionary(pki.files.map { ($0.name, $0) }) { first, _ in first }
+        let keep = Set(next.files.filter { previous[$0.name] == $0 }.map(\.name))
+        let remove = pki.files.map(\.name).filter { !keep.contains($0) }
+        return Plan(keep: keep, remove: Array(Set(remove)).sorted())
     }
 
     /// Relative path -> stamp for every entry under `directory` (not following links).

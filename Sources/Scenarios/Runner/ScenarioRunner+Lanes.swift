@@ -42,8 +42,10 @@ extension ScenarioRunner {
         while let index = await queue.next(preferring: server?.key, after: server?.group) {
             let clock = GroupClock()
             let started = ContinuousClock.now
+            var how = "fresh"
             defer {
                 statistics.groupOverheadMilliseconds.append(clock.overhead(since: started))
+                statistics.groupLabels.append("\(groups[index].id) (\(how))")
                 statistics.phaseMilliseconds.merge(clock.phases, uniquingKeysWith: +)
             }
             let group = groups[index]
@@ -57,6 +59,7 @@ extension ScenarioRunner {
                         try await runSwitched(group, runnable, on: current.kept, tick: tick)
                     }
                     results = switched
+                    how = "switched"
                     server?.kept.state = state
                     server?.kept.files = files
                     server?.group = index

@@ -158,19 +158,23 @@ public struct ScenarioRunner: Sendable {
     ) async throws -> ([CaseResult], DatabaseState, KeptFiles?) {
         let cluster = server.cluster
         var files = server.files
-        let same = try GroupClock.phase("clear") { () throws -> PKIMaterial? in
-            if let same = files?.reusable(for: group.pki) { return same }
-            files = nil
+        // Keep what the previous group wrote identically (KeptFiles); clear everything otherwise.
+        let plan = try GroupClock.phase("clear") { () throws -> KeptFiles.Plan in
+            if let plan = files?.plan(for: group.pki) {
+                for name in plan.remove { SecureFiles.remove(cluster.filesDirectory + "/" + name) }
+                return plan
+            }
             try cluster.clearServerFiles()
-            return nil
+            return KeptFiles.Plan(keep: [], remove: [])
         }
         let material = try GroupClock.phase("files") {
             let material: PKIMaterial
-            if let same {
-                material = same
+            if let kept = files, plan.remove.isEmpty, plan.keep.count == group.pki.files.count {
+                material = kept.material
             } else {
                 material = try PKI.materialize(
-                    group.pki, into: cluster.filesDirectory, serverAccount: cluster.workspace.account)
+                    group.pki, into: cluster.filesDirectory, serverAccount: cluster.workspace.account,
+                    skipping: plan.keep)
                 files = KeptFiles(pki: group.pki, material: material)
             }
             try cluster.configure(Self.resolve(group.settings, files: material.directory))

@@ -78,8 +78,7 @@ enum ServerReset {
     ) throws -> DatabaseState {
         do {
             for statement in statements { _ = try connection.execute(statement) }
-            let next = try connection.execute(Cluster.nextTransactionSQL).rows.first?.first ?? nil
-            return DatabaseState(statements: statements, nextTransaction: next ?? "")
+            return try state(statements, group, on: connection)
         } catch let error as PGConnection.ServerError {
             throw ClusterKitError.sqlFailed(
                 sql: ([redactedSetupSQL(group)] + statements.filter { $0.hasPrefix("CREATE DATABASE") })
@@ -88,23 +87,65 @@ enum ServerReset {
         }
     }
 
+    /// The state `statements` (the whole set-up of `group`) left, read after they ran.
+    private static func state(
+        _ statements: [String], _ group: RunnableGroup, on connection: PGConnection
+    ) throws -> DatabaseState {
+        let next = try connection.execute(Cluster.nextTransactionSQL).rows.first?.first ?? nil
+        return DatabaseState(
+            statements: statements, nextTransaction: next ?? "",
+            roles: Dictionary(try group.roles.map { ($0.name, try $0.sql()) }) { _, last in last },
+            rest: try rest(statements, group))
+    }
+
+    /// The set-up but for the roles: the extensions, then the databases (copies of postgres).
+    static func rest(_ statements: [String], _ group: RunnableGroup) throws -> [String] {
+        try group.extensions.map { "CREATE EXTENSION IF NOT EXISTS \(try SQLQuoting.identifier($0))" }
+            + statements.filter { $0.hasPrefix("CREATE DATABASE") }
+    }
+
     /// Puts the server in the state a fresh server has after `group`'s set-up (blocking: runs
     /// on the switch's own admin connection). When the server already is in it (`current`:
     /// the same statements ran last, and no transaction was assigned since: every write,
-    /// whoever made it, takes one), nothing is dropped or re-created; otherwise everything
-    /// the previous group created is dropped first. (Autovacuum takes transaction ids too;
-    /// that only makes a reset run when it was not needed.)
+    /// whoever made it, takes one), nothing is dropped or re-created; when only the roles
+    /// differ (and nothing was written), only those roles are (`switchRoles`); otherwise
+    /// everything the previous group created is dropped first. (Autovacuum takes transaction
+    /// ids too; that only makes a reset run when it was not needed.)
     static func reset(
         on server: SwitchedServer, for group: RunnableGroup, major: Int, current: DatabaseState?
     ) throws -> DatabaseState {
         let statements = try statements(group, major: major)
-        if let current, current.statements == statements, let next = server.nextTransaction,
-            next == current.nextTransaction
-        {
-            return current
+        if let current, let next = server.nextTransaction, next == current.nextTransaction {
+            if current.statements == statements { return current }
+            if current.rest == (try rest(statements, group)) {
+                return try switchRoles(from: current, to: group, statements, on: server.connection)
+            }
         }
         try dropCreated(on: server.connection)
         return try run(statements, group, on: server.connection)
+    }
+
+    /// Only the roles differ (and nothing was written since the set-up): drops the roles the
+    /// next group does not declare the same way and creates the ones it declares differently.
+    /// Roles own nothing here (the databases and extensions are the admin's, and a write, such
+    /// as a table a case created, would have moved the transaction counter), so this leaves the
+    /// state a full reset would, without dropping and copying every database again (PostgreSQL's
+    /// own SSL suite keeps six databases and changes only its roles from one file to the next).
+    private static func switchRoles(
+        from current: DatabaseState, to group: RunnableGroup, _ statements: [String], on connection: PGConnection
+    ) throws -> DatabaseState {
+        let wanted = Dictionary(try group.roles.map { ($0.name, try $0.sql()) }) { _, last in last }
+        do {
+            for name in current.roles.keys.sorted() where wanted[name] != current.roles[name] {
+                _ = try connection.execute("DROP ROLE \(try SQLQuoting.identifier(name))")
+            }
+            for role in group.roles where current.roles[role.name] != wanted[role.name] {
+                _ = try connection.execute(try role.sql())
+            }
+            return try state(statements, group, on: connection)
+        } catch let error as PGConnection.ServerError {
+            throw ClusterKitError.sqlFailed(sql: redactedSetupSQL(group), message: error.message)
+        }
     }
 
     /// Drops every database, extension and role created after initdb.
@@ -138,4 +179,8 @@ enum ServerReset {
 struct DatabaseState: Sendable, Equatable {
     var statements: [String]
     var nextTransaction: String
+    /// Role name -> the statement that made it.
+    var roles: [String: String] = [:]
+    /// The rest of the set-up, in order: extensions, then databases.
+    var rest: [String] = []
 }

@@ -35,6 +35,8 @@ public struct ReuseStatistics: Sendable, Codable, Equatable {
     /// Per group: its wall time minus the time its cases were being probed (creating or
     /// switching the server, set-up, stopping it), in ms.
     public var groupOverheadMilliseconds: [Double] = []
+    /// Beside each overhead: the group's id and whether it got a fresh server or a switch.
+    public var groupLabels: [String] = []
     /// Where the overhead went: phase name -> total ms over all groups (create, PKI, start,
     /// switch, set-up, stop...), so a bench can say which step to cut next.
     public var phaseMilliseconds: [String: Double] = [:]
@@ -46,6 +48,7 @@ public struct ReuseStatistics: Sendable, Codable, Equatable {
         switches += other.switches
         fallbacks += other.fallbacks
         groupOverheadMilliseconds += other.groupOverheadMilliseconds
+        groupLabels += other.groupLabels
         phaseMilliseconds.merge(other.phaseMilliseconds, uniquingKeysWith: +)
     }
 

@@ -234,6 +234,13 @@ enum BenchTable {
                     .map { String(format: "%@ %.1f", $0.key as NSString, $0.value) }.joined(separator: ", ")
                 lines.append("    ms per group, reuse \(reuse ? "on " : "off"): \(phases)")
             }
+            // Where to cut next: the costliest groups of the last reuse run, and how they ran.
+            if let run = w.runs.last(where: { $0.reuse }), run.groupLabels.count == run.groupOverheadMilliseconds.count
+            {
+                let top = zip(run.groupLabels, run.groupOverheadMilliseconds).sorted { $0.1 > $1.1 }.prefix(4)
+                    .map { String(format: "%@ %.0f ms", $0.0 as NSString, $0.1) }.joined(separator: "; ")
+                lines.append("    costliest with reuse: \(top)")
+            }
         }
         return lines
     }

@@ -22,6 +22,8 @@ struct ManyGroupsBenchmark {
         var notAsDeclared: Int
         /// Per group: wall time minus probing (server start or switch, set-up, stop).
         var groupOverheadMilliseconds: [Double]
+        /// Beside each: the group's id and "fresh" or "switched".
+        var groupLabels: [String] = []
         /// Where the overhead went, per group on average: phase -> ms.
         var phaseMillisecondsPerGroup: [String: Double] = [:]
     }
@@ -93,6 +95,7 @@ struct ManyGroupsBenchmark {
                     failedSwitches: statistics.fallbacks.count,
                     notAsDeclared: results.filter { $0.verdict == .disagree || $0.verdict == .error }.count,
                     groupOverheadMilliseconds: statistics.groupOverheadMilliseconds,
+                    groupLabels: statistics.groupLabels,
                     phaseMillisecondsPerGroup: statistics.phaseMilliseconds.mapValues {
                         $0 / Double(max(groups.count, 1))
                     })

@@ -68,4 +68,36 @@ struct ServerResetTests {
             #expect(try await Self.oid(cluster, "other") != nil)
         }
     }
+
+    @Test("only the roles differ: the databases are kept, the roles follow the next set-up exactly")
+    func rolesOnly() async throws {
+        try await Cluster.with { cluster in
+            try await cluster.start()
+            var first = Self.group(roles: [
+                RoleSpec(name: "kept", password: "same"), RoleSpec(name: "app", password: "a"),
+            ])
+            first.databases = ["certdb", "verifydb"]
+            var next = Self.group(roles: [
+                RoleSpec(name: "kept", password: "same"), RoleSpec(name: "app", password: "b"),
+                RoleSpec(name: "new", password: nil),
+            ])
+            next.databases = first.databases
+            let state = try #require(try await ServerReset.setUp(first, on: cluster, record: true))
+            let database = "SELECT oid::text FROM pg_database WHERE datname = 'certdb'"
+            let before = try await cluster.queryValue(database)
+            let keptOID = try await Self.oid(cluster, "kept")
+            let appOID = try await Self.oid(cluster, "app")
+            let after = try await Self.switchTo(next, on: cluster, from: state)
+            #expect(after.statements == (try ServerReset.statements(next, major: cluster.installation.major)))
+            #expect(try await cluster.queryValue(database) == before, "the database was not copied again")
+            #expect(try await Self.oid(cluster, "kept") == keptOID, "a role declared the same way stays")
+            #expect(try await Self.oid(cluster, "app") != appOID, "a role declared differently is made again")
+            #expect(try await Self.oid(cluster, "new") != nil)
+
+            // Back to the first set-up: "new" goes, "app" gets its first password again.
+            _ = try await Self.switchTo(first, on: cluster, from: after)
+            #expect(try await Self.oid(cluster, "new") == nil)
+            #expect(try await cluster.queryValue(database) == before)
+        }
+    }
 }
