@@ -30,7 +30,7 @@ actor MatrixSession {
 
     static let groups: [MatrixGroup] = MatrixDefinition.groups
 
-    func result(for scenario: Scenario) async -> CaseResult? {
+    func result(forID id: String) async -> CaseResult? {
         guard let installation else { return nil }
         let run: Task<[String: CaseResult], Never>
         if let wholeRun {
@@ -39,7 +39,7 @@ actor MatrixSession {
             run = Task { await MatrixSession.runAll(installation) }
             wholeRun = run
         }
-        return await run.value[scenario.id]
+        return await run.value[id]
     }
 
     private static func runAll(_ installation: Installation) async -> [String: CaseResult] {
