@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// Replaces in a message only what differs from run to run, and says what it replaced.
 ///
@@ -92,17 +91,9 @@ public struct MessageNormalizer: Sendable {
     /// differ per run. PostgreSQL 16+ logs them in decimal (`BN_bn2dec`, "Failed certificate
     /// data (unverified): ... serial number N"); OpenSSL tools print hex.
     static func serialLiterals(_ certificates: [PKIMaterial.Certificate]) -> [Literal] {
-        // A group's normaliser is built for every case with the same certificates: the list
-        // is made once per set (per process), not once per case.
-        // Keyed in the order given (a group passes the same dictionary's values every time);
-        // sorting first cost as much as the lookup saves.
-        var key = ""
-        for c in certificates { key += c.name + "\u{0}" + c.serialHex + "\u{1}" }
-        if let known = knownSerialLiterals.withLock({ $0[key] }) { return known }
-        let sorted = certificates.sorted { $0.name < $1.name }
         let why = "certificate serials are derived from the run's clock"
         // Longest first: a short serial must not cut into a longer one.
-        let literals = sorted.flatMap { c -> [Literal] in
+        return certificates.sorted { $0.name < $1.name }.flatMap { c -> [Literal] in
             guard let decimal = PKIText.decimal(hex: c.serialHex) else { return [] }
             let placeholder = "<SERIAL:\(c.name)>"
             return [
@@ -111,11 +102,7 @@ public struct MessageNormalizer: Sendable {
                 Literal(c.serialHex.lowercased(), placeholder, why: why),
             ]
         }.filter { $0.value.count >= 6 }.sorted { $0.value.count > $1.value.count }
-        knownSerialLiterals.withLock { $0[key] = literals }
-        return literals
     }
-
-    private static let knownSerialLiterals = Mutex<[String: [Literal]]>([:])
 
     /// Generic patterns for values no caller knows in advance, in the order they apply.
     public static let rules: [Rule] = [

@@ -17,7 +17,7 @@ extension ScenarioRunner {
             }
         }
         let keys = groups.map { ServerReuse.key($0, contexts: contexts) }
-        let queue = GroupQueue(groups: groups, keys: keys)
+        let queue = GroupQueue(groups: groups, keys: keys, major: installation.major)
         var results: [[CaseResult]] = Array(repeating: [], count: groups.count)
         var statistics = ReuseStatistics()
         let lanes = max(1, min(groupParallelism, groups.count))

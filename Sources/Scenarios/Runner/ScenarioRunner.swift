@@ -159,22 +159,22 @@ public struct ScenarioRunner: Sendable {
         let cluster = server.cluster
         var files = server.files
         // Keep what the previous group wrote identically (KeptFiles); clear everything otherwise.
-        let plan = try GroupClock.phase("clear") { () throws -> KeptFiles.Plan in
-            if let plan = files?.plan(for: group.pki) {
-                for name in plan.remove { SecureFiles.remove(cluster.filesDirectory + "/" + name) }
-                return plan
+        let plan = try GroupClock.phase("clear") { () throws -> KeptFiles.Plan? in
+            guard let plan = files?.plan(for: group.pki) else {
+                try cluster.clearServerFiles()
+                return nil
             }
-            try cluster.clearServerFiles()
-            return KeptFiles.Plan(keep: [], remove: [])
+            for name in plan.remove { SecureFiles.remove(cluster.filesDirectory + "/" + name) }
+            return plan
         }
         let material = try GroupClock.phase("files") {
             let material: PKIMaterial
-            if let kept = files, plan.remove.isEmpty, plan.keep.count == group.pki.files.count {
+            if let kept = files, let plan, plan.remove.isEmpty, plan.keep.count == group.pki.files.count {
                 material = kept.material
             } else {
                 material = try PKI.materialize(
                     group.pki, into: cluster.filesDirectory, serverAccount: cluster.workspace.account,
-                    skipping: plan.keep)
+                    skipping: plan?.keep ?? [])
                 files = KeptFiles(pki: group.pki, material: material)
             }
             try cluster.configure(Self.resolve(group.settings, files: material.directory))

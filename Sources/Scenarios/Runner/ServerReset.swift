@@ -18,11 +18,23 @@ enum ServerReset {
     /// The SQL a fresh server gets after it started: the group's roles and extensions, every
     /// name and password quoted by `SQLQuoting`.
     static func setupSQL(_ group: RunnableGroup) throws -> String {
-        var setup = try group.roles.map { try $0.sql() }
-        setup += try group.extensions.map {
+        (try group.roles.map { try $0.sql() } + extensionSQL(group)).joined(separator: "\n")
+    }
+
+    static func extensionSQL(_ group: RunnableGroup) throws -> [String] {
+        try group.extensions.map {
             "CREATE EXTENSION IF NOT EXISTS \(try SQLQuoting.identifier($0, what: "extension name"));"
         }
-        return setup.joined(separator: "\n")
+    }
+
+    /// Role name -> the statement that makes it.
+    static func roleSQL(_ group: RunnableGroup) throws -> [String: String] {
+        Dictionary(try group.roles.map { ($0.name, try $0.sql()) }) { _, last in last }
+    }
+
+    /// The `CREATE DATABASE` statements among a set-up's `statements`.
+    static func databaseStatements(_ statements: [String]) -> [String] {
+        statements.filter { $0.hasPrefix("CREATE DATABASE") }
     }
 
     /// The same with passwords left out: what an error may show (never another role's password).
@@ -81,7 +93,7 @@ enum ServerReset {
             return try state(statements, group, on: connection)
         } catch let error as PGConnection.ServerError {
             throw ClusterKitError.sqlFailed(
-                sql: ([redactedSetupSQL(group)] + statements.filter { $0.hasPrefix("CREATE DATABASE") })
+                sql: ([redactedSetupSQL(group)] + databaseStatements(statements))
                     .joined(separator: "\n"),
                 message: error.message)
         }
@@ -94,14 +106,12 @@ enum ServerReset {
         let next = try connection.execute(Cluster.nextTransactionSQL).rows.first?.first ?? nil
         return DatabaseState(
             statements: statements, nextTransaction: next ?? "",
-            roles: Dictionary(try group.roles.map { ($0.name, try $0.sql()) }) { _, last in last },
-            rest: try rest(statements, group))
+            roles: try roleSQL(group), rest: try rest(statements, group))
     }
 
     /// The set-up but for the roles: the extensions, then the databases (copies of postgres).
     static func rest(_ statements: [String], _ group: RunnableGroup) throws -> [String] {
-        try group.extensions.map { "CREATE EXTENSION IF NOT EXISTS \(try SQLQuoting.identifier($0))" }
-            + statements.filter { $0.hasPrefix("CREATE DATABASE") }
+        try extensionSQL(group) + databaseStatements(statements)
     }
 
     /// Puts the server in the state a fresh server has after `group`'s set-up (blocking: runs
@@ -134,7 +144,7 @@ enum ServerReset {
     private static func switchRoles(
         from current: DatabaseState, to group: RunnableGroup, _ statements: [String], on connection: PGConnection
     ) throws -> DatabaseState {
-        let wanted = Dictionary(try group.roles.map { ($0.name, try $0.sql()) }) { _, last in last }
+        let wanted = try roleSQL(group)
         do {
             for name in current.roles.keys.sorted() where wanted[name] != current.roles[name] {
                 _ = try connection.execute("DROP ROLE \(try SQLQuoting.identifier(name))")

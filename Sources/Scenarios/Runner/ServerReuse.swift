@@ -67,25 +67,21 @@ public struct ReuseStatistics: Sendable, Codable, Equatable {
 actor GroupQueue {
     private var remaining: [Int]
     private let keys: [String?]
-    private let setups: [String]
+    /// Each group's set-up statements (`ServerReset.statements`), the ones a reset compares.
+    private let setups: [[String]?]
 
-    init(groups: [RunnableGroup], keys: [String?]) {
+    init(groups: [RunnableGroup], keys: [String?], major: Int) {
         self.keys = keys
-        setups = groups.map(GroupQueue.setup)
+        setups = groups.map { try? ServerReset.statements($0, major: major) }
         remaining = groups.indices.sorted { groups[$0].cases.count > groups[$1].cases.count }
     }
 
-    /// What a group's set-up makes, as one comparable string (the statements without the
-    /// major-dependent CREATE DATABASE options).
-    static func setup(_ group: RunnableGroup) -> String {
-        ((try? ServerReset.setupSQL(group)) ?? "") + "\u{0}" + group.databases.joined(separator: "\u{0}")
-    }
-
-    /// The next group for a lane whose server has `key` and last ran group `after`.
+    /// The next group for a lane whose server has `key` and last ran group `previous`.
     func next(preferring key: String?, after previous: Int? = nil) -> Int? {
         if let key {
-            let setup = previous.map { setups[$0] }
-            if let setup, let i = remaining.firstIndex(where: { keys[$0] == key && setups[$0] == setup }) {
+            if let previous, let setup = setups[previous],
+                let i = remaining.firstIndex(where: { keys[$0] == key && setups[$0] == setup })
+            {
                 return remaining.remove(at: i)
             }
             if let i = remaining.firstIndex(where: { keys[$0] == key }) { return remaining.remove(at: i) }
