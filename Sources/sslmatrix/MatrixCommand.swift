@@ -79,7 +79,9 @@ struct MatrixRunOptions: ParsableArguments {
     @Option(help: "Probes in flight per cluster.") var probes: Int = 8
     @Flag(
         name: .customLong("no-reuse"),
-        help: "Give every group a fresh server instead of switching a running one by reload (for comparison).")
+        help:
+            "Give every group a fresh server instead of reusing the previous group's (switched by reload, or restarted) (for comparison)."
+    )
     var noReuse = false
     @Option(
         help:

@@ -22,7 +22,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Clusters running at once.") var groups: Int = 3
     @Flag(
         name: .customLong("no-reuse"),
-        help: "Give every group a fresh server instead of switching a running one by reload (for comparison).")
+        help:
+            "Give every group a fresh server instead of reusing the previous group's (switched by reload, or restarted) (for comparison)."
+    )
     var noReuse = false
     @Option(help: "Run only part K of N of the files' groups (e.g. 2/3), split as for `matrix --shard`.")
     var shard: Shard?

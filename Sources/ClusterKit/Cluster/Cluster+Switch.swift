@@ -152,4 +152,10 @@ public struct SwitchedServer {
     public let connection: PGConnection
     /// nil when the server did not say.
     public let nextTransaction: String?
+
+    /// An admin connection to a server just started with its configuration (nothing to prove).
+    public init(connection: PGConnection, nextTransaction: String?) {
+        self.connection = connection
+        self.nextTransaction = nextTransaction
+    }
 }

@@ -10,8 +10,10 @@ import Foundation
 actor DataDirectoryPool {
     static let shared = DataDirectoryPool()
 
-    /// Copies kept ready per template.
-    static let depth = 2
+    /// Copies kept ready per template: one per lane of a run's default three, so that the
+    /// lanes' first groups, which all start at once, take a copy instead of making one while
+    /// the other lanes start their servers.
+    static let depth = 3
 
     private var ready: [String: [String]] = [:]
     private var filling: [String: Int] = [:]

@@ -2,9 +2,11 @@ import ClusterKit
 import Foundation
 
 extension ScenarioRunner {
-    /// Runs `groups` in `groupParallelism` lanes. Each lane keeps its server while the next
-    /// group it takes can be switched to by a reload (same `ServerReuse.key`), and starts a
-    /// fresh one otherwise. Results come back in group order whatever order ran them.
+    /// Runs `groups` in `groupParallelism` lanes. Each lane keeps its cluster for the next
+    /// group it takes: switched by a reload when the two differ only in what a reload changes
+    /// (same `ServerReuse.key`), restarted on the same data directory otherwise. A fresh
+    /// cluster is made for a lane's first group, after a failed switch or restart, and for
+    /// every group without reuse. Results come back in group order whatever order ran them.
     func runLanes(
         _ groups: [RunnableGroup], tick: @escaping @Sendable (Int) -> Void
     ) async -> ([[CaseResult]], ReuseStatistics) {
@@ -17,13 +19,16 @@ extension ScenarioRunner {
             }
         }
         let keys = groups.map { ServerReuse.key($0, contexts: contexts) }
+        let restarts = contexts != nil
         let queue = GroupQueue(groups: groups, keys: keys, major: installation.major)
         var results: [[CaseResult]] = Array(repeating: [], count: groups.count)
         var statistics = ReuseStatistics()
         let lanes = max(1, min(groupParallelism, groups.count))
         await withTaskGroup(of: ([(Int, [CaseResult])], ReuseStatistics).self) { taskGroup in
             for _ in 0..<lanes {
-                taskGroup.addTask { await runLane(groups, keys: keys, queue: queue, tick: tick) }
+                taskGroup.addTask {
+                    await runLane(groups, keys: keys, restarts: restarts, queue: queue, tick: tick)
+                }
             }
             for await (laneResults, laneStatistics) in taskGroup {
                 for (index, groupResults) in laneResults { results[index] = groupResults }
@@ -34,11 +39,14 @@ extension ScenarioRunner {
     }
 
     private func runLane(
-        _ groups: [RunnableGroup], keys: [String?], queue: GroupQueue, tick: @escaping @Sendable (Int) -> Void
+        _ groups: [RunnableGroup], keys: [String?], restarts: Bool, queue: GroupQueue,
+        tick: @escaping @Sendable (Int) -> Void
     ) async -> ([(Int, [CaseResult])], ReuseStatistics) {
         var out: [(Int, [CaseResult])] = []
         var statistics = ReuseStatistics()
-        var server: (kept: KeptServer, key: String, group: Int)? = nil
+        // The lane's cluster, the reuse key of the configuration it runs (nil: none a reload
+        // can switch from) and the group it ran last.
+        var server: (kept: KeptServer, key: String?, group: Int)? = nil
         while let index = await queue.next(preferring: server?.key, after: server?.group) {
             let clock = GroupClock()
             let started = ContinuousClock.now
@@ -46,6 +54,7 @@ extension ScenarioRunner {
             defer {
                 statistics.groupOverheadMilliseconds.append(clock.overhead(since: started))
                 statistics.groupLabels.append("\(groups[index].id) (\(how))")
+                statistics.groupPhases.append(clock.phases)
                 statistics.phaseMilliseconds.merge(clock.phases, uniquingKeysWith: +)
             }
             let group = groups[index]
@@ -53,7 +62,7 @@ extension ScenarioRunner {
             let (skipped, runnable) = split(group)
             tick(skipped.count)
             var results: [CaseResult]? = nil
-            if let current = server, let key, key == current.key {
+            if let current = server, let key, key == current.key, current.kept.cluster.isRunning {
                 do {
                     let (switched, state, files) = try await GroupClock.$current.withValue(clock) {
                         try await runSwitched(group, runnable, on: current.kept, tick: tick)
@@ -65,12 +74,24 @@ extension ScenarioRunner {
                     server?.group = index
                     statistics.switches += 1
                 } catch {
-                    let reason = "group \(group.id): switching a running server failed, using a fresh one: \(error)"
-                    statistics.fallbacks.append(reason)
-                    note?(reason)
-                    await GroupClock.$current.withValue(clock) {
-                        await GroupClock.phase("destroy") { await current.kept.cluster.destroy() }
+                    await fallBack(
+                        "group \(group.id): switching a running server failed, using a fresh one: \(error)",
+                        current.kept, clock, &statistics)
+                    server = nil
+                }
+            } else if let current = server, restarts, !runnable.isEmpty {
+                do {
+                    let (restarted, kept) = try await GroupClock.$current.withValue(clock) {
+                        try await runRestarted(group, runnable, on: current.kept, tick: tick)
                     }
+                    results = restarted
+                    how = "restarted"
+                    server = kept.map { ($0, key, index) }
+                    statistics.restarts += 1
+                } catch {
+                    await fallBack(
+                        "group \(group.id): restarting the previous group's server failed, using a fresh one: \(error)",
+                        current.kept, clock, &statistics)
                     server = nil
                 }
             } else if let current = server {
@@ -82,10 +103,10 @@ extension ScenarioRunner {
             if results == nil {
                 statistics.freshStarts += 1
                 let (fresh, kept) = await GroupClock.$current.withValue(clock) {
-                    await runFresh(group, runnable, keep: key != nil, tick: tick)
+                    await runFresh(group, runnable, keep: restarts || key != nil, tick: tick)
                 }
                 results = fresh
-                if let kept, let key { server = (kept, key, index) }
+                if let kept { server = (kept, key, index) }
             }
             out.append((index, labelled(group, skipped + (results ?? []))))
         }
@@ -97,8 +118,20 @@ extension ScenarioRunner {
             statistics.phaseMilliseconds["destroy", default: 0] += stop
             if !statistics.groupOverheadMilliseconds.isEmpty {
                 statistics.groupOverheadMilliseconds[statistics.groupOverheadMilliseconds.count - 1] += stop
+                statistics.groupPhases[statistics.groupPhases.count - 1]["destroy", default: 0] += stop
             }
         }
         return (out, statistics)
+    }
+
+    /// A switch or restart that could not be made: said (never silent), and the cluster goes.
+    private func fallBack(
+        _ reason: String, _ kept: KeptServer, _ clock: GroupClock, _ statistics: inout ReuseStatistics
+    ) async {
+        statistics.fallbacks.append(reason)
+        note?(reason)
+        await GroupClock.$current.withValue(clock) {
+            await GroupClock.phase("destroy") { await kept.cluster.destroy() }
+        }
     }
 }

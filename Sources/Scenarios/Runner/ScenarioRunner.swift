@@ -94,7 +94,9 @@ public struct ScenarioRunner: Sendable {
     }
 
     /// Runs `runnable` on a new cluster. With `keep`, a cluster that started and was set up
-    /// is returned running (for the next group) instead of destroyed, with its database state.
+    /// is returned running (for the next group) instead of destroyed, with its database state;
+    /// so is the cluster of a group that expected its server not to start (stopped, or
+    /// running when it started after all).
     func runFresh(
         _ group: RunnableGroup, _ runnable: [CaseSpec], keep: Bool, tick: @escaping @Sendable (Int) -> Void
     ) async -> ([CaseResult], KeptServer?) {
@@ -121,7 +123,10 @@ public struct ScenarioRunner: Sendable {
             if let startExpectation = group.startExpectation {
                 results += compareStart(startExpectation, started, group, runnable, cluster, material)
                 tick(runnable.count)
-                await cluster.destroy()
+                // Whether it started or not, the data directory is the template's: a next
+                // group can restart on it.
+                if keep { return (results, KeptServer(cluster: cluster, state: nil, files: kept)) }
+                await GroupClock.phase("destroy") { await cluster.destroy() }
                 return (results, nil)
             }
             if case .failure(let error) = started {
@@ -157,8 +162,29 @@ public struct ScenarioRunner: Sendable {
         _ group: RunnableGroup, _ runnable: [CaseSpec], on server: KeptServer, tick: @escaping @Sendable (Int) -> Void
     ) async throws -> ([CaseResult], DatabaseState, KeptFiles?) {
         let cluster = server.cluster
-        var files = server.files
-        // Keep what the previous group wrote identically (KeptFiles); clear everything otherwise.
+        let (material, files) = try Self.rewriteServerFiles(group, on: cluster, keeping: server.files)
+        let current = server.state
+        // The reset's SQL is its own phase ("reset"), apart from the reload and its proof ("switch").
+        let clock = GroupClock.current
+        let state = try await GroupClock.phase("switch") {
+            try await cluster.switchConfiguration(then: {
+                let start = ContinuousClock.now
+                defer { clock?.move(ContinuousClock.now - start, from: "switch", to: "reset") }
+                return try ServerReset.reset(on: $0, for: group, major: cluster.installation.major, current: current)
+            })
+        }
+        let mark = cluster.log.mark()
+        let probed = await GroupClock.probing { await probeAll(runnable, group, cluster, material, tick: tick) }
+        return (ServerDeath.mark(probed, cluster, since: mark), state, files)
+    }
+
+    /// Writes `group`'s files and configuration into a kept cluster: the files the previous
+    /// group wrote identically are kept (`KeptFiles`), everything else in the files directory
+    /// is removed first. Returns the material and the files now kept.
+    static func rewriteServerFiles(
+        _ group: RunnableGroup, on cluster: Cluster, keeping kept: KeptFiles?
+    ) throws -> (PKIMaterial, KeptFiles?) {
+        var files = kept
         let plan = try GroupClock.phase("clear") { () throws -> KeptFiles.Plan? in
             guard let plan = files?.plan(for: group.pki) else {
                 try cluster.clearServerFiles()
@@ -182,15 +208,7 @@ public struct ScenarioRunner: Sendable {
             try cluster.setIdent(group.ident)
             return material
         }
-        let current = server.state
-        let state = try await GroupClock.phase("switch") {
-            try await cluster.switchConfiguration(then: {
-                try ServerReset.reset(on: $0, for: group, major: cluster.installation.major, current: current)
-            })
-        }
-        let mark = cluster.log.mark()
-        let probed = await GroupClock.probing { await probeAll(runnable, group, cluster, material, tick: tick) }
-        return (ServerDeath.mark(probed, cluster, since: mark), state, files)
+        return (material, files)
     }
 
     func probeAll(
@@ -275,7 +293,7 @@ public struct ScenarioRunner: Sendable {
 
     // MARK: Start-up expectations
 
-    private func compareStart(
+    func compareStart(
         _ expectation: CaseExpectation, _ started: Result<Void, any Error>, _ group: RunnableGroup,
         _ cases: [CaseSpec], _ cluster: Cluster, _ material: PKIMaterial
     ) -> [CaseResult] {
@@ -444,10 +462,12 @@ public struct ScenarioRunner: Sendable {
     }
 }
 
-/// A server kept running for the lane's next group, and the database state it is in.
+/// A cluster kept for the lane's next group (running, or stopped after a group whose server
+/// was expected not to start), and the database state it is in (nil: not read, a reset
+/// drops whatever is there).
 struct KeptServer: Sendable {
     let cluster: Cluster
-    var state: DatabaseState
+    var state: DatabaseState?
     /// The files its last group wrote, kept for a next group with the same PKI.
     var files: KeptFiles?
 }

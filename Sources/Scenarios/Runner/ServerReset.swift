@@ -135,6 +135,30 @@ enum ServerReset {
         return try run(statements, group, on: server.connection)
     }
 
+    /// `reset` on a server just (re)started with `group`'s configuration, over a new admin
+    /// connection: after a restart the database is what the previous group left.
+    static func resetAfterStart(
+        _ group: RunnableGroup, on cluster: Cluster, current: DatabaseState?
+    ) async throws -> DatabaseState {
+        let parameters = cluster.adminParameters()
+        let major = cluster.installation.major
+        return try await BlockingWork.run {
+            let connection = PGConnection(parameters: parameters)
+            guard connection.isConnected else {
+                throw ClusterKitError.connectionFailed(message: connection.errorMessage)
+            }
+            let next: String?
+            do {
+                next = try connection.execute(Cluster.nextTransactionSQL).rows.first?.first ?? nil
+            } catch let error as PGConnection.ServerError {
+                throw ClusterKitError.sqlFailed(sql: Cluster.nextTransactionSQL, message: error.message)
+            }
+            return try reset(
+                on: SwitchedServer(connection: connection, nextTransaction: next), for: group, major: major,
+                current: current)
+        }
+    }
+
     /// Only the roles differ (and nothing was written since the set-up): drops the roles the
     /// next group does not declare the same way and creates the ones it declares differently.
     /// Roles own nothing here (the databases and extensions are the admin's, and a write, such

@@ -7,13 +7,14 @@ import Synchronization
 /// Two groups can share a server when every parameter that differs between them takes
 /// effect on a reload (`ParameterContexts`, read from the installation's own server): then
 /// the files, postgresql.conf, pg_hba.conf and pg_ident.conf are rewritten and reloaded
-/// instead of a new server being started. Never shared:
+/// instead of a new server being started. Never switched by reload (the lane restarts its
+/// cluster for them instead, see `runRestarted`):
 /// - a group that expects the server not to start: a start, not a reload, is what it tests;
 /// - a group with `ssl_passphrase_command` and without `ssl_passphrase_command_supports_reload`:
 ///   PostgreSQL ignores the command on reload and cannot load a key that needs it.
 enum ServerReuse {
-    /// The identity of the server a group needs: equal keys can share a server; nil means
-    /// the group always gets a fresh one.
+    /// The identity of the server a group needs: equal keys can share a server by reload; nil
+    /// means the group always gets a server started for it.
     static func key(_ group: RunnableGroup, contexts: ParameterContexts?) -> String? {
         guard let contexts, group.startExpectation == nil else { return nil }
         if case .string(let command)? = group.settings["ssl_passphrase_command"], !command.isEmpty,
@@ -31,12 +32,16 @@ enum ServerReuse {
 public struct ReuseStatistics: Sendable, Codable, Equatable {
     public var freshStarts = 0
     public var switches = 0
+    /// Groups run by restarting the previous group's cluster (a reload could not switch to them).
+    public var restarts = 0
     public var fallbacks: [String] = []
     /// Per group: its wall time minus the time its cases were being probed (creating or
     /// switching the server, set-up, stopping it), in ms.
     public var groupOverheadMilliseconds: [Double] = []
     /// Beside each overhead: the group's id and whether it got a fresh server or a switch.
     public var groupLabels: [String] = []
+    /// Beside each overhead: where that group's overhead went (phase -> ms).
+    public var groupPhases: [[String: Double]] = []
     /// Where the overhead went: phase name -> total ms over all groups (create, PKI, start,
     /// switch, set-up, stop...), so a bench can say which step to cut next.
     public var phaseMilliseconds: [String: Double] = [:]
@@ -46,14 +51,17 @@ public struct ReuseStatistics: Sendable, Codable, Equatable {
     mutating func add(_ other: ReuseStatistics) {
         freshStarts += other.freshStarts
         switches += other.switches
+        restarts += other.restarts
         fallbacks += other.fallbacks
         groupOverheadMilliseconds += other.groupOverheadMilliseconds
         groupLabels += other.groupLabels
+        groupPhases += other.groupPhases
         phaseMilliseconds.merge(other.phaseMilliseconds, uniquingKeysWith: +)
     }
 
     public var summary: String {
         var text = "servers: \(freshStarts) started, \(switches) group switches by reload"
+        if restarts > 0 { text += ", \(restarts) by restart" }
         if !fallbacks.isEmpty { text += ", \(fallbacks.count) failed switches (fresh server instead)" }
         return text
     }
@@ -115,6 +123,14 @@ final class GroupClock: Sendable {
 
     func add(_ name: String, _ elapsed: Duration) {
         phaseTimes.withLock { $0[name, default: .zero] += elapsed }
+    }
+
+    /// Books `elapsed`, measured inside phase `from`, under `to` instead (a step of a phase).
+    func move(_ elapsed: Duration, from: String, to: String) {
+        phaseTimes.withLock {
+            $0[from, default: .zero] -= elapsed
+            $0[to, default: .zero] += elapsed
+        }
     }
 
     /// The phases measured so far, in ms.

@@ -228,20 +228,39 @@ enum BenchTable {
             let bad = w.runs.reduce(0) { $0 + $1.notAsDeclared }
             let failed = w.runs.reduce(0) { $0 + $1.failedSwitches }
             lines.append("    cases not as declared: \(bad), failed switches: \(failed)")
+            if let run = w.runs.last(where: { $0.reuse }) {
+                lines.append(
+                    "    servers with reuse: \(run.freshStarts) started, \(run.switches) switched by reload, "
+                        + "\(run.restarts) restarted")
+            }
             for reuse in [true, false] {
                 guard let run = w.runs.last(where: { $0.reuse == reuse }) else { continue }
-                let phases = run.phaseMillisecondsPerGroup.sorted { $0.value > $1.value }
-                    .map { String(format: "%@ %.1f", $0.key as NSString, $0.value) }.joined(separator: ", ")
-                lines.append("    ms per group, reuse \(reuse ? "on " : "off"): \(phases)")
+                lines.append(
+                    "    ms per group, reuse \(reuse ? "on " : "off"): \(Self.phaseText(run.phaseMillisecondsPerGroup))"
+                )
             }
             // Where to cut next: the costliest groups of the last reuse run, and how they ran.
             if let run = w.runs.last(where: { $0.reuse }), run.groupLabels.count == run.groupOverheadMilliseconds.count
             {
-                let top = zip(run.groupLabels, run.groupOverheadMilliseconds).sorted { $0.1 > $1.1 }.prefix(4)
-                    .map { String(format: "%@ %.0f ms", $0.0 as NSString, $0.1) }.joined(separator: "; ")
-                lines.append("    costliest with reuse: \(top)")
+                let phases = run.groupPhases.count == run.groupLabels.count ? run.groupPhases : []
+                let top = run.groupLabels.indices.sorted {
+                    run.groupOverheadMilliseconds[$0] > run.groupOverheadMilliseconds[$1]
+                }.prefix(4)
+                lines.append("    costliest with reuse:")
+                for i in top {
+                    let split = phases.isEmpty ? "" : " (" + Self.phaseText(phases[i]) + ")"
+                    lines.append(
+                        String(format: "      %.0f ms  ", run.groupOverheadMilliseconds[i]) + run.groupLabels[i] + split
+                    )
+                }
             }
         }
         return lines
+    }
+
+    /// "switch 19.3, start 5.5, ...": phases, costliest first.
+    static func phaseText(_ phases: [String: Double]) -> String {
+        phases.sorted { $0.value > $1.value }
+            .map { String(format: "%@ %.1f", $0.key as NSString, $0.value) }.joined(separator: ", ")
     }
 }

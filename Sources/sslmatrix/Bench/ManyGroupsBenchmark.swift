@@ -18,12 +18,16 @@ struct ManyGroupsBenchmark {
         var seconds: Double
         var freshStarts: Int
         var switches: Int
+        /// Groups run by restarting the lane's cluster (not switchable by reload).
+        var restarts: Int = 0
         var failedSwitches: Int
         var notAsDeclared: Int
         /// Per group: wall time minus probing (server start or switch, set-up, stop).
         var groupOverheadMilliseconds: [Double]
         /// Beside each: the group's id and "fresh" or "switched".
         var groupLabels: [String] = []
+        /// Beside each: where its overhead went, phase -> ms.
+        var groupPhases: [[String: Double]] = []
         /// Where the overhead went, per group on average: phase -> ms.
         var phaseMillisecondsPerGroup: [String: Double] = [:]
     }
@@ -91,11 +95,12 @@ struct ManyGroupsBenchmark {
                 let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
                 let run = Run(
                     workload: name, reuse: reuse, groups: groups.count, cases: results.count, seconds: seconds,
-                    freshStarts: statistics.freshStarts, switches: statistics.switches,
+                    freshStarts: statistics.freshStarts, switches: statistics.switches, restarts: statistics.restarts,
                     failedSwitches: statistics.fallbacks.count,
                     notAsDeclared: results.filter { $0.verdict == .disagree || $0.verdict == .error }.count,
                     groupOverheadMilliseconds: statistics.groupOverheadMilliseconds,
                     groupLabels: statistics.groupLabels,
+                    groupPhases: statistics.groupPhases,
                     phaseMillisecondsPerGroup: statistics.phaseMilliseconds.mapValues {
                         $0 / Double(max(groups.count, 1))
                     })

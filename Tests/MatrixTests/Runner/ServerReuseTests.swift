@@ -31,7 +31,7 @@ struct ServerReuseTests {
         let (on, statistics) = await ScenarioRunner(installation: installation, reuse: true, note: notes.add)
             .runCounting(groups)
         let (off, offStatistics) = await ScenarioRunner(installation: installation, reuse: false).runCounting(groups)
-        #expect(offStatistics.switches == 0)
+        #expect(offStatistics.switches == 0 && offStatistics.restarts == 0)
         #expect(offStatistics.freshStarts == groups.count)
         #expect(statistics.fallbacks.isEmpty, "\(notes.all)")
         return (on, off, statistics)
@@ -138,6 +138,31 @@ struct ServerReuseTests {
         #expect(statistics.fallbacks.count == 1 && statistics.switches == 0 && statistics.freshStarts == 2)
         #expect(notes.all.contains { $0.contains("second") && $0.contains("DateStyle") }, "\(notes.all)")
         #expect(results.allSatisfy { $0.verdict == .agree }, "\(results.map(\.differences))")
+    }
+
+    @Test("groups a reload cannot switch to restart the lane's cluster, with a fresh server's results")
+    func restarts() async throws {
+        // A key the server refuses, passphrase commands (run only at start) right and wrong,
+        // and a group whose max_connections needs a restart: none can be switched by reload.
+        let keys = try ScenarioFile.load(
+            path: ScenarioFileExampleTests.examplesDirectory + "/key-permissions-and-passphrase.yaml")
+        var leak = try ScenarioFile.parse(Self.leakFile, file: "leak.yaml")
+        leak.groups[1].settings["max_connections"] = .int(20)
+        let groups = keys.groups + leak.groups
+        let installation = try Installation.discover()
+        let notes = NoteLog()
+        let (on, statistics) = await ScenarioRunner(
+            installation: installation, groupParallelism: 1, note: notes.add
+        ).runCounting(groups)
+        let off = await ScenarioRunner(installation: installation, groupParallelism: 1, reuse: false).run(groups)
+        #expect(statistics.fallbacks.isEmpty, "\(notes.all)")
+        #expect(statistics.freshStarts == 1, "\(statistics.summary)")
+        #expect(statistics.restarts >= 3, "\(statistics.summary)")
+        #expect(statistics.freshStarts + statistics.switches + statistics.restarts == groups.count)
+        #expect(try Self.comparable(on) == Self.comparable(off))
+        for r in on where r.verdict != .agree {
+            Issue.record(Comment(rawValue: "\(r.group) / \(r.id): \(r.differences.joined(separator: "\n"))"))
+        }
     }
 
     @Test("reloadability comes from the server's pg_settings.context")
