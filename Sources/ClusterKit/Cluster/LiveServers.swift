@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 import Synchronization
 
@@ -8,7 +7,6 @@ import Synchronization
 enum LiveServers {
     private static let registry = Mutex<[String: String]>([:])  // data dir -> cluster dir
     private static let installed = Mutex<Bool>(false)
-    nonisolated(unsafe) private static var signalSources: [DispatchSourceSignal] = []
     private static let runDirectory = Mutex<String?>(nil)
 
     static func register(dataDirectory: String, clusterDirectory: String) {
@@ -53,6 +51,12 @@ enum LiveServers {
     /// process with that signal. A SIGINT the process inherited as ignored (a background job
     /// of a shell) is handled too: leaving it ignored would make Ctrl-C of the job's parent
     /// leak servers.
+    ///
+    /// A self-pipe, not a dispatch signal source: the handler (async-signal-safe: one write)
+    /// runs on whichever thread the kernel picks and hands the signal number to a thread of
+    /// its own, which does the stopping. A dispatch source on Linux blocks the signal only in
+    /// its own thread and leaves it ignored elsewhere, so a signal that arrived early, while
+    /// another thread took it, could be dropped, and a run went on with its servers.
     static func installHandlers(runDirectory dir: String?) {
         if let dir { runDirectory.withLock { $0 = dir } }
         let first = installed.withLock { done -> Bool in
@@ -61,20 +65,47 @@ enum LiveServers {
         }
         guard first else { return }
         atexit { LiveServers.stopAll() }
-        let queue = DispatchQueue(label: "pg-ssl-matrix.signals")
-        var sources: [DispatchSourceSignal] = []
+        var fds: [Int32] = [-1, -1]
+        guard pipe(&fds) == 0 else { return }
+        for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+        _ = fcntl(fds[1], F_SETFL, fcntl(fds[1], F_GETFL) | O_NONBLOCK)
+        signalWriteEnd = fds[1]
+        let reader = fds[0]
+        let thread = Thread { LiveServers.stopOnSignal(from: reader) }
+        thread.name = "pg-ssl-matrix.signals"
+        thread.start()
         for sig in [SIGINT, SIGTERM, SIGHUP] {
-            signal(sig, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: sig, queue: queue)
-            source.setEventHandler {
-                LiveServers.stopAll()
-                signal(sig, SIG_DFL)
-                kill(getpid(), sig)
+            var action = sigaction()
+            action.__sigaction_handler.sa_handler = { signo in
+                var byte = UInt8(truncatingIfNeeded: signo)
+                _ = write(LiveServers.signalWriteEnd, &byte, 1)
             }
-            source.resume()
-            sources.append(source)
+            sigemptyset(&action.sa_mask)
+            action.sa_flags = SA_RESTART
+            sigaction(sig, &action, nil)
         }
-        signalSources = sources
+    }
+
+    /// The pipe's write end, set once before any handler is installed.
+    nonisolated(unsafe) static var signalWriteEnd: Int32 = -1
+
+    /// Waits for the first signal, stops everything, then ends the process with that signal.
+    private static func stopOnSignal(from pipe: Int32) {
+        var byte: UInt8 = 0
+        while true {
+            let n = read(pipe, &byte, 1)
+            if n == 1 { break }
+            if n < 0 && errno == EINTR { continue }
+            return
+        }
+        let sig = Int32(byte)
+        stopAll()
+        signal(sig, SIG_DFL)
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, sig)
+        pthread_sigmask(SIG_UNBLOCK, &set, nil)
+        kill(getpid(), sig)
     }
 }
 
