@@ -37,8 +37,11 @@ enum Postmaster {
         guard let cwd = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/cwd") else {
             return false
         }
-        let want = (dataDirectory as NSString).resolvingSymlinksInPath
-        return cwd == want || cwd == dataDirectory
+        // Checked before every case: the plain comparison first, symlinks resolved only when it fails.
+        if cwd == dataDirectory { return true }
+        guard let resolved = realpath(dataDirectory, nil) else { return false }
+        defer { free(resolved) }
+        return cwd == String(cString: resolved)
     }
 
     /// SIGQUIT (immediate shutdown), then SIGKILL after `grace` seconds.

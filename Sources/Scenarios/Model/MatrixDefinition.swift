@@ -226,11 +226,11 @@ public enum MatrixDefinition {
 
     /// Every scenario of the built-in matrix, as generated: nothing is filtered out, so a
     /// generator that makes two cases with one id is caught by `duplicateIds` (a test
-    /// failure), never silently dropped.
-    public static var scenarios: [Scenario] {
+    /// failure), never silently dropped. Generated once per process (11,000+ scenarios; the
+    /// CLI, the reports and the tests each read it many times).
+    public static let scenarios: [Scenario] =
         chainProduct + clientCertProduct + namesAndCRLProduct + passwordProduct + settingsProduct + pkiRealismProduct
-            + clientOptionsProduct
-    }
+        + clientOptionsProduct
 
     /// Ids that more than one generated scenario carries (must be empty).
     public static var duplicateIds: [String] {
@@ -239,8 +239,8 @@ public enum MatrixDefinition {
         return counts.filter { $0.value > 1 }.keys.sorted()
     }
 
-    /// Scenarios grouped by server side, in a stable order.
-    public static var groups: [MatrixGroup] {
+    /// Scenarios grouped by server side, in a stable order (made once per process).
+    public static let groups: [MatrixGroup] = {
         var order: [ServerSide] = []
         var byServer: [ServerSide: [Scenario]] = [:]
         for s in scenarios {
@@ -248,5 +248,5 @@ public enum MatrixDefinition {
             byServer[s.server, default: []].append(s)
         }
         return order.map { MatrixGroup(id: $0.description, server: $0, scenarios: byServer[$0]!) }
-    }
+    }()
 }
