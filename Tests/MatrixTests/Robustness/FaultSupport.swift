@@ -207,7 +207,8 @@ struct IsolatedRun {
     func leftovers(sharedMemoryOf pidFiles: [Postmaster.PidFile] = []) -> [String] {
         var left: [String] = ProcessTable.processes(under: tmp).map { "process \($0)" }
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: base)) ?? []
-        left += entries.filter { $0 != "ports" }.map { "entry \($0)" }
+        // The template cache is kept on purpose (TemplateCache); no server ever runs in it.
+        left += entries.filter { $0 != "ports" && $0 != "templates" }.map { "entry \($0)" }
         left += ((try? FileManager.default.contentsOfDirectory(atPath: base + "/ports")) ?? []).map { "lock \($0)" }
         left += pidFiles.filter(Postmaster.sharedMemoryExists).map { "shared memory of postmaster \($0.pid)" }
         return left
