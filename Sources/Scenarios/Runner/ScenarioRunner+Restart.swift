@@ -18,13 +18,7 @@ extension ScenarioRunner {
         let cluster = server.cluster
         if cluster.isRunning { await GroupClock.phase("stop") { await cluster.stop() } }
         let (material, files) = try Self.rewriteServerFiles(group, on: cluster, keeping: server.files)
-        let started: Result<Void, any Error>
-        do {
-            try await GroupClock.phase("start") { try await cluster.start() }
-            started = .success(())
-        } catch {
-            started = .failure(error)
-        }
+        let started = await Self.start(cluster)
         if let startExpectation = group.startExpectation {
             let results = compareStart(startExpectation, started, group, runnable, cluster, material)
             tick(runnable.count)

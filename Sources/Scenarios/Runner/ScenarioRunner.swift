@@ -113,13 +113,7 @@ public struct ScenarioRunner: Sendable {
             let material = try GroupClock.phase("files") { try Self.writeServerFiles(group, to: cluster) }
             // Stamped before the server or any case could touch them.
             let kept = keep ? KeptFiles(pki: group.pki, material: material) : nil
-            let started: Result<Void, any Error>
-            do {
-                try await GroupClock.phase("start") { try await cluster.start() }
-                started = .success(())
-            } catch {
-                started = .failure(error)
-            }
+            let started = await Self.start(cluster)
             if let startExpectation = group.startExpectation {
                 results += compareStart(startExpectation, started, group, runnable, cluster, material)
                 tick(runnable.count)
@@ -153,6 +147,17 @@ public struct ScenarioRunner: Sendable {
         }
         await GroupClock.phase("destroy") { await cluster.destroy() }
         return (results, nil)
+    }
+
+    /// Starts `cluster` (timed as the group's "start"); a failure is a result, not a throw:
+    /// a group may expect it.
+    static func start(_ cluster: Cluster) async -> Result<Void, any Error> {
+        do {
+            try await GroupClock.phase("start") { try await cluster.start() }
+            return .success(())
+        } catch {
+            return .failure(error)
+        }
     }
 
     /// Switches a running server to `group` (files, settings, hba, ident, roles, extensions)
