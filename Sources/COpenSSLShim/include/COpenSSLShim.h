@@ -17,6 +17,8 @@
 #include <openssl/bn.h>
 #include <openssl/asn1.h>
 #include <openssl/ssl.h>
+#include <openssl/hmac.h>
+#include <openssl/rand.h>
 
 /// BIO_get_mem_data (a macro over BIO_ctrl): the bytes a memory BIO holds, and their count.
 long shim_BIO_get_mem_data(BIO *bio, char **data);

@@ -53,11 +53,20 @@ public struct RoleSpec: Sendable, Hashable, Codable {
     }
 
     /// SQL that creates the role; names and passwords quoted by `SQLQuoting`.
-    public func sql() throws -> String {
+    ///
+    /// A SCRAM password is sent as the secret `SCRAMSecret` derives (what the server would store,
+    /// made in this process once per password instead of by the server on every CREATE ROLE),
+    /// unless `deriveSecret` is false (a group that sets `scram_iterations`: the server's count
+    /// must be used) or SASLprep could change the password (the server derives it then).
+    public func sql(deriveSecret: Bool = true) throws -> String {
         let ident = try SQLQuoting.identifier(name, what: "role name")
         guard let password else { return "CREATE ROLE \(ident) LOGIN;" }
         let encryption = try SQLQuoting.literal(passwordEncryption, what: "password_encryption")
-        let literal = try SQLQuoting.literal(password, what: "the password of role \(name)")
+        var stored = password
+        if deriveSecret, passwordEncryption == "scram-sha-256", SCRAMSecret.canDerive(password) {
+            stored = try SCRAMSecret.secret(for: password)
+        }
+        let literal = try SQLQuoting.literal(stored, what: "the password of role \(name)")
         return "SET password_encryption = \(encryption); CREATE ROLE \(ident) LOGIN PASSWORD \(literal);"
     }
 

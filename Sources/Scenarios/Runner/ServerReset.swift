@@ -18,7 +18,8 @@ enum ServerReset {
     /// The SQL a fresh server gets after it started: the group's roles and extensions, every
     /// name and password quoted by `SQLQuoting`.
     static func setupSQL(_ group: RunnableGroup) throws -> String {
-        (try group.roles.map { try $0.sql() } + extensionSQL(group)).joined(separator: "\n")
+        (try group.roles.map { try $0.sql(deriveSecret: derivesSecrets(group)) } + extensionSQL(group))
+            .joined(separator: "\n")
     }
 
     static func extensionSQL(_ group: RunnableGroup) throws -> [String] {
@@ -27,9 +28,17 @@ enum ServerReset {
         }
     }
 
+    /// False when the group sets `scram_iterations` (PostgreSQL 16+): then the server derives
+    /// every SCRAM secret with its own count.
+    static func derivesSecrets(_ group: RunnableGroup) -> Bool {
+        !group.settings.entries.contains { $0.name.lowercased() == "scram_iterations" }
+    }
+
     /// Role name -> the statement that makes it.
     static func roleSQL(_ group: RunnableGroup) throws -> [String: String] {
-        Dictionary(try group.roles.map { ($0.name, try $0.sql()) }) { _, last in last }
+        Dictionary(try group.roles.map { ($0.name, try $0.sql(deriveSecret: derivesSecrets(group))) }) { _, last in
+            last
+        }
     }
 
     /// The `CREATE DATABASE` statements among a set-up's `statements`.
@@ -174,7 +183,7 @@ enum ServerReset {
                 _ = try connection.execute("DROP ROLE \(try SQLQuoting.identifier(name))")
             }
             for role in group.roles where current.roles[role.name] != wanted[role.name] {
-                _ = try connection.execute(try role.sql())
+                _ = try connection.execute(try role.sql(deriveSecret: derivesSecrets(group)))
             }
             return try state(statements, group, on: connection)
         } catch let error as PGConnection.ServerError {
