@@ -34,6 +34,9 @@ public struct ReuseStatistics: Sendable, Codable, Equatable {
     public var switches = 0
     /// Groups run by restarting the previous group's cluster (a reload could not switch to them).
     public var restarts = 0
+    /// Groups expecting a server not to start, run on a copy of their own beside the lane's
+    /// running server (which stays as it was).
+    public var startsBeside = 0
     public var fallbacks: [String] = []
     /// Per group: its wall time minus the time its cases were being probed (creating or
     /// switching the server, set-up, stopping it), in ms.
@@ -52,6 +55,7 @@ public struct ReuseStatistics: Sendable, Codable, Equatable {
         freshStarts += other.freshStarts
         switches += other.switches
         restarts += other.restarts
+        startsBeside += other.startsBeside
         fallbacks += other.fallbacks
         groupOverheadMilliseconds += other.groupOverheadMilliseconds
         groupLabels += other.groupLabels
@@ -62,6 +66,7 @@ public struct ReuseStatistics: Sendable, Codable, Equatable {
     public var summary: String {
         var text = "servers: \(freshStarts) started, \(switches) group switches by reload"
         if restarts > 0 { text += ", \(restarts) by restart" }
+        if startsBeside > 0 { text += ", \(startsBeside) expected start failures beside a running server" }
         if !fallbacks.isEmpty { text += ", \(fallbacks.count) failed switches (fresh server instead)" }
         return text
     }

@@ -231,7 +231,7 @@ enum BenchTable {
             if let run = w.runs.last(where: { $0.reuse }) {
                 lines.append(
                     "    servers with reuse: \(run.freshStarts) started, \(run.switches) switched by reload, "
-                        + "\(run.restarts) restarted")
+                        + "\(run.restarts) restarted, \(run.startsBeside) expected start failures beside")
             }
             for reuse in [true, false] {
                 guard let run = w.runs.last(where: { $0.reuse == reuse }) else { continue }

@@ -20,6 +20,8 @@ struct ManyGroupsBenchmark {
         var switches: Int
         /// Groups run by restarting the lane's cluster (not switchable by reload).
         var restarts: Int = 0
+        /// Groups expecting a start failure, run on a copy beside the lane's server.
+        var startsBeside: Int = 0
         var failedSwitches: Int
         var notAsDeclared: Int
         /// Per group: wall time minus probing (server start or switch, set-up, stop).
@@ -96,6 +98,7 @@ struct ManyGroupsBenchmark {
                 let run = Run(
                     workload: name, reuse: reuse, groups: groups.count, cases: results.count, seconds: seconds,
                     freshStarts: statistics.freshStarts, switches: statistics.switches, restarts: statistics.restarts,
+                    startsBeside: statistics.startsBeside,
                     failedSwitches: statistics.fallbacks.count,
                     notAsDeclared: results.filter { $0.verdict == .disagree || $0.verdict == .error }.count,
                     groupOverheadMilliseconds: statistics.groupOverheadMilliseconds,
