@@ -24,10 +24,12 @@ extension ScenarioRunner {
         var results: [[CaseResult]] = Array(repeating: [], count: groups.count)
         var statistics = ReuseStatistics()
         let lanes = max(1, min(groupParallelism, groups.count))
+        let removals = Removals()
         await withTaskGroup(of: ([(Int, [CaseResult])], ReuseStatistics).self) { taskGroup in
             for _ in 0..<lanes {
                 taskGroup.addTask {
-                    await runLane(groups, keys: keys, restarts: restarts, queue: queue, tick: tick)
+                    await runLane(
+                        groups, keys: keys, restarts: restarts, queue: queue, removals: removals, tick: tick)
                 }
             }
             for await (laneResults, laneStatistics) in taskGroup {
@@ -35,11 +37,12 @@ extension ScenarioRunner {
                 statistics.add(laneStatistics)
             }
         }
+        await removals.finish()
         return (results, statistics)
     }
 
     private func runLane(
-        _ groups: [RunnableGroup], keys: [String?], restarts: Bool, queue: GroupQueue,
+        _ groups: [RunnableGroup], keys: [String?], restarts: Bool, queue: GroupQueue, removals: Removals,
         tick: @escaping @Sendable (Int) -> Void
     ) async -> ([(Int, [CaseResult])], ReuseStatistics) {
         var out: [(Int, [CaseResult])] = []
@@ -68,7 +71,7 @@ extension ScenarioRunner {
                 // for the next group, would cost more than the copy, and the running server
                 // stays switchable by reload.
                 let (fresh, _) = await GroupClock.$current.withValue(clock) {
-                    await runFresh(group, runnable, keep: false, tick: tick)
+                    await runFresh(group, runnable, keep: false, removals: removals, tick: tick)
                 }
                 results = fresh
                 how = "beside"

@@ -98,7 +98,8 @@ public struct ScenarioRunner: Sendable {
     /// so is the cluster of a group that expected its server not to start (stopped, or
     /// running when it started after all).
     func runFresh(
-        _ group: RunnableGroup, _ runnable: [CaseSpec], keep: Bool, tick: @escaping @Sendable (Int) -> Void
+        _ group: RunnableGroup, _ runnable: [CaseSpec], keep: Bool, removals: Removals? = nil,
+        tick: @escaping @Sendable (Int) -> Void
     ) async -> ([CaseResult], KeptServer?) {
         var results: [CaseResult] = []
         if runnable.isEmpty { return (results, nil) }
@@ -120,7 +121,11 @@ public struct ScenarioRunner: Sendable {
                 // Whether it started or not, the data directory is the template's: a next
                 // group can restart on it.
                 if keep { return (results, KeptServer(cluster: cluster, state: nil, files: kept)) }
-                await GroupClock.phase("destroy") { await cluster.destroy() }
+                if let removals {
+                    await removals.add(cluster)
+                } else {
+                    await GroupClock.phase("destroy") { await cluster.destroy() }
+                }
                 return (results, nil)
             }
             if case .failure(let error) = started {
@@ -475,6 +480,22 @@ struct KeptServer: Sendable {
     var state: DatabaseState?
     /// The files its last group wrote, kept for a next group with the same PKI.
     var files: KeptFiles?
+}
+
+/// Clusters removed in the background while the lanes go on (a server that was expected not
+/// to start, run beside a lane's server: nothing in it is needed once its group is compared).
+/// `finish` waits for every removal: a run returns with nothing left.
+actor Removals {
+    private var pending: [Task<Void, Never>] = []
+
+    func add(_ cluster: Cluster) {
+        pending.append(Task { await cluster.destroy() })
+    }
+
+    func finish() async {
+        for task in pending { await task.value }
+        pending = []
+    }
 }
 
 /// Runs async bodies one at a time.
