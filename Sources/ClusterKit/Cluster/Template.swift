@@ -101,19 +101,23 @@ actor TemplateStore {
     static let adminUser = "postgres"
     static let includeFile = "pg-ssl-matrix.conf"
 
+    /// initdb's options for every template (`--no-instructions` only from 14 on). Part of the
+    /// cached templates' identity (`TemplateCache.format`): a change here makes new entries.
+    static let initdbOptions = [
+        "-U", adminUser, "--auth=trust", "--no-sync", "--encoding=UTF8", "--locale=C",
+        // 1 MB WAL segments instead of 16: every cluster is a copy of this directory, and
+        // the one segment initdb leaves was 40% of what each copy and removal moved.
+        "--wal-segsize=1", "--no-instructions",
+    ]
+
     static func initdb(_ installation: Installation, _ workspace: Workspace) async throws -> String {
         let dir = try workspace.makeClusterDirectory(
             named: "template-\(installation.major)-\(UUID().uuidString.prefix(8))")
         let data = dir + "/data"
         try await Command.check(
             installation.tool("initdb"),
-            [
-                "-D", data, "-U", adminUser, "--auth=trust", "--no-sync", "--encoding=UTF8", "--locale=C",
-                // 1 MB WAL segments instead of 16: every cluster is a copy of this directory, and
-                // the one segment initdb leaves was 40% of what each copy and removal moved.
-                "--wal-segsize=1", "--no-instructions",
-            ].filter { !($0 == "--no-instructions" && installation.major < 14) }, environment: installation.environment,
-            as: workspace.account)
+            ["-D", data] + initdbOptions.filter { !($0 == "--no-instructions" && installation.major < 14) },
+            environment: installation.environment, as: workspace.account)
         let conf = data + "/postgresql.conf"
         let written = try String(contentsOfFile: conf, encoding: .utf8)
         try SecureFiles.write(

@@ -14,8 +14,10 @@ import Foundation
 /// race, the first rename wins and the other discards its copy. Nothing ever starts a
 /// server in an entry: clusters are copies.
 enum TemplateCache {
-    /// Bump when `TemplateStore.initdb` changes what it writes (arguments, configuration).
-    static let format = "2: --auth=trust --no-sync --encoding=UTF8 --locale=C --wal-segsize=1, compact conf + include"
+    /// How templates are made: initdb's options as `TemplateStore.initdbOptions` has them, and a
+    /// version for what `TemplateStore.initdb` writes after initdb (bump it when that changes).
+    static let format =
+        "3: compacted postgresql.conf + include; initdb " + TemplateStore.initdbOptions.joined(separator: " ")
 
     /// An entry whose binaries changed or went away is removed once nobody used it for this
     /// long (a run started before a package upgrade may still be copying from it).

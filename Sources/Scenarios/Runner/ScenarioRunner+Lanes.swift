@@ -19,7 +19,9 @@ extension ScenarioRunner {
             }
         }
         let keys = groups.map { ServerReuse.key($0, contexts: contexts) }
-        let restarts = contexts != nil
+        // Clusters are kept from group to group (switched, restarted, beside) only with the
+        // parameter contexts read: without them there is no reuse at all.
+        let reusing = contexts != nil
         let queue = GroupQueue(groups: groups, keys: keys, major: installation.major)
         var results: [[CaseResult]] = Array(repeating: [], count: groups.count)
         var statistics = ReuseStatistics()
@@ -29,7 +31,7 @@ extension ScenarioRunner {
             for _ in 0..<lanes {
                 taskGroup.addTask {
                     await runLane(
-                        groups, keys: keys, restarts: restarts, queue: queue, removals: removals, tick: tick)
+                        groups, keys: keys, reusing: reusing, queue: queue, removals: removals, tick: tick)
                 }
             }
             for await (laneResults, laneStatistics) in taskGroup {
@@ -42,7 +44,7 @@ extension ScenarioRunner {
     }
 
     private func runLane(
-        _ groups: [RunnableGroup], keys: [String?], restarts: Bool, queue: GroupQueue, removals: Removals,
+        _ groups: [RunnableGroup], keys: [String?], reusing: Bool, queue: GroupQueue, removals: Removals,
         tick: @escaping @Sendable (Int) -> Void
     ) async -> ([(Int, [CaseResult])], ReuseStatistics) {
         var out: [(Int, [CaseResult])] = []
@@ -65,7 +67,7 @@ extension ScenarioRunner {
             let (skipped, runnable) = split(group)
             tick(skipped.count)
             var results: [CaseResult]? = nil
-            if restarts, group.startExpectation != nil, !runnable.isEmpty, server?.kept.cluster.isRunning == true {
+            if reusing, group.startExpectation != nil, !runnable.isEmpty, server?.kept.cluster.isRunning == true {
                 // A server expected not to start gets a data directory of its own (a pool copy,
                 // removed after): stopping the lane's server for it, and starting that again
                 // for the next group, would cost more than the copy, and the running server
@@ -93,7 +95,7 @@ extension ScenarioRunner {
                         current.kept, clock, &statistics)
                     server = nil
                 }
-            } else if let current = server, restarts, !runnable.isEmpty {
+            } else if let current = server, reusing, !runnable.isEmpty {
                 do {
                     let (restarted, kept) = try await GroupClock.$current.withValue(clock) {
                         try await runRestarted(group, runnable, on: current.kept, tick: tick)
@@ -117,7 +119,7 @@ extension ScenarioRunner {
             if results == nil {
                 statistics.freshStarts += 1
                 let (fresh, kept) = await GroupClock.$current.withValue(clock) {
-                    await runFresh(group, runnable, keep: restarts || key != nil, tick: tick)
+                    await runFresh(group, runnable, keep: reusing, tick: tick)
                 }
                 results = fresh
                 if let kept { server = (kept, key, index) }

@@ -112,10 +112,14 @@ enum ServerReset {
     private static func state(
         _ statements: [String], _ group: RunnableGroup, on connection: PGConnection
     ) throws -> DatabaseState {
-        let next = try connection.execute(Cluster.nextTransactionSQL).rows.first?.first ?? nil
         return DatabaseState(
-            statements: statements, nextTransaction: next ?? "",
+            statements: statements, nextTransaction: try nextTransaction(on: connection) ?? "",
             roles: try roleSQL(group), rest: try rest(statements, group))
+    }
+
+    /// The server's next transaction id (`Cluster.nextTransactionSQL`); nil when it did not say.
+    private static func nextTransaction(on connection: PGConnection) throws -> String? {
+        try connection.execute(Cluster.nextTransactionSQL).rows.first?.first ?? nil
     }
 
     /// The set-up but for the roles: the extensions, then the databases (copies of postgres).
@@ -158,7 +162,7 @@ enum ServerReset {
             }
             let next: String?
             do {
-                next = try connection.execute(Cluster.nextTransactionSQL).rows.first?.first ?? nil
+                next = try nextTransaction(on: connection)
             } catch let error as PGConnection.ServerError {
                 throw ClusterKitError.sqlFailed(sql: Cluster.nextTransactionSQL, message: error.message)
             }

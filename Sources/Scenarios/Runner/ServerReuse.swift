@@ -7,11 +7,12 @@ import Synchronization
 /// Two groups can share a server when every parameter that differs between them takes
 /// effect on a reload (`ParameterContexts`, read from the installation's own server): then
 /// the files, postgresql.conf, pg_hba.conf and pg_ident.conf are rewritten and reloaded
-/// instead of a new server being started. Never switched by reload (the lane restarts its
-/// cluster for them instead, see `runRestarted`):
-/// - a group that expects the server not to start: a start, not a reload, is what it tests;
+/// instead of a new server being started. Never switched by reload:
+/// - a group that expects the server not to start: a start, not a reload, is what it tests
+///   (it runs on a copy of its own beside the lane's running server, or restarts a stopped one);
 /// - a group with `ssl_passphrase_command` and without `ssl_passphrase_command_supports_reload`:
-///   PostgreSQL ignores the command on reload and cannot load a key that needs it.
+///   PostgreSQL ignores the command on reload and cannot load a key that needs it (the lane
+///   restarts its cluster for it, see `runRestarted`).
 enum ServerReuse {
     /// The identity of the server a group needs: equal keys can share a server by reload; nil
     /// means the group always gets a server started for it.
@@ -41,7 +42,7 @@ public struct ReuseStatistics: Sendable, Codable, Equatable {
     /// Per group: its wall time minus the time its cases were being probed (creating or
     /// switching the server, set-up, stopping it), in ms.
     public var groupOverheadMilliseconds: [Double] = []
-    /// Beside each overhead: the group's id and whether it got a fresh server or a switch.
+    /// Beside each overhead: the group's id and how it ran (fresh, switched, restarted, beside).
     public var groupLabels: [String] = []
     /// Beside each overhead: where that group's overhead went (phase -> ms).
     public var groupPhases: [[String: Double]] = []

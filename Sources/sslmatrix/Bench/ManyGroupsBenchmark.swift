@@ -26,7 +26,7 @@ struct ManyGroupsBenchmark {
         var notAsDeclared: Int
         /// Per group: wall time minus probing (server start or switch, set-up, stop).
         var groupOverheadMilliseconds: [Double]
-        /// Beside each: the group's id and "fresh" or "switched".
+        /// Beside each: the group's id and how it ran (fresh, switched, restarted, beside).
         var groupLabels: [String] = []
         /// Beside each: where its overhead went, phase -> ms.
         var groupPhases: [[String: Double]] = []
