@@ -220,6 +220,12 @@ enum BenchTable {
                 String(
                     format: "    wall time            reuse %7.2f s   no reuse %7.2f s   speed-up %5.2fx",
                     w.secondsReuse.median, w.secondsNoReuse.median, w.speedup))
+            if let floor = w.secondsFloor, let ceiling = w.ceiling {
+                lines.append(
+                    String(
+                        format: "    never switched       floor %7.2f s   (the same connections; ceiling %5.2fx)",
+                        floor.median, ceiling))
+            }
             lines.append(
                 String(
                     format: "    per-group overhead   reuse %7.1f ms  no reuse %7.1f ms  ratio %5.2fx",

@@ -43,8 +43,15 @@ struct ManyGroupsBenchmark {
         var secondsNoReuse = Samples()
         var overheadReuse = Samples()
         var overheadNoReuse = Samples()
+        /// The same connections on servers that never switch (`ManyGroupsWorkload.floorYAML`),
+        /// measured in the same repeats: the least wall time any reuse can reach.
+        var secondsFloor: Samples? = nil
         /// median seconds without reuse / with reuse.
         var speedup: Double { secondsNoReuse.median / max(secondsReuse.median, 0.000_001) }
+        /// The speed-up reuse would give if switching servers cost nothing: without reuse / floor.
+        var ceiling: Double? {
+            secondsFloor.map { secondsNoReuse.median / max($0.median, 0.000_001) }
+        }
     }
 
     struct Result: Codable, Sendable {
@@ -54,7 +61,8 @@ struct ManyGroupsBenchmark {
     func run(progress: (String) -> Void) async throws -> Result {
         var workloads: [Workload] = []
         let generated = try ManyGroupsWorkload.file(groups: generatedGroups)
-        workloads.append(try await measure("generated", generated.groups, progress: progress))
+        let floor = try ManyGroupsWorkload.floorFile(groups: generatedGroups)
+        workloads.append(try await measure("generated", generated.groups, floor: floor.groups, progress: progress))
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: examplesDirectory)) ?? [])
             .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".json") }.sorted()
         if !names.isEmpty {
@@ -74,7 +82,7 @@ struct ManyGroupsBenchmark {
     }
 
     private func measure(
-        _ name: String, _ groups: [RunnableGroup], progress: (String) -> Void
+        _ name: String, _ groups: [RunnableGroup], floor: [RunnableGroup]? = nil, progress: (String) -> Void
     ) async throws -> Workload {
         let cases = groups.reduce(0) { $0 + $1.cases.count }
         var workload = Workload(name: name, groups: groups.count, cases: cases, runs: [])
@@ -87,14 +95,24 @@ struct ManyGroupsBenchmark {
         for (index, group) in groups.enumerated() {
             _ = try PKI.materialize(group.pki, into: "\(scratch)/\(index)", serverAccount: workspace.account)
         }
+        if floor != nil { workload.secondsFloor = Samples() }
         for r in 0..<repeats {
+            if let floor {
+                progress("\(name): the same connections, \(floor.count) groups never switched, run \(r + 1)/\(repeats)")
+                let start = ContinuousClock.now
+                let (results, _) = await ScenarioRunner(installation: installation, reuse: true).runCounting(floor)
+                let elapsed = ContinuousClock.now - start
+                let bad = results.filter { $0.verdict == .disagree || $0.verdict == .error }.count
+                if bad > 0 { progress("\(name) floor: \(bad) cases not as declared") }
+                workload.secondsFloor?.add(Stopwatch.seconds(elapsed))
+            }
             for reuse in (r % 2 == 0 ? [true, false] : [false, true]) {
                 progress("\(name): \(groups.count) groups, reuse \(reuse ? "on" : "off"), run \(r + 1)/\(repeats)")
                 let start = ContinuousClock.now
                 let (results, statistics) = await ScenarioRunner(installation: installation, reuse: reuse)
                     .runCounting(groups)
                 let elapsed = ContinuousClock.now - start
-                let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+                let seconds = Stopwatch.seconds(elapsed)
                 let run = Run(
                     workload: name, reuse: reuse, groups: groups.count, cases: results.count, seconds: seconds,
                     freshStarts: statistics.freshStarts, switches: statistics.switches, restarts: statistics.restarts,

@@ -6,6 +6,10 @@ enum Stopwatch {
 
     static func ms(since start: UInt64) -> Double { Double(now() - start) / 1_000_000 }
 
+    static func seconds(_ d: Duration) -> Double {
+        Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+    }
+
     static func time(_ body: () async throws -> Void) async rethrows -> Double {
         let start = now()
         try await body()
