@@ -66,8 +66,15 @@ extension ScenarioRunner {
             let key = keys[index]
             let (skipped, runnable) = split(group)
             tick(skipped.count)
+            if runnable.isEmpty {
+                // Nothing this machine can run: no server is needed, and the lane's own (running
+                // or stopped) is kept as it is for the next group.
+                how = "nothing to run"
+                out.append((index, labelled(group, skipped)))
+                continue
+            }
             var results: [CaseResult]? = nil
-            if reusing, group.startExpectation != nil, !runnable.isEmpty, server?.kept.cluster.isRunning == true {
+            if reusing, group.startExpectation != nil, server?.kept.cluster.isRunning == true {
                 // A server expected not to start gets a data directory of its own (a pool copy,
                 // removed after): stopping the lane's server for it, and starting that again
                 // for the next group, would cost more than the copy, and the running server
@@ -89,13 +96,21 @@ extension ScenarioRunner {
                     server?.kept.files = files
                     server?.group = index
                     statistics.switches += 1
+                    // A server that died is never handed to the next group (as on the fresh and
+                    // restarted paths): the next group starts a fresh one.
+                    if switched.contains(where: ServerDeath.isServerDeath) {
+                        await GroupClock.$current.withValue(clock) {
+                            await GroupClock.phase("destroy") { await current.kept.cluster.destroy() }
+                        }
+                        server = nil
+                    }
                 } catch {
                     await fallBack(
                         "group \(group.id): switching a running server failed, using a fresh one: \(error)",
                         current.kept, clock, &statistics)
                     server = nil
                 }
-            } else if let current = server, reusing, !runnable.isEmpty {
+            } else if let current = server, reusing {
                 do {
                     let (restarted, kept) = try await GroupClock.$current.withValue(clock) {
                         try await runRestarted(group, runnable, on: current.kept, tick: tick)

@@ -54,4 +54,61 @@ struct ServerDeathTests {
         #expect(told.count == 1)
         #expect(!Postmaster.sharedMemoryExists(pidFile))
     }
+    @Test("kill -9 of a server a group was switched to: the next group starts a fresh one, no failed switch")
+    func switchedServerKilled() async throws {
+        let marker = "death-\(UUID().uuidString.prefix(8))"
+        func group(_ name: String, cases: Int, roles: String = "[]") -> String {
+            """
+              - name: \(name)
+                server:
+                  settings: {sslmatrix.marker: '\(marker)', search_path: '\(name)_path'}
+                  hba: ['host all all 127.0.0.1/32 trust']
+                  roles: \(roles)
+                cases:
+            \((0..<cases).map { "      - {name: c\($0), expect: accepted}" }.joined(separator: "\n"))
+
+            """
+        }
+        // One lane, largest first, then the same configuration and set-up: a (fresh), b
+        // (switched by reload, killed while probing), c (its set-up differs: last). The marker
+        // (a placeholder setting, which the runner treats as restart-only) is the same for all;
+        // search_path, reloadable, tells b's configuration from a's.
+        let yaml =
+            "client_defaults: {user: postgres, sslmode: disable}\ngroups:\n"
+            + group("a", cases: 70) + group("b", cases: 60) + group("c", cases: 5, roles: "[after_death]")
+        let file = try ScenarioFile.parse(yaml, file: "\(marker).yaml")
+        let installation = try Installation.discover()
+        let workspace = try Workspace.shared()
+        let notes = NoteLog()
+        let runner = ScenarioRunner(
+            installation: installation, groupParallelism: 1, probeParallelism: 1, note: notes.add)
+        let task = Task { await runner.runCounting(file.groups) }
+        var killed = false
+        for _ in 0..<3000 where !killed {
+            for dataDirectory in Workspace.dataDirectories(under: workspace.runDirectory) {
+                let conf =
+                    (try? String(contentsOfFile: "\(dataDirectory)/\(TemplateStore.includeFile)", encoding: .utf8))
+                let log = (try? String(contentsOfFile: "\(dataDirectory)/../server.log", encoding: .utf8)) ?? ""
+                // b is switched in and probing has begun: a probe connected after the reload.
+                guard conf?.contains(marker) == true, conf?.contains("b_path") == true,
+                    let reload = log.range(of: "received SIGHUP", options: .backwards),
+                    log[reload.upperBound...].contains("application_name=sslmatrix-"),
+                    let pidFile = Postmaster.readPidFile(dataDirectory: dataDirectory),
+                    Postmaster.isPostmaster(pid: pidFile.pid, of: dataDirectory)
+                else { continue }
+                kill(pidFile.pid, SIGKILL)
+                killed = true
+            }
+            try await Task.sleep(nanoseconds: 2_000_000)
+        }
+        let (results, statistics) = await task.value
+        #expect(killed, "b's server was never seen probing")
+        let b = results.filter { $0.group.hasSuffix("b") }
+        let c = results.filter { $0.group.hasSuffix("c") }
+        #expect(b.count == 60 && b.allSatisfy(ServerDeath.isServerDeath))
+        #expect(c.count == 5 && c.allSatisfy { $0.verdict == .agree }, "\(c.map(\.differences))")
+        // The dead server was dropped with b's results, not found dead by c's switch.
+        #expect(statistics.fallbacks.isEmpty, "\(notes.all)")
+        #expect(statistics.freshStarts == 2 && statistics.switches == 1, "\(statistics.summary)")
+    }
 }

@@ -170,6 +170,29 @@ struct ServerReuseTests {
         }
     }
 
+    @Test("a group with nothing to run leaves the lane's server as it is")
+    func nothingToRun() async throws {
+        let file = try ScenarioFile.parse(Self.leakFile, file: "leak.yaml")
+        // Restart-only and smallest: with the lane's server kept, it would come last and cost
+        // a restart (or a destroyed server) for no case.
+        var skipped = file.groups[1]
+        skipped.id += "-skipped"
+        skipped.settings["max_connections"] = .int(20)
+        skipped.cases = skipped.cases.prefix(1).map {
+            var c = $0
+            c.skipReason = "not realisable here (test)"
+            return c
+        }
+        let installation = try Installation.discover()
+        let (results, statistics) = await ScenarioRunner(installation: installation, groupParallelism: 1)
+            .runCounting(file.groups + [skipped])
+        #expect(statistics.freshStarts == 1 && statistics.switches == 1, "\(statistics.summary)")
+        #expect(statistics.restarts == 0 && statistics.fallbacks.isEmpty, "\(statistics.summary)")
+        let mine = results.filter { $0.group == skipped.id }
+        #expect(mine.count == 1 && mine.allSatisfy { $0.verdict == .skipped && $0.differences.count == 1 })
+        #expect(results.filter { $0.group != skipped.id }.allSatisfy { $0.verdict == .agree })
+    }
+
     @Test("reloadability comes from the server's pg_settings.context")
     func contexts() async throws {
         let contexts = try await ParameterContexts.of(try Installation.discover())
