@@ -56,6 +56,8 @@ public final class LibPQLibrary: @unchecked Sendable {
     let conninfo: @convention(c) (Conn?) -> UnsafeMutableRawPointer?
     let conndefaults: @convention(c) () -> UnsafeMutableRawPointer?
     let conninfoFree: @convention(c) (UnsafeMutableRawPointer?) -> Void
+    typealias NoticeProcessor = @convention(c) (UnsafeMutableRawPointer?, CString?) -> Void
+    let setNoticeProcessor: @convention(c) (Conn?, NoticeProcessor?, UnsafeMutableRawPointer?) -> NoticeProcessor?
 
     // libpq-fe.h values (stable ABI).
     static let connectionOK: UInt32 = 0  // CONNECTION_OK
@@ -111,6 +113,7 @@ public final class LibPQLibrary: @unchecked Sendable {
         conninfo = try symbol("PQconninfo")
         conndefaults = try symbol("PQconndefaults")
         conninfoFree = try symbol("PQconninfoFree")
+        setNoticeProcessor = try symbol("PQsetNoticeProcessor")
         let libVersion: @convention(c) () -> Int32 = try symbol("PQlibVersion")
         version = Int(libVersion())
     }

@@ -13,6 +13,29 @@ public final class PGConnection {
     private let conn: OpaquePointer
     /// The libpq this connection runs on.
     public let library: LibPQLibrary
+    private let noticeLog = NoticeLog()
+
+    /// What the server sent as NOTICE or WARNING on this connection (PostgreSQL 18's md5
+    /// deprecation on CREATE ROLE and at login, an extension that already exists), as libpq
+    /// formatted it. Kept here: libpq's default prints them on the harness's stderr, in the
+    /// middle of a report or a progress line.
+    public var notices: [String] { noticeLog.messages }
+
+    private final class NoticeLog {
+        var messages: [String] = []
+
+        static let processor: LibPQLibrary.NoticeProcessor = { argument, message in
+            guard let argument, let message else { return }
+            let log = Unmanaged<NoticeLog>.fromOpaque(argument).takeUnretainedValue()
+            log.messages.append(String(cString: message).trimmingCharacters(in: .newlines))
+        }
+    }
+
+    /// Routes the connection's notices to `noticeLog`, which lives as long as the connection
+    /// (PQfinish runs in deinit, before the stored properties go).
+    private func collectNotices() {
+        _ = library.setNoticeProcessor(conn, NoticeLog.processor, Unmanaged.passUnretained(noticeLog).toOpaque())
+    }
 
     /// Connects with explicit keyword/value pairs and never expands `dbname` as a conninfo
     /// string: what the caller passes is all libpq gets (besides its env/file defaults for
@@ -20,6 +43,7 @@ public final class PGConnection {
     public init(parameters: [(String, String)], library: LibPQLibrary = .system) {
         self.library = library
         conn = PGConnection.withKeywordArrays(parameters) { library.connectdbParams($0, $1, 0) }!
+        collectNotices()
     }
 
     /// What `connectPolling` saw while libpq worked through its attempts.
@@ -59,6 +83,7 @@ public final class PGConnection {
         self.library = library
         let lib = library
         conn = PGConnection.withKeywordArrays(parameters) { lib.connectStartParams($0, $1, 0) }!
+        collectNotices()
         let trace: Trace? = traceProtocol ? Trace() : nil
         if let file = trace?.file {
             lib.trace(conn, file)

@@ -48,6 +48,23 @@ struct ClusterLifecycleTests {
             #expect(cluster.log.contains("database system is shut down", since: mark))
         }
     }
+
+    @Test("the server's NOTICE and WARNING stay with the connection, never printed by libpq")
+    func notices() async throws {
+        try await Cluster.with { cluster in
+            try await cluster.start()
+            let parameters = cluster.adminParameters()
+            let notices = try await BlockingWork.run {
+                let connection = PGConnection(parameters: parameters)
+                _ = try connection.execute("CREATE EXTENSION IF NOT EXISTS plpgsql")
+                _ = try connection.execute("DO $$ BEGIN RAISE WARNING 'sslmatrix-warning'; END $$")
+                return connection.notices
+            }
+            #expect(notices.count == 2, "\(notices)")
+            #expect(notices.first?.hasPrefix("NOTICE:") == true && notices.first?.contains("plpgsql") == true)
+            #expect(notices.last == "WARNING:  sslmatrix-warning", "\(notices)")
+        }
+    }
 }
 
 func postmasterPID(_ cluster: Cluster) throws -> Int32 {
