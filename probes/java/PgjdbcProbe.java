@@ -34,11 +34,12 @@ import java.util.concurrent.TimeoutException;
  * request still runs. `--mapping` prints the mapping table as JSON instead.
  */
 public final class PgjdbcProbe {
-    static final String SERVER_VIEW_SQL = "select s.ssl, s.version, s.cipher, s.bits, s.client_dn, s.client_serial, s.issuer_dn, "
-            + "a.usename, a.application_name, a.client_addr, a.client_port, pg_backend_pid() as backend_pid, "
-            + "current_setting('cluster_name') as cluster_name, current_user, session_user, "
-            + "exists (select 1 from pg_extension where extname = 'sslinfo') as has_sslinfo "
-            + "from pg_stat_ssl s join pg_stat_activity a using (pid) where pid = pg_backend_pid()";
+    static final String SERVER_VIEW_SQL = "select s.ssl, s.sslversion as version, s.sslcipher as cipher, s.sslbits as bits, "
+            + "s.ssl_client_dn as client_dn, s.ssl_client_serial as client_serial, s.ssl_issuer_dn as issuer_dn, "
+            + "pg_get_userbyid(s.usesysid) as usename, s.application_name, s.client_addr, s.client_port, "
+            + "pg_backend_pid() as backend_pid, current_setting('cluster_name') as cluster_name, current_user, "
+            + "session_user, exists (select 1 from pg_extension where extname = 'sslinfo') as has_sslinfo "
+            + "from pg_stat_get_activity(pg_backend_pid()) s";
     static final String SSLINFO_SQL = "select ssl_is_used() as is_used, ssl_version() as version, ssl_cipher() as cipher, "
             + "ssl_client_cert_present() as client_cert_present, ssl_client_serial() as client_serial, "
             + "ssl_client_dn() as client_dn, ssl_issuer_dn() as issuer_dn";

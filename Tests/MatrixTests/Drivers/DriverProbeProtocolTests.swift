@@ -29,6 +29,30 @@ struct DriverProbeProtocolTests {
         }
     }
 
+    /// Every driver probe reads the server's side with the in-process probe's two statements:
+    /// a copy left behind (the views instead of the function, a renamed column) would report
+    /// the same facts through different SQL, or slower, without anything else failing.
+    @Test(
+        "every driver probe runs ConnectionAttempt's two statements, character for character",
+        arguments: [
+            "probes/python/probe.py", "probes/go/main.go", "probes/java/PgjdbcProbe.java",
+            "probes/postgresnio/Sources/PostgresNIOProbe/Attempt.swift",
+        ])
+    func sameStatements(source: String) throws {
+        /// The statements' text with each language's string syntax gone: quotes, `+`
+        /// concatenation, Swift's line-joining backslash, and runs of whitespace.
+        func collapsed(_ text: String) -> String {
+            text.replacingOccurrences(of: "\"", with: " ").replacingOccurrences(of: "+", with: " ")
+                .replacingOccurrences(of: "\\", with: " ")
+                .split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        }
+        let text = collapsed(try String(contentsOfFile: "\(PackagePaths.root)/\(source)", encoding: .utf8))
+        for sql in [ConnectionAttempt.serverViewSQL, ConnectionAttempt.sslinfoSQL] {
+            let runs = text.contains(collapsed(sql))
+            #expect(runs, "\(source) does not run: \(sql)")
+        }
+    }
+
     static func check(driver: String, command: [String], db: TLSCluster, password: String) throws {
         let home = db.clientDirectory
         var good = db.connectionParameters(sslmode: "verify-full")

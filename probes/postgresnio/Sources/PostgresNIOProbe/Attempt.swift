@@ -9,11 +9,12 @@ import PostgresNIO
 /// Sources/PQProbe/ConnectionAttempt.swift (copied verbatim) on an accepted connection.
 enum Attempt {
     static let serverViewSQL = """
-        select s.ssl, s.version, s.cipher, s.bits, s.client_dn, s.client_serial, s.issuer_dn, \
-        a.usename, a.application_name, a.client_addr, a.client_port, pg_backend_pid() as backend_pid, \
-        current_setting('cluster_name') as cluster_name, current_user, session_user, \
-        exists (select 1 from pg_extension where extname = 'sslinfo') as has_sslinfo \
-        from pg_stat_ssl s join pg_stat_activity a using (pid) where pid = pg_backend_pid()
+        select s.ssl, s.sslversion as version, s.sslcipher as cipher, s.sslbits as bits, \
+        s.ssl_client_dn as client_dn, s.ssl_client_serial as client_serial, s.ssl_issuer_dn as issuer_dn, \
+        pg_get_userbyid(s.usesysid) as usename, s.application_name, s.client_addr, s.client_port, \
+        pg_backend_pid() as backend_pid, current_setting('cluster_name') as cluster_name, current_user, \
+        session_user, exists (select 1 from pg_extension where extname = 'sslinfo') as has_sslinfo \
+        from pg_stat_get_activity(pg_backend_pid()) s
         """
 
     static let sslinfoSQL = """
