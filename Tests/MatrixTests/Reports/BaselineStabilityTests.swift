@@ -4,7 +4,8 @@ import Testing
 
 /// Two recordings on the same installation must be byte-identical, or a CI gate on
 /// `baseline diff` fails on noise. Checked on the system's PostgreSQL and on one other
-/// major (16+ log certificate serials, which differ per run and must be normalised).
+/// major (16+ log certificate serials, which differ per run and must be normalised), that
+/// one also with its own libpq in client workers (what a libpq upgrade is compared with).
 ///
 /// A slice keeps `make test` short: every case presenting an expired client certificate
 /// (about 120, on four clusters with different CRL/CA settings): the server rejects them
@@ -16,6 +17,14 @@ struct BaselineStabilityTests {
 
     /// Installations to check: the system's, and the newest other major a build of which
     /// `scripts/setup --majors` installed (or PGSSLMATRIX_EXTRA_BINDIR names).
+    /// (bindir, client): the system's and the newest other major with this process's libpq,
+    /// the newest other major also with its own.
+    static var installations: [(String, String)] {
+        bindirs.enumerated().flatMap { index, bindir in
+            index == 0 ? [(bindir, "system")] : [(bindir, "system"), (bindir, "own")]
+        }
+    }
+
     static var bindirs: [String] {
         var out: [String] = []
         if let system = try? Installation.discover() { out.append(system.bindir) }
@@ -38,8 +47,8 @@ struct BaselineStabilityTests {
 
     @Test(
         "recording twice on the same installation gives identical files", .enabled(if: canRun),
-        .timeLimit(.minutes(10)), arguments: bindirs)
-    func recordTwice(bindir: String) async throws {
+        .timeLimit(.minutes(10)), arguments: installations)
+    func recordTwice(bindir: String, client: String) async throws {
         let dir = NSTemporaryDirectory() + "/stability-\(UUID())"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
@@ -47,7 +56,8 @@ struct BaselineStabilityTests {
         for run in ["first", "second"] {
             let path = "\(dir)/\(run).json"
             let r = try await CLI.run([
-                "baseline", "record", "--pg-bindir", bindir, "--filter", Self.filter, "--output", path,
+                "baseline", "record", "--pg-bindir", bindir, "--client", client, "--filter", Self.filter,
+                "--output", path,
             ])
             #expect(r.exitCode == 0, "\(r.combinedOutput)")
             files.append(try String(contentsOfFile: path, encoding: .utf8))
@@ -58,7 +68,7 @@ struct BaselineStabilityTests {
         if files[0] != files[1] {
             let a = files[0].split(separator: "\n"), b = files[1].split(separator: "\n")
             let differing = zip(a, b).filter { $0 != $1 }.prefix(5).map { "- \($0)\n+ \($1)" }
-            Issue.record("two recordings differ (\(bindir)):\n\(differing.joined(separator: "\n"))")
+            Issue.record("two recordings differ (\(bindir), client \(client)):\n\(differing.joined(separator: "\n"))")
         }
         // A serial that escaped the normaliser would be a long run of digits after "serial number".
         #expect(files[0].range(of: #"serial number [0-9]{6,}"#, options: .regularExpression) == nil)
