@@ -42,8 +42,10 @@ struct MatrixTests {
     @Test("the built-in matrix is large and every group is realisable")
     func size() {
         #expect(Self.scenarios.count > 1_000)
-        for group in MatrixSession.groups {
-            let runnable = MatrixRealizer.realize(group, versions: .standard)
+        let realized =
+            MatrixSession.realized ?? MatrixSession.groups.map { MatrixRealizer.realize($0, versions: .standard) }
+        #expect(realized.count == MatrixSession.groups.count)
+        for (group, runnable) in zip(MatrixSession.groups, realized) {
             #expect(runnable.cases.count == group.scenarios.count)
             #expect(!runnable.roles.isEmpty)
         }
