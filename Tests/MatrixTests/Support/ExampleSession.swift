@@ -1,0 +1,47 @@
+import ClusterKit
+import Foundation
+import Scenarios
+
+/// Every shipped example and PostgreSQL-suite file, run once per test process by one
+/// `ScenarioRunner` with server reuse, as `sslmatrix run` runs several files: the example
+/// test reads each file's results from it, and the reuse test compares it with a run
+/// without reuse. Each made the same connections on servers of its own before.
+actor ExampleSession {
+    static let shared = ExampleSession()
+
+    struct Run: Sendable {
+        /// The files' groups, as loaded (`expect: model` cases are predicted by the runner for
+        /// this server and this process's libpq).
+        let groups: [RunnableGroup]
+        let results: [CaseResult]
+        let statistics: ReuseStatistics
+        /// What the runner said (failed switches and their reasons).
+        let notes: [String]
+    }
+
+    private var run: Task<Run, any Error>?
+
+    func results() async throws -> Run {
+        let task: Task<Run, any Error>
+        if let run {
+            task = run
+        } else {
+            task = Task { try await Self.runAll() }
+            run = task
+        }
+        return try await task.value
+    }
+
+    static var files: [String] { ScenarioFileExampleTests.exampleFiles + ScenarioFileExampleTests.suiteFiles }
+
+    private static func runAll() async throws -> Run {
+        let groups = try files.flatMap {
+            try ScenarioFile.load(path: ScenarioFileExampleTests.examplesDirectory + "/" + $0).groups
+        }
+        let installation = try Installation.discover()
+        let notes = NoteLog()
+        let (results, statistics) = await ScenarioRunner(installation: installation, reuse: true, note: notes.add)
+            .runCounting(groups)
+        return Run(groups: groups, results: results, statistics: statistics, notes: notes.all)
+    }
+}
