@@ -44,13 +44,7 @@ struct ScenarioFileExampleTests {
         Self.recordDisagreements(results, name)
     }
 
-    /// Runs `file` on real servers of `installation` and records every case that did not agree.
-    static func expectEveryCaseAgrees(_ file: ScenarioFile, _ name: String, on installation: Installation) async {
-        let results = await ScenarioRunner(installation: installation).run(file.groups)
-        #expect(results.count == file.caseCount)
-        recordDisagreements(results, name)
-    }
-
+    /// Records every case that did not agree, with its file.
     static func recordDisagreements(_ results: [CaseResult], _ name: String) {
         for r in results where r.verdict != .agree {
             Issue.record(

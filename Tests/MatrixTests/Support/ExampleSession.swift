@@ -7,7 +7,17 @@ import Scenarios
 /// test reads each file's results from it, and the reuse test compares it with a run
 /// without reuse. Each made the same connections on servers of its own before.
 actor ExampleSession {
-    static let shared = ExampleSession()
+    /// The files as written: each case's own expectation.
+    static let shared = ExampleSession(expectModel: false)
+    /// Each case's expectation replaced by the model's (its log, stderr and query checks
+    /// kept), for the model-agreement test.
+    static let model = ExampleSession(expectModel: true)
+
+    let expectModel: Bool
+
+    init(expectModel: Bool) {
+        self.expectModel = expectModel
+    }
 
     struct Run: Sendable {
         /// The files' groups, as loaded (`expect: model` cases are predicted by the runner for
@@ -26,7 +36,7 @@ actor ExampleSession {
         if let run {
             task = run
         } else {
-            task = Task { try await Self.runAll() }
+            task = Task { [expectModel] in try await Self.runAll(expectModel: expectModel) }
             run = task
         }
         return try await task.value
@@ -34,9 +44,11 @@ actor ExampleSession {
 
     static var files: [String] { ScenarioFileExampleTests.exampleFiles + ScenarioFileExampleTests.suiteFiles }
 
-    private static func runAll() async throws -> Run {
+    private static func runAll(expectModel: Bool) async throws -> Run {
         let groups = try files.flatMap {
-            try ScenarioFile.load(path: ScenarioFileExampleTests.examplesDirectory + "/" + $0).groups
+            try ScenarioFile.load(
+                path: ScenarioFileExampleTests.examplesDirectory + "/" + $0, expectModel: expectModel
+            ).groups
         }
         let installation = try Installation.discover()
         let notes = NoteLog()
