@@ -87,23 +87,13 @@ extension ScenarioRunner {
                 statistics.startsBeside += 1
             } else if let current = server, let key, key == current.key, current.kept.cluster.isRunning {
                 do {
-                    let (switched, state, files) = try await GroupClock.$current.withValue(clock) {
+                    let (switched, kept) = try await GroupClock.$current.withValue(clock) {
                         try await runSwitched(group, runnable, on: current.kept, tick: tick)
                     }
                     results = switched
                     how = "switched"
-                    server?.kept.state = state
-                    server?.kept.files = files
-                    server?.group = index
+                    server = kept.map { ($0, key, index) }
                     statistics.switches += 1
-                    // A server that died is never handed to the next group (as on the fresh and
-                    // restarted paths): the next group starts a fresh one.
-                    if switched.contains(where: ServerDeath.isServerDeath) {
-                        await GroupClock.$current.withValue(clock) {
-                            await GroupClock.phase("destroy") { await current.kept.cluster.destroy() }
-                        }
-                        server = nil
-                    }
                 } catch {
                     await fallBack(
                         "group \(group.id): switching a running server failed, using a fresh one: \(error)",

@@ -33,13 +33,11 @@ extension ScenarioRunner {
         let state = try await GroupClock.phase("setup") {
             try await ServerReset.resetAfterStart(group, on: cluster, current: current)
         }
-        let mark = cluster.log.mark()
-        let probed = await GroupClock.probing { await probeAll(runnable, group, cluster, material, tick: tick) }
-        let marked = ServerDeath.mark(probed, cluster, since: mark)
-        if marked.contains(where: ServerDeath.isServerDeath) {
+        let (probed, died) = await probeMarkingDeath(runnable, group, cluster, material, tick: tick)
+        if died {
             await GroupClock.phase("destroy") { await cluster.destroy() }
-            return (marked, nil)
+            return (probed, nil)
         }
-        return (marked, KeptServer(cluster: cluster, state: state, files: files))
+        return (probed, KeptServer(cluster: cluster, state: state, files: files))
     }
 }

@@ -136,12 +136,10 @@ public struct ScenarioRunner: Sendable {
             let state = try await GroupClock.phase("setup") {
                 try await ServerReset.setUp(group, on: cluster, record: keep)
             }
-            let mark = cluster.log.mark()
-            let probed = await GroupClock.probing { await probeAll(runnable, group, cluster, material, tick: tick) }
-            let marked = ServerDeath.mark(probed, cluster, since: mark)
-            results += marked
+            let (probed, died) = await probeMarkingDeath(runnable, group, cluster, material, tick: tick)
+            results += probed
             // A server that died is never handed to the next group.
-            if keep, let state, !marked.contains(where: ServerDeath.isServerDeath) {
+            if keep, let state, !died {
                 return (results, KeptServer(cluster: cluster, state: state, files: kept))
             }
         } catch {
@@ -165,12 +163,25 @@ public struct ScenarioRunner: Sendable {
         }
     }
 
+    /// Probes `runnable` on `cluster` and turns the results into "could not run" when the
+    /// server died meanwhile (`ServerDeath`); `died` says so, and such a cluster is never kept.
+    func probeMarkingDeath(
+        _ runnable: [CaseSpec], _ group: RunnableGroup, _ cluster: Cluster, _ material: PKIMaterial,
+        tick: @escaping @Sendable (Int) -> Void
+    ) async -> (results: [CaseResult], died: Bool) {
+        let mark = cluster.log.mark()
+        let probed = await GroupClock.probing { await probeAll(runnable, group, cluster, material, tick: tick) }
+        let marked = ServerDeath.mark(probed, cluster, since: mark)
+        return (marked, marked.contains(where: ServerDeath.isServerDeath))
+    }
+
     /// Switches a running server to `group` (files, settings, hba, ident, roles, extensions)
     /// and probes. Throws, before any case ran, when the switch could not be made or proved.
-    /// Returns the results, the database state the group left and the files it used.
+    /// Returns the results and the server to keep: the same cluster with the database state
+    /// the group left and the files it used, or nil when its server died (it is destroyed).
     func runSwitched(
         _ group: RunnableGroup, _ runnable: [CaseSpec], on server: KeptServer, tick: @escaping @Sendable (Int) -> Void
-    ) async throws -> ([CaseResult], DatabaseState, KeptFiles?) {
+    ) async throws -> ([CaseResult], KeptServer?) {
         let cluster = server.cluster
         let (material, files) = try Self.rewriteServerFiles(group, on: cluster, keeping: server.files)
         let current = server.state
@@ -183,9 +194,12 @@ public struct ScenarioRunner: Sendable {
                 return try ServerReset.reset(on: $0, for: group, major: cluster.installation.major, current: current)
             })
         }
-        let mark = cluster.log.mark()
-        let probed = await GroupClock.probing { await probeAll(runnable, group, cluster, material, tick: tick) }
-        return (ServerDeath.mark(probed, cluster, since: mark), state, files)
+        let (probed, died) = await probeMarkingDeath(runnable, group, cluster, material, tick: tick)
+        if died {
+            await GroupClock.phase("destroy") { await cluster.destroy() }
+            return (probed, nil)
+        }
+        return (probed, KeptServer(cluster: cluster, state: state, files: files))
     }
 
     /// Writes `group`'s files and configuration into a kept cluster: the files the previous
