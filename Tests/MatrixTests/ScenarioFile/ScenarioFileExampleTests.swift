@@ -38,8 +38,7 @@ struct ScenarioFileExampleTests {
     func example(_ name: String) async throws {
         let file = try ScenarioFile.load(path: Self.examplesDirectory + "/" + name)
         #expect(file.caseCount > 0)
-        let groups = Set(file.groups.map(\.id))
-        let results = try await ExampleSession.shared.results().results.filter { groups.contains($0.group) }
+        let results = try await ExampleSession.shared.results(of: file)
         #expect(results.count == file.caseCount)
         Self.recordDisagreements(results, name)
     }

@@ -191,8 +191,7 @@ struct ScenarioFileModelAgreementTests {
         // From the run of every example together (`ExampleSession.model`): the runner predicts
         // each case for this server and this process's libpq.
         let file = try ScenarioFileModelTests.load(name)
-        let groups = Set(file.groups.map(\.id))
-        let results = try await ExampleSession.model.results().results.filter { groups.contains($0.group) }
+        let results = try await ExampleSession.model.results(of: file)
         #expect(results.count == file.caseCount)
         ScenarioFileExampleTests.recordDisagreements(results, name)
     }

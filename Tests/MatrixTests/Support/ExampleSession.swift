@@ -42,6 +42,12 @@ actor ExampleSession {
         return try await task.value
     }
 
+    /// The results of `file`'s groups.
+    func results(of file: ScenarioFile) async throws -> [CaseResult] {
+        let groups = Set(file.groups.map(\.id))
+        return try await results().results.filter { groups.contains($0.group) }
+    }
+
     static var files: [String] { ScenarioFileExampleTests.exampleFiles + ScenarioFileExampleTests.suiteFiles }
 
     private static func runAll(expectModel: Bool) async throws -> Run {
