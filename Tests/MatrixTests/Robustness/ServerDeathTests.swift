@@ -23,26 +23,11 @@ struct ServerDeathTests {
             """
         let file = try ScenarioFile.parse(yaml, file: "\(marker).yaml")
         let installation = try Installation.discover()
-        let workspace = try Workspace.shared()
         let runner = ScenarioRunner(installation: installation, probeParallelism: 1)
         let task = Task { await runner.run(file.groups) }
-        // Find this test's server among the ones other tests run in this process.
-        var killed: Postmaster.PidFile? = nil
-        for _ in 0..<3000 where killed == nil {
-            for dataDirectory in Workspace.dataDirectories(under: workspace.runDirectory) {
-                let conf =
-                    (try? String(contentsOfFile: "\(dataDirectory)/\(TemplateStore.includeFile)", encoding: .utf8))
-                guard conf?.contains(marker) == true,
-                    let pidFile = Postmaster.readPidFile(dataDirectory: dataDirectory),
-                    Postmaster.isPostmaster(pid: pidFile.pid, of: dataDirectory),
-                    // Probing has begun (the first probe's application_name is in the log).
-                    (try? String(contentsOfFile: "\(dataDirectory)/../server.log", encoding: .utf8))?.contains(
-                        "application_name=sslmatrix-") == true
-                else { continue }
-                kill(pidFile.pid, SIGKILL)
-                killed = pidFile
-            }
-            try await Task.sleep(nanoseconds: 2_000_000)
+        // Probing has begun: the first probe's application_name is in the log.
+        let killed = try await Self.killPostmaster { conf, log in
+            conf.contains(marker) && log().contains("application_name=sslmatrix-")
         }
         let results = await task.value
         let pidFile = try #require(killed, "the group's server was never seen running")
@@ -78,31 +63,19 @@ struct ServerDeathTests {
             + group("a", cases: 70) + group("b", cases: 60) + group("c", cases: 5, roles: "[after_death]")
         let file = try ScenarioFile.parse(yaml, file: "\(marker).yaml")
         let installation = try Installation.discover()
-        let workspace = try Workspace.shared()
         let notes = NoteLog()
         let runner = ScenarioRunner(
             installation: installation, groupParallelism: 1, probeParallelism: 1, note: notes.add)
         let task = Task { await runner.runCounting(file.groups) }
-        var killed = false
-        for _ in 0..<3000 where !killed {
-            for dataDirectory in Workspace.dataDirectories(under: workspace.runDirectory) {
-                let conf =
-                    (try? String(contentsOfFile: "\(dataDirectory)/\(TemplateStore.includeFile)", encoding: .utf8))
-                let log = (try? String(contentsOfFile: "\(dataDirectory)/../server.log", encoding: .utf8)) ?? ""
-                // b is switched in and probing has begun: a probe connected after the reload.
-                guard conf?.contains(marker) == true, conf?.contains("b_path") == true,
-                    let reload = log.range(of: "received SIGHUP", options: .backwards),
-                    log[reload.upperBound...].contains("application_name=sslmatrix-"),
-                    let pidFile = Postmaster.readPidFile(dataDirectory: dataDirectory),
-                    Postmaster.isPostmaster(pid: pidFile.pid, of: dataDirectory)
-                else { continue }
-                kill(pidFile.pid, SIGKILL)
-                killed = true
-            }
-            try await Task.sleep(nanoseconds: 2_000_000)
+        // b is switched in and probing has begun: a probe connected after the reload.
+        let killed = try await Self.killPostmaster { conf, log in
+            guard conf.contains(marker), conf.contains("b_path") else { return false }
+            let text = log()
+            guard let reload = text.range(of: "received SIGHUP", options: .backwards) else { return false }
+            return text[reload.upperBound...].contains("application_name=sslmatrix-")
         }
         let (results, statistics) = await task.value
-        #expect(killed, "b's server was never seen probing")
+        #expect(killed != nil, "b's server was never seen probing")
         let b = results.filter { $0.group.hasSuffix("b") }
         let c = results.filter { $0.group.hasSuffix("c") }
         #expect(b.count == 60 && b.allSatisfy(ServerDeath.isServerDeath))
@@ -110,5 +83,34 @@ struct ServerDeathTests {
         // The dead server was dropped with b's results, not found dead by c's switch.
         #expect(statistics.fallbacks.isEmpty, "\(notes.all)")
         #expect(statistics.freshStarts == 2 && statistics.switches == 1, "\(statistics.summary)")
+    }
+
+    /// Waits (up to ~6 s) for a running postmaster among this process's clusters whose
+    /// settings file and server log satisfy `when`, and kills it with SIGKILL: finds this test's
+    /// server among the ones other tests run in this process. Returns its pid file, or nil.
+    /// The log is read only for a cluster whose settings `when` is asking about (`log()`).
+    static func killPostmaster(
+        when: (_ conf: String, _ log: () -> String) -> Bool
+    ) async throws -> Postmaster.PidFile? {
+        let workspace = try Workspace.shared()
+        for _ in 0..<3000 {
+            for dataDirectory in Workspace.dataDirectories(under: workspace.runDirectory) {
+                guard
+                    let conf = try? String(
+                        contentsOfFile: "\(dataDirectory)/\(TemplateStore.includeFile)", encoding: .utf8),
+                    when(
+                        conf,
+                        {
+                            (try? String(contentsOfFile: "\(dataDirectory)/../server.log", encoding: .utf8)) ?? ""
+                        }),
+                    let pidFile = Postmaster.readPidFile(dataDirectory: dataDirectory),
+                    Postmaster.isPostmaster(pid: pidFile.pid, of: dataDirectory)
+                else { continue }
+                kill(pidFile.pid, SIGKILL)
+                return pidFile
+            }
+            try await Task.sleep(nanoseconds: 2_000_000)
+        }
+        return nil
     }
 }
