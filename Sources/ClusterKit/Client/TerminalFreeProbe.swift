@@ -40,15 +40,7 @@ public enum TerminalFreeProbe {
 
     static var executable: String? {
         if let path = ProcessInfo.processInfo.environment[executableVariable], !path.isEmpty { return path }
-        let me = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath()
-        var directory = me.deletingLastPathComponent()
-        // A test bundle may be a directory (.xctest/Contents/...): walk up to the build directory.
-        for _ in 0..<4 {
-            let candidate = directory.appendingPathComponent("sslmatrix").path
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-            directory = directory.deletingLastPathComponent()
-        }
-        return nil
+        return BuildProducts.beside("sslmatrix")
     }
 
     /// The parent side: runs the child and decodes its answer; failures become `notAttempted`.

@@ -1,3 +1,4 @@
+import ClusterKit
 import Foundation
 
 /// Where the package and its built CLI are, for tests that must run `sslmatrix` as a
@@ -11,16 +12,9 @@ enum PackagePaths {
 
     static var sslmatrix: String {
         if let explicit = ProcessInfo.processInfo.environment["SSLMATRIX_BIN"] { return explicit }
-        // The one built with these tests (`make test` builds release, a plain `swift test`
-        // debug): the test bundle sits in the same build directory. A copy from the other
-        // configuration may be stale.
-        var directory = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath()
-            .deletingLastPathComponent()
-        for _ in 0..<4 {
-            let candidate = directory.appendingPathComponent("sslmatrix").path
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-            directory.deleteLastPathComponent()
-        }
+        // The one built with these tests (debug or release): the test bundle sits in the same
+        // build directory. A copy from the other configuration may be stale.
+        if let beside = BuildProducts.beside("sslmatrix") { return beside }
         for config in ["debug", "release"] {
             let path = "\(root)/.build/\(config)/sslmatrix"
             if FileManager.default.isExecutableFile(atPath: path) { return path }
