@@ -85,34 +85,24 @@ extension ScenarioRunner {
                 results = fresh
                 how = "beside"
                 statistics.startsBeside += 1
-            } else if let current = server, let key, key == current.key, current.kept.cluster.isRunning {
-                do {
-                    let (switched, kept) = try await GroupClock.$current.withValue(clock) {
-                        try await runSwitched(group, runnable, on: current.kept, tick: tick)
-                    }
-                    results = switched
-                    how = "switched"
-                    server = kept.map { ($0, key, index) }
-                    statistics.switches += 1
-                } catch {
-                    await fallBack(
-                        "group \(group.id): switching a running server failed, using a fresh one: \(error)",
-                        current.kept, clock, &statistics)
-                    server = nil
-                }
             } else if let current = server, reusing {
+                // Switched by reload when the keys match and its server runs; restarted otherwise.
+                let switching = key != nil && key == current.key && current.kept.cluster.isRunning
                 do {
-                    let (restarted, kept) = try await GroupClock.$current.withValue(clock) {
-                        try await runRestarted(group, runnable, on: current.kept, tick: tick)
+                    let (done, kept) = try await GroupClock.$current.withValue(clock) {
+                        switching
+                            ? try await runSwitched(group, runnable, on: current.kept, tick: tick)
+                            : try await runRestarted(group, runnable, on: current.kept, tick: tick)
                     }
-                    results = restarted
-                    how = "restarted"
+                    results = done
+                    how = switching ? "switched" : "restarted"
                     server = kept.map { ($0, key, index) }
-                    statistics.restarts += 1
+                    if switching { statistics.switches += 1 } else { statistics.restarts += 1 }
                 } catch {
+                    let what = switching ? "switching a running server" : "restarting the previous group's server"
                     await fallBack(
-                        "group \(group.id): restarting the previous group's server failed, using a fresh one: \(error)",
-                        current.kept, clock, &statistics)
+                        "group \(group.id): \(what) failed, using a fresh one: \(error)", current.kept, clock,
+                        &statistics)
                     server = nil
                 }
             } else if let current = server {
